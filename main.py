@@ -1,0 +1,20 @@
+"""ThiDua Desktop: composition root. Parse arguments, then run a headless command or the window."""
+
+from __future__ import annotations
+
+import sys
+
+from thidua_desktop import cli
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = cli.build_parser().parse_args(argv)
+    if args.command:
+        return cli.run_command(args)
+    from ui.app import run_gui  # Qt is loaded only when a window is wanted
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

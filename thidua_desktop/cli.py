@@ -1,0 +1,98 @@
+"""Command line: the arguments of main.py and the headless commands (shared/domain/interfaces.md).
+
+Exit codes: 0 done, 1 input refused (which file, record and field, and why), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__, dataset, paths
+from .store import Store, StoreError
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+# argparse speaks English; these are the messages an officer can meet, in Vietnamese.
+_ARGPARSE_VI = [
+    ("the following arguments are required: ", "thiếu tham số bắt buộc: "),
+    ("unrecognized arguments: ", "tham số không hợp lệ: "),
+    ("invalid choice: ", "lệnh không có: "),
+    ("invalid int value: ", "không phải số nguyên: "),
+    ("expected one argument", "cần đúng một giá trị"),
+    ("choose from", "chọn một trong"),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # noqa: D401 - argparse hook
+        for en, vi in _ARGPARSE_VI:
+            message = message.replace(en, vi)
+        self.print_usage(sys.stderr)
+        print(f"Lỗi cách dùng: {message}", file=sys.stderr)
+        print("Gõ 'python main.py --help' để xem hướng dẫn.", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="main.py",
+        description="ThiDua Desktop: phong trào 'Cả nước chung tay vì người nghèo - Không để ai bị bỏ lại phía sau'. "
+                    "Không có lệnh: mở cửa sổ chương trình.",
+        add_help=True,
+    )
+    parser.add_argument("--version", action="version", version=f"ThiDua Desktop {__version__}")
+    parser.add_argument("--db", type=Path, help="tệp dữ liệu khác với tệp mặc định trong thư mục dữ liệu người dùng")
+    parser.add_argument("--officer", help="tên cán bộ ghi vào nhật ký thay đổi (mặc định: tên người dùng máy)")
+    parser.add_argument("--demo", action="store_true", help="mở một xã mẫu trong tệp tạm để xem thử")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+    p = sub.add_parser("import-json", help="nhập tệp dữ liệu JSON (kiểm tra trước, ghi tất cả hoặc không ghi gì)")
+    p.add_argument("file", type=Path, metavar="DATASET.json")
+    p = sub.add_parser("export-json", help="xuất toàn bộ dữ liệu của xã ra tệp JSON")
+    p.add_argument("file", type=Path, metavar="OUT.json")
+    return parser
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    return Store.open(args.db or paths.default_db(), actor=args.officer)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a headless command; returns the exit code."""
+    try:
+        store = open_store(args)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        if args.command == "import-json":
+            result = dataset.import_file(store, args.file)
+            print(result.summary())
+            if result.backup:
+                print(f"Bản sao lưu trước khi nhập: {result.backup}")
+        elif args.command == "export-json":
+            if store.commune() is None:
+                print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa có gì để xuất.", file=sys.stderr)
+                return EXIT_REFUSED
+            data = dataset.export_file(store, args.file)
+            print(f"Đã xuất {len(data['villages'])} thôn, {len(data['households'])} hộ ra tệp {args.file}.")
+        return EXIT_OK
+    except dataset.DatasetRefused as exc:
+        print(exc.summary(), file=sys.stderr)
+        return EXIT_REFUSED
+    except (StoreError, OSError) as exc:
+        print(str(exc) if isinstance(exc, StoreError) else f"Không ghi được tệp: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        store.close()
+
+
+def console_main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the installed 'thidua' script: headless commands only."""
+    args = build_parser().parse_args(argv)
+    if not args.command:
+        build_parser().print_help()
+        return EXIT_USAGE
+    return run_command(args)

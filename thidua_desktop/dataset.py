@@ -1,0 +1,219 @@
+"""The dataset file (shared/schema/thidua-dataset-v1): reading, checking, storing and writing it."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import rules
+from .schema_check import Problem, check_dataset_shape
+from .store import (Store, household_dict, loan_dict, meeting_dict, review_dict, NOMINATION_COLS)
+
+Progress = Callable[[int, str], None]  # percent done, what is happening (Vietnamese)
+
+
+class DatasetRefused(Exception):
+    """The file was refused; nothing was written. `problems` says where and why."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = problems
+        super().__init__(self.summary())
+
+    def summary(self, limit: int = 50) -> str:
+        lines = [f"Tệp {self.source} bị từ chối, không có gì được ghi. "
+                 f"Tìm thấy {len(self.problems)} vấn đề:"]
+        lines += [f"  - {p}" for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"  ... và {len(self.problems) - limit} vấn đề khác.")
+        return "\n".join(lines)
+
+
+@dataclass
+class ImportResult:
+    villages: int = 0
+    households: int = 0
+    records: int = 0
+    meetings: int = 0
+    nominations: int = 0
+    new_households: int = 0
+    backup: Path | None = field(default=None)
+
+    def summary(self) -> str:
+        return (f"Đã nhập {self.villages} thôn, {self.households} hộ "
+                f"({self.new_households} hộ mới), {self.records} kết quả rà soát, "
+                f"{self.meetings} cuộc họp, {self.nominations} đề nghị khen thưởng.")
+
+
+def read_file(path: Path | str) -> Any:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DatasetRefused(str(path), [Problem("", f"không đọc được tệp: {exc.strerror}")]) from exc
+    try:
+        return json.loads(raw.decode("utf-8-sig"), parse_float=_number)
+    except UnicodeDecodeError as exc:
+        raise DatasetRefused(str(path), [Problem("", "tệp không được mã hóa UTF-8")]) from exc
+    except json.JSONDecodeError as exc:
+        raise DatasetRefused(str(path), [Problem(
+            "", f"tệp không phải JSON hợp lệ: lỗi ở dòng {exc.lineno}, cột {exc.colno}")]) from exc
+
+
+def _number(text: str) -> float | int:
+    """The format has whole numbers only; a '2019.0' some tools write is read as 2019."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _label(data: dict, path: str) -> str:
+    """'households[3]' -> 'households[3] (Nguyễn Văn An)' so the officer can find the record."""
+    head = path.split(".", 1)[0]
+    if "[" not in head:
+        return path
+    section, index = head.rstrip("]").split("[")
+    try:
+        item = data[section][int(index)]
+        name = item["head"]["name"] if section == "households" else item.get("name") or item.get("held_on")
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return path
+    return path.replace(head, f"{head} ({name})", 1) if name else path
+
+
+def check(data: Any, store: Store) -> list[Problem]:
+    """Every problem of the dataset against the schema, the register's rules and the store."""
+    problems = check_dataset_shape(data)
+    if problems:
+        return [Problem(_label(data, p.path) if isinstance(data, dict) else p.path, p.message)
+                for p in problems]
+    known = [v["id"] for v in store.villages(include_deleted=True)]
+    problems = rules.check_dataset_rules(data, known)
+    current = store.commune()
+    if current and current["code"] != data["commune"]["code"]:
+        problems.insert(0, Problem("commune.code", (
+            f"tệp thuộc xã {data['commune']['name']} (mã {data['commune']['code']}), nhưng tệp dữ liệu "
+            f"đang mở là của xã {current['name']} (mã {current['code']})")))
+    problems += _identity_clashes(data, store)
+    return [Problem(_label(data, p.path), p.message) for p in problems]
+
+
+def _identity_clashes(data: dict, store: Store) -> list[Problem]:
+    """One CCCD belongs to one head: within the file and against other households in the store."""
+    out = []
+    owner: dict[str, str] = {}
+    for i, hh in enumerate(data["households"]):
+        number = hh["head"].get("id_number")
+        if number:
+            if number in owner and owner[number] != hh["id"]:
+                out.append(Problem(f"households[{i}].head.id_number",
+                                   f"số CCCD {number} đã được dùng cho một chủ hộ khác trong tệp"))
+            owner.setdefault(number, hh["id"])
+    if owner:
+        rows = store.query(
+            "SELECT head_id_number, id, head_name FROM household WHERE deleted_at IS NULL AND "
+            "head_id_number IN (SELECT value FROM json_each(?))", (json.dumps(list(owner)),))
+        for number, hid, name in rows:
+            if owner[number] != hid:
+                idx = next(i for i, h in enumerate(data["households"]) if h["head"].get("id_number") == number)
+                out.append(Problem(f"households[{idx}].head.id_number",
+                                   f"số CCCD {number} đã thuộc hộ {name} trong tệp dữ liệu"))
+    return out
+
+
+def import_data(store: Store, data: Any, source: str = "tệp", progress: Progress | None = None) -> ImportResult:
+    """Check, back up, then store the whole dataset in one transaction, or refuse it whole."""
+    say = progress or (lambda pct, text: None)
+    say(5, "Đang kiểm tra tệp...")
+    problems = check(data, store)
+    if problems:
+        raise DatasetRefused(source, problems)
+    result = ImportResult()
+    if store.commune() is not None:
+        say(25, "Đang sao lưu dữ liệu hiện có...")
+        result.backup = store.backup("truoc-nhap-json")
+    existing = {r[0] for r in store.query("SELECT id FROM household")}
+    say(40, "Đang ghi dữ liệu...")
+    with store.transaction() as c:
+        store._write_commune(c, data["commune"])
+        store._write_villages(c, data["villages"])
+        say(55, "Đang ghi hộ gia đình...")
+        store._write_households(c, data["households"], with_evidence=False)
+        say(85, "Đang ghi cuộc họp và đề nghị khen thưởng...")
+        store._write_meetings(c, data["meetings"])
+        store._write_nominations(c, data.get("nominations") or [])
+    say(100, "Xong.")
+    result.villages = len(data["villages"])
+    result.households = len(data["households"])
+    result.new_households = sum(1 for h in data["households"] if h["id"] not in existing)
+    result.records = sum(len(h["years"]) for h in data["households"])
+    result.meetings = len(data["meetings"])
+    result.nominations = len(data.get("nominations") or [])
+    return result
+
+
+def import_file(store: Store, path: Path | str, progress: Progress | None = None) -> ImportResult:
+    return import_data(store, read_file(path), str(path), progress)
+
+
+def export_data(store: Store, exported_at: str | None = None) -> dict:
+    """The whole commune (recycle bin left out) in the dataset format."""
+    commune = store.commune()
+    if commune is None:
+        raise ValueError("no commune in this store")
+    records: dict[str, list] = {}
+    for r in store.query("SELECT r.* FROM review_record r JOIN household h ON h.id = r.household_id "
+                         "WHERE h.deleted_at IS NULL ORDER BY r.household_id, r.year"):
+        records.setdefault(r["household_id"], []).append(review_dict(r))
+    loans: dict[str, list] = {}
+    for r in store.query("SELECT * FROM loan ORDER BY rowid"):
+        loans.setdefault(r["household_id"], []).append(loan_dict(r))
+    households = []
+    for row in store.query("SELECT * FROM household WHERE deleted_at IS NULL ORDER BY pk"):
+        hh = household_dict(row)
+        hh["years"] = records.get(hh["id"], [])
+        hh["loans"] = loans.get(hh["id"], [])
+        households.append(hh)
+    decisions: dict[str, list] = {}
+    for r in store.query("SELECT * FROM decision ORDER BY rowid"):
+        decisions.setdefault(r["meeting_id"], []).append(
+            {"household_id": r["household_id"], "agree": r["agree"], "disagree": r["disagree"],
+             "abstain": r["abstain"]})
+    meetings = []
+    for row in store.query("SELECT * FROM meeting WHERE deleted_at IS NULL ORDER BY rowid"):
+        m = meeting_dict(row)
+        m["decisions"] = decisions.get(m["id"], [])
+        meetings.append(m)
+    nominations = [{c: row[c] for c in NOMINATION_COLS}
+                   for row in store.query("SELECT * FROM nomination ORDER BY rowid")]
+    return {
+        "format": "thidua-dataset",
+        "version": 1,
+        "exported_at": exported_at or _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "commune": commune,
+        "villages": store.villages(),
+        "households": households,
+        "meetings": meetings,
+        "nominations": nominations,
+    }
+
+
+def write_json_atomic(path: Path | str, payload: Any) -> None:
+    """Write beside the target, flush to disk, then rename: a crash never leaves half a file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(payload, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def export_file(store: Store, path: Path | str) -> dict:
+    data = export_data(store)
+    write_json_atomic(path, data)
+    return data

@@ -1,0 +1,206 @@
+"""Numbered schema migrations. Never edit one that has been released: add the next.
+
+Each runs in a transaction with the record of it being applied (sqlite-utils Migrations).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+APPLICATION_ID = 0x54484455  # "THDU": marks a SQLite file as ours
+
+migrations = Migrations("thidua")
+
+# Tables whose every change goes to audit_log: table -> (record id SQL, household id SQL, skipped columns).
+# In the SQL, R stands for NEW or OLD.
+AUDITED = {
+    "commune": ("'commune'", "NULL", ("singleton",)),
+    "commune_year": ("CAST(R.year AS TEXT)", "NULL", ()),
+    "village": ("R.id", "NULL", ("pk",)),
+    "village_year": ("R.village_id || ':' || R.year", "NULL", ()),
+    "household": ("R.id", "R.id", ("pk", "search", "sort_name")),
+    "review_record": ("R.household_id || ':' || R.year", "R.household_id", ()),
+    "loan": ("R.id", "R.household_id", ()),
+    "meeting": ("R.id", "NULL", ()),
+    "decision": ("R.meeting_id || ':' || R.household_id", "R.household_id", ()),
+    "nomination": ("R.id", "R.household_id", ()),
+}
+
+
+@migrations()
+def m001_register(db: Database) -> None:
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for sql in SCHEMA_001:
+        db.execute(sql)
+    create_audit_triggers(db)
+
+
+SCHEMA_001 = [
+    """CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)""",
+    """CREATE TABLE commune (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        code TEXT NOT NULL CHECK (length(code) = 5),
+        name TEXT NOT NULL,
+        province_code TEXT NOT NULL,
+        province_name TEXT NOT NULL,
+        district_name TEXT,
+        area TEXT NOT NULL CHECK (area IN ('rural', 'urban')),
+        region TEXT CHECK (region IN ('I', 'II', 'III')),
+        poor_commune INTEGER NOT NULL DEFAULT 0,
+        former_units TEXT NOT NULL DEFAULT '[]'
+    )""",
+    """CREATE TABLE commune_year (
+        year INTEGER PRIMARY KEY,
+        socioeconomic_targets INTEGER, funds_settled_on_time INTEGER,
+        mobilization INTEGER, reporting_on_time INTEGER
+    )""",
+    """CREATE TABLE village (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('thon', 'ban', 'to_dan_pho')),
+        deleted_at TEXT
+    )""",
+    """CREATE TABLE village_year (
+        village_id TEXT NOT NULL REFERENCES village(id),
+        year INTEGER NOT NULL,
+        cultural_title INTEGER, ntm_participation INTEGER, budget_rotation_rule INTEGER,
+        replicated_models INTEGER CHECK (replicated_models >= 0),
+        community_resources_vnd INTEGER CHECK (community_resources_vnd >= 0),
+        mutual_help INTEGER,
+        PRIMARY KEY (village_id, year)
+    )""",
+    """CREATE TABLE household (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        village_id TEXT NOT NULL REFERENCES village(id),
+        code TEXT,
+        head_name TEXT NOT NULL,
+        head_gender TEXT NOT NULL CHECK (head_gender IN ('male', 'female')),
+        head_birth_year INTEGER,
+        head_ethnicity TEXT,
+        head_id_number TEXT,
+        head_single INTEGER NOT NULL DEFAULT 0,
+        members INTEGER NOT NULL CHECK (members BETWEEN 1 AND 60),
+        policy_household INTEGER NOT NULL DEFAULT 0,
+        left_in INTEGER,
+        search TEXT NOT NULL,
+        sort_name TEXT NOT NULL,
+        deleted_at TEXT
+    )""",
+    "CREATE INDEX household_list ON household (sort_name, pk) WHERE deleted_at IS NULL",
+    "CREATE INDEX household_village ON household (village_id)",
+    "CREATE INDEX household_id_number ON household (head_id_number)",
+    """CREATE TABLE review_record (
+        household_id TEXT NOT NULL REFERENCES household(id),
+        year INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('poor', 'near_poor', 'non_poor')),
+        income_per_capita INTEGER CHECK (income_per_capita >= 0),
+        deprivations TEXT,
+        cultural_family INTEGER, registered_to_exit INTEGER,
+        effort INTEGER, initiative INTEGER, supports_others INTEGER, role_model INTEGER,
+        effort_evidence TEXT, initiative_evidence TEXT,
+        supports_others_evidence TEXT, role_model_evidence TEXT,
+        note TEXT,
+        PRIMARY KEY (household_id, year)
+    )""",
+    "CREATE INDEX review_record_year ON review_record (year, status)",
+    """CREATE TABLE loan (
+        id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL REFERENCES household(id),
+        program TEXT,
+        amount_vnd INTEGER NOT NULL CHECK (amount_vnd >= 1),
+        disbursed_on TEXT NOT NULL,
+        due_on TEXT,
+        purpose TEXT,
+        used_as_intended INTEGER, repaid_on_time INTEGER
+    )""",
+    "CREATE INDEX loan_household ON loan (household_id)",
+    """CREATE TABLE meeting (
+        id TEXT PRIMARY KEY,
+        village_id TEXT NOT NULL REFERENCES village(id),
+        year INTEGER NOT NULL,
+        held_on TEXT NOT NULL,
+        purpose TEXT NOT NULL CHECK (purpose IN ('emulation', 'poverty_review', 'cultural_family')),
+        chair TEXT, secretary TEXT,
+        attendees INTEGER NOT NULL CHECK (attendees >= 1),
+        households_represented INTEGER, households_on_list INTEGER,
+        place TEXT,
+        officials TEXT NOT NULL DEFAULT '[]',
+        deleted_at TEXT
+    )""",
+    """CREATE TABLE decision (
+        meeting_id TEXT NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+        household_id TEXT NOT NULL REFERENCES household(id),
+        agree INTEGER NOT NULL CHECK (agree >= 0),
+        disagree INTEGER NOT NULL CHECK (disagree >= 0),
+        abstain INTEGER NOT NULL CHECK (abstain >= 0),
+        PRIMARY KEY (meeting_id, household_id)
+    )""",
+    "CREATE INDEX decision_household ON decision (household_id)",
+    """CREATE TABLE nomination (
+        id TEXT PRIMARY KEY,
+        year INTEGER NOT NULL,
+        nominee_kind TEXT NOT NULL CHECK (nominee_kind IN ('household', 'village', 'individual', 'organization')),
+        household_id TEXT REFERENCES household(id),
+        village_id TEXT REFERENCES village(id),
+        nominee_name TEXT, achievements TEXT,
+        award TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'sent', 'decided', 'returned')),
+        override_reason TEXT, decision_number TEXT, decision_date TEXT, comment TEXT
+    )""",
+    """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        tbl TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        household_id TEXT,
+        action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+        field TEXT,
+        old TEXT,
+        new TEXT
+    )""",
+    "CREATE INDEX audit_household ON audit_log (household_id, id) WHERE household_id IS NOT NULL",
+    "CREATE INDEX audit_record ON audit_log (tbl, record_id, id)",
+]
+
+
+def create_audit_triggers(db: Database) -> None:
+    """(Re)create the triggers that write audit_log; call again after a migration adds columns.
+
+    thidua_actor() is a function every connection of the application registers (store.py).
+    """
+    now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    for table, (record_sql, household_sql, skipped) in AUDITED.items():
+        columns = [c.name for c in db[table].columns if c.name not in skipped]
+        for event in ("insert", "update", "delete"):
+            db.execute(f"DROP TRIGGER IF EXISTS audit_{table}_{event}")
+        new_rec, new_hh = record_sql.replace("R.", "NEW."), household_sql.replace("R.", "NEW.")
+        old_rec, old_hh = record_sql.replace("R.", "OLD."), household_sql.replace("R.", "OLD.")
+        db.execute(f"""CREATE TRIGGER audit_{table}_insert AFTER INSERT ON {table} BEGIN
+            INSERT INTO audit_log (at, actor, tbl, record_id, household_id, action)
+            VALUES ({now}, thidua_actor(), '{table}', {new_rec}, {new_hh}, 'insert'); END""")
+        old_json = ", ".join(f"'{c}', OLD.{c}" for c in columns)
+        db.execute(f"""CREATE TRIGGER audit_{table}_delete AFTER DELETE ON {table} BEGIN
+            INSERT INTO audit_log (at, actor, tbl, record_id, household_id, action, old)
+            VALUES ({now}, thidua_actor(), '{table}', {old_rec}, {old_hh}, 'delete',
+                    json_object({old_json})); END""")
+        per_column = "\n".join(
+            f"""INSERT INTO audit_log (at, actor, tbl, record_id, household_id, action, field, old, new)
+                SELECT {now}, thidua_actor(), '{table}', {new_rec}, {new_hh}, 'update', '{c}', OLD.{c}, NEW.{c}
+                WHERE OLD.{c} IS NOT NEW.{c};"""
+            for c in columns
+        )
+        db.execute(f"""CREATE TRIGGER audit_{table}_update AFTER UPDATE ON {table} BEGIN
+            {per_column} END""")
+
+
+@migrations()
+def m002_assessment_evidence(db: Database) -> None:
+    """Evidence notes for the village and commune assessments, as the households already have."""
+    db.execute("ALTER TABLE village_year ADD COLUMN mutual_help_evidence TEXT")
+    for key in ("socioeconomic_targets", "funds_settled_on_time", "mobilization", "reporting_on_time"):
+        db.execute(f"ALTER TABLE commune_year ADD COLUMN {key}_evidence TEXT")
+    create_audit_triggers(db)

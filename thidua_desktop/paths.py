@@ -1,0 +1,44 @@
+"""The one place that decides where data, backups and logs live.
+
+THIDUA_DATA_DIR overrides the per-user folder (tests and portable installs use it); --db picks
+another database file, whose backups then go beside it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "ThiDuaDesktop"
+DB_FILENAME = "thidua.sqlite"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def data_dir() -> Path:
+    override = os.environ.get("THIDUA_DATA_DIR")
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db() -> Path:
+    return data_dir() / DB_FILENAME
+
+
+def backups_dir(db_path: Path) -> Path:
+    """Backups sit next to the database they protect, so a --db file keeps its own."""
+    path = Path(db_path).resolve().parent / "backups"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def logs_dir() -> Path:
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def resource(*parts: str) -> Path:
+    return RESOURCES.joinpath(*parts)

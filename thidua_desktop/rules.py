@@ -1,0 +1,255 @@
+"""The rules of the register, shared by the forms and the dataset import.
+
+Each field check returns None when the value is acceptable, or a Vietnamese sentence saying what is
+wrong and how to put it right. `check_dataset_rules` applies them to a whole dataset that already
+has the schema's shape and lists every problem with its path.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Iterable
+
+from . import domain
+from .schema_check import Problem, join
+from .text import clean, fold
+
+CURRENT_YEAR = _dt.date.today().year
+
+
+def check_name(value: str | None, what: str = "Họ và tên") -> str | None:
+    if value is None or not clean(value):
+        return f"{what} không được để trống."
+    if len(clean(value)) > 200:
+        return f"{what} dài quá 200 ký tự."
+    return None
+
+
+def check_year(value: int | None, what: str = "Năm", required: bool = True) -> str | None:
+    if value is None:
+        return f"{what} không được để trống." if required else None
+    if not domain.MIN_YEAR <= value <= domain.MAX_YEAR:
+        return f"{what} {value} nằm ngoài khoảng {domain.MIN_YEAR}-{domain.MAX_YEAR}."
+    return None
+
+
+def check_birth_year(value: int | None) -> str | None:
+    if value is None:
+        return None
+    if not 1900 <= value <= CURRENT_YEAR:
+        return f"Năm sinh {value} không hợp lệ (từ 1900 đến {CURRENT_YEAR})."
+    return None
+
+
+def check_money(value: int | None, what: str = "Số tiền") -> str | None:
+    if value is not None and value < 0:
+        return f"{what} không được âm."
+    return None
+
+
+def check_id_number(number: str | None, gender: str | None, birth_year: int | None) -> str | None:
+    """CCCD: 12 digits, the 4th telling century and sex, the 5th-6th the birth year; CMND: 9 digits."""
+    if not number:
+        return None
+    if not number.isdigit() or len(number) not in (9, 12):
+        return "Số CCCD phải gồm 12 chữ số (hoặc số CMND cũ gồm 9 chữ số)."
+    if len(number) == 9:
+        return None
+    code = int(number[3])
+    if code > 9:
+        return None
+    century = 1900 + (code // 2) * 100
+    code_gender = "female" if code % 2 else "male"
+    if gender in ("male", "female") and code_gender != gender:
+        return (f"Chữ số thứ 4 của CCCD ({code}) ứng với giới tính "
+                f"{domain.GENDER_LABELS[code_gender].lower()}, nhưng chủ hộ là "
+                f"{domain.GENDER_LABELS[gender].lower()}.")
+    if birth_year is not None:
+        if birth_year // 100 * 100 != century:
+            return (f"Chữ số thứ 4 của CCCD ({code}) ứng với người sinh trong thế kỷ "
+                    f"{century}-{century + 99}, nhưng năm sinh là {birth_year}.")
+        if int(number[4:6]) != birth_year % 100:
+            return (f"Chữ số thứ 5-6 của CCCD ({number[4:6]}) phải là hai số cuối của năm sinh "
+                    f"({birth_year % 100:02d}).")
+    return None
+
+
+def check_deprivations(year: int, keys: Iterable[str] | None) -> str | None:
+    if keys is None:
+        return None
+    keys = list(keys)
+    allowed = domain.indicators_for(year)
+    if allowed is None:
+        if keys:
+            return (f"Chưa có danh mục chỉ số thiếu hụt cho năm {year}; "
+                    "bộ tiêu chí của tỉnh phải cung cấp danh mục này.")
+        return None
+    unknown = [k for k in keys if k not in allowed]
+    if unknown:
+        basis = domain.standard_for(year).basis
+        return (f"Chỉ số thiếu hụt {', '.join(unknown)} không thuộc chuẩn nghèo năm {year} "
+                f"({basis}).")
+    if len(set(keys)) != len(keys):
+        return "Một chỉ số thiếu hụt bị ghi hai lần."
+    return None
+
+
+def check_record_year(year: int, left_in: int | None) -> str | None:
+    if left_in is not None and year >= left_in:
+        return (f"Hộ đã rời khỏi xã năm {left_in} nên không thể có kết quả rà soát năm {year}.")
+    return None
+
+
+def check_decision(agree: int, disagree: int, abstain: int, attendees: int | None) -> str | None:
+    if min(agree, disagree, abstain) < 0:
+        return "Số phiếu không được âm."
+    if not attendees or attendees < 1:
+        return "Số người dự họp phải từ 1 trở lên."
+    total = agree + disagree + abstain
+    if total > attendees:
+        return (f"Tổng số ý kiến ({agree} đồng ý + {disagree} không đồng ý + {abstain} không ý kiến "
+                f"= {total}) vượt quá số người dự họp ({attendees}).")
+    return None
+
+
+def check_loan_dates(disbursed_on: str, due_on: str | None) -> str | None:
+    try:
+        start = _dt.date.fromisoformat(disbursed_on)
+    except ValueError:
+        return f"Ngày giải ngân {disbursed_on} không phải ngày có thật."
+    if due_on:
+        try:
+            end = _dt.date.fromisoformat(due_on)
+        except ValueError:
+            return f"Ngày đến hạn {due_on} không phải ngày có thật."
+        if end < start:
+            return "Ngày đến hạn phải sau ngày giải ngân."
+    return None
+
+
+def duplicate_key(name: str, birth_year: int | None, village_id: str) -> tuple:
+    """Two heads with this key in one village are probably the same household."""
+    return (village_id, fold(name), birth_year)
+
+
+def _real_date(value: str | None) -> bool:
+    if value is None:
+        return True
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_dataset_rules(data: dict[str, Any], known_village_ids: Iterable[str] = ()) -> list[Problem]:
+    """The register's rules and every reference of a dataset that already fits the schema.
+
+    `known_village_ids` are villages already in the store, which households may refer to.
+    """
+    out: list[Problem] = []
+    add = out.append
+    seen_ids: dict[str, str] = {}
+
+    def unique_id(value: str, path: str) -> None:
+        first = seen_ids.setdefault(value, path)
+        if first != path:
+            add(Problem(join(path, "id"), f"mã {value} trùng với {first}"))
+
+    commune = data["commune"]
+    years_seen: set[int] = set()
+    for i, cy in enumerate(commune.get("years") or ()):
+        if cy["year"] in years_seen:
+            add(Problem(f"commune.years[{i}].year", f"năm {cy['year']} được ghi hai lần"))
+        years_seen.add(cy["year"])
+
+    villages = set(known_village_ids)
+    for i, village in enumerate(data["villages"]):
+        path = f"villages[{i}]"
+        unique_id(village["id"], path)
+        villages.add(village["id"])
+        if not clean(village["name"]):
+            add(Problem(join(path, "name"), "tên thôn không được để trống"))
+        seen: set[int] = set()
+        for j, vy in enumerate(village.get("years") or ()):
+            if vy["year"] in seen:
+                add(Problem(f"{path}.years[{j}].year", f"năm {vy['year']} được ghi hai lần"))
+            seen.add(vy["year"])
+
+    households: dict[str, dict] = {}
+    for i, hh in enumerate(data["households"]):
+        path = f"households[{i}]"
+        unique_id(hh["id"], path)
+        households[hh["id"]] = hh
+        head = hh["head"]
+        if hh["village_id"] not in villages:
+            add(Problem(join(path, "village_id"), f"không có thôn nào mang mã {hh['village_id']}"))
+        if not clean(head["name"]):
+            add(Problem(f"{path}.head.name", "họ và tên chủ hộ không được để trống"))
+        msg = check_birth_year(head.get("birth_year"))
+        if msg:
+            add(Problem(f"{path}.head.birth_year", msg))
+        msg = check_id_number(head.get("id_number"), head["gender"], head.get("birth_year"))
+        if msg:
+            add(Problem(f"{path}.head.id_number", msg))
+        left_in = hh.get("left_in")
+        seen = set()
+        for j, record in enumerate(hh["years"]):
+            rpath = f"{path}.years[{j}]"
+            year = record["year"]
+            if year in seen:
+                add(Problem(join(rpath, "year"), f"năm {year} được ghi hai lần cho cùng một hộ"))
+            seen.add(year)
+            msg = check_record_year(year, left_in)
+            if msg:
+                add(Problem(join(rpath, "year"), msg))
+            msg = check_deprivations(year, record.get("deprivations"))
+            if msg:
+                add(Problem(join(rpath, "deprivations"), msg))
+        for j, loan in enumerate(hh.get("loans") or ()):
+            lpath = f"{path}.loans[{j}]"
+            unique_id(loan["id"], lpath)
+            msg = check_loan_dates(loan["disbursed_on"], loan.get("due_on"))
+            if msg:
+                add(Problem(lpath, msg))
+
+    for i, meeting in enumerate(data["meetings"]):
+        path = f"meetings[{i}]"
+        unique_id(meeting["id"], path)
+        if meeting["village_id"] not in villages:
+            add(Problem(join(path, "village_id"), f"không có thôn nào mang mã {meeting['village_id']}"))
+        if not _real_date(meeting["held_on"]):
+            add(Problem(join(path, "held_on"), f"ngày {meeting['held_on']} không phải ngày có thật"))
+        decided: set[str] = set()
+        for j, decision in enumerate(meeting["decisions"]):
+            dpath = f"{path}.decisions[{j}]"
+            hid = decision["household_id"]
+            if hid not in households:
+                add(Problem(join(dpath, "household_id"), f"không có hộ nào mang mã {hid} trong tệp"))
+            if hid in decided:
+                add(Problem(join(dpath, "household_id"), "hộ này được biểu quyết hai lần trong cùng cuộc họp"))
+            decided.add(hid)
+            msg = check_decision(decision["agree"], decision["disagree"], decision["abstain"],
+                                 meeting["attendees"])
+            if msg:
+                add(Problem(dpath, msg))
+        represented, listed = meeting.get("households_represented"), meeting.get("households_on_list")
+        if represented is not None and listed is not None and represented > listed:
+            add(Problem(join(path, "households_represented"),
+                        f"số hộ có đại diện ({represented}) vượt quá số hộ trong danh sách ({listed})"))
+
+    for i, nom in enumerate(data.get("nominations") or ()):
+        path = f"nominations[{i}]"
+        unique_id(nom["id"], path)
+        kind = nom["nominee_kind"]
+        if kind == "household":
+            if nom.get("household_id") not in households:
+                add(Problem(join(path, "household_id"), "đề nghị khen thưởng hộ nhưng không chỉ ra hộ có trong tệp"))
+        elif kind == "village":
+            if nom.get("village_id") not in villages:
+                add(Problem(join(path, "village_id"), "đề nghị khen thưởng thôn nhưng không chỉ ra thôn có trong tệp"))
+        elif not (nom.get("nominee_name") or "").strip():
+            add(Problem(join(path, "nominee_name"), "cần ghi tên cá nhân hoặc tập thể được đề nghị"))
+        if nom.get("decision_date") and not _real_date(nom["decision_date"]):
+            add(Problem(join(path, "decision_date"), f"ngày {nom['decision_date']} không phải ngày có thật"))
+    return out

@@ -1,0 +1,267 @@
+"""The dataset schema file, compiled into a checker that lists every problem in Vietnamese.
+
+The schema under resources/schema/ is the contract (a copy of shared/schema/). A generic JSON Schema
+library either stops at the first error or is too slow for a commune's file and speaks English, so
+this module compiles the subset of Draft 2020-12 the schema uses into plain Python closures.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, Callable
+
+from . import paths
+
+SCHEMA_FILE = "thidua-dataset-v1.schema.json"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+Check = Callable[[Any, str, list], None]
+
+_TYPE_NAMES = {
+    "string": "chuỗi ký tự",
+    "integer": "số nguyên",
+    "number": "số",
+    "boolean": "true hoặc false",
+    "object": "đối tượng",
+    "array": "danh sách",
+    "null": "null",
+}
+_PATTERN_MESSAGES = {
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$":
+        "không phải mã định danh (UUID, chữ thường) hợp lệ",
+    r"^\d{4}-\d{2}-\d{2}$": "ngày phải có dạng NNNN-TT-NN (ví dụ 2019-01-05)",
+    r"^\d{5}$": "phải gồm đúng 5 chữ số",
+    r"^\d{2}$": "phải gồm đúng 2 chữ số",
+    r"^(\d{12}|\d{9})$": "số CCCD phải gồm 12 chữ số (hoặc CMND cũ 9 chữ số)",
+}
+
+
+_PY_TYPES = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+    "null": (type(None),),
+}
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+# Paths are built only for a problem: while checking, a path is a chain of (parent, key) tuples.
+Path_ = tuple | None
+
+
+def _render(path: Path_) -> str:
+    keys = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    out = ""
+    for key in reversed(keys):
+        out = join(out, key)
+    return out
+
+
+class _Compiler:
+    def __init__(self, root: dict):
+        self.root = root
+        self.refs: dict[str, Check] = {}
+
+    def ref(self, pointer: str) -> Check:
+        if pointer not in self.refs:
+            # Placeholder first so recursive references resolve lazily.
+            holder: list[Check] = []
+            self.refs[pointer] = lambda v, p, out: holder[0](v, p, out)
+            node = self.root
+            for part in pointer.lstrip("#/").split("/"):
+                node = node[part]
+            holder.append(self.compile(node))
+            self.refs[pointer] = holder[0]
+        return self.refs[pointer]
+
+    def compile(self, node: dict) -> Check:
+        checks: list[Check] = []
+        if "$ref" in node:
+            checks.append(self.ref(node["$ref"]))
+        if "anyOf" in node:
+            checks.append(self._any_of([self.compile(n) for n in node["anyOf"]]))
+        leaf = self._leaf(node)
+        if leaf is not None:
+            checks.append(leaf)
+        if "properties" in node or "required" in node:
+            checks.append(self._object(node))
+        if "items" in node:
+            checks.append(self._items(self.compile(node["items"]), bool(node.get("uniqueItems"))))
+        elif node.get("uniqueItems"):
+            checks.append(self._items(None, True))
+        if len(checks) == 1:
+            return checks[0]
+
+        def all_checks(value, path, out):
+            for check in checks:
+                before = len(out)
+                check(value, path, out)
+                if len(out) > before:
+                    return  # one clear message per value is enough
+        return all_checks
+
+    @staticmethod
+    def _leaf(node: dict) -> Check | None:
+        """Type, const, enum and the value constraints of one node, fused into one closure."""
+        preds: list[tuple[Callable[[Any], bool], str]] = []
+        if "const" in node:
+            const = node["const"]
+            preds.append((lambda v: v == const and type(v) is type(const), f"phải là {_show(const)}"))
+        if "enum" in node:
+            options = node["enum"]
+            keyed = {(type(o), o) for o in options}
+            allowed = ", ".join(_show(o) for o in options)
+            preds.append((lambda v: isinstance(v, (str, int, float, bool, type(None)))
+                          and (type(v), v) in keyed, f"chỉ nhận: {allowed}"))
+        if "pattern" in node:
+            rx = re.compile(node["pattern"])
+            msg = _PATTERN_MESSAGES.get(node["pattern"], "không đúng định dạng")
+            preds.append((lambda v: not isinstance(v, str) or rx.search(v) is not None, msg))
+        if node.get("format") == "date-time":
+            preds.append((_is_datetime, "thời điểm phải theo ISO 8601, ví dụ 2021-01-15T09:30:00+07:00"))
+        if "minLength" in node:
+            lo_len = node["minLength"]
+            msg = "không được để trống" if lo_len == 1 else f"phải dài ít nhất {lo_len} ký tự"
+            preds.append((lambda v: not isinstance(v, str) or len(v) >= lo_len, msg))
+        if "maxLength" in node:
+            hi_len = node["maxLength"]
+            preds.append((lambda v: not isinstance(v, str) or len(v) <= hi_len, f"dài quá {hi_len} ký tự"))
+        if "minimum" in node:
+            lo = node["minimum"]
+            preds.append((lambda v: type(v) not in (int, float) or v >= lo, f"phải từ {lo} trở lên"))
+        if "maximum" in node:
+            hi = node["maximum"]
+            preds.append((lambda v: type(v) not in (int, float) or v <= hi, f"không được lớn hơn {hi}"))
+        types = node.get("type")
+        if types is None and not preds:
+            return None
+        names = [types] if isinstance(types, str) else list(types or ())
+        py_types = frozenset(t for n in names for t in _PY_TYPES[n])
+        wanted = " hoặc ".join(_TYPE_NAMES[n] for n in names)
+        nullable = "null" in names
+
+        integral_floats = "integer" in names  # JSON Schema: 2019.0 is an integer
+
+        def check(value, path, out):
+            if py_types and type(value) not in py_types and not (
+                    integral_floats and type(value) is float and value.is_integer()):
+                out.append(Problem(_render(path), f"phải là {wanted}, không phải {_show(value)}"))
+                return
+            if value is None and nullable:
+                return
+            for ok, message in preds:
+                if not ok(value):
+                    shown = f"giá trị {_show(value)} không hợp lệ; {message}" if message.startswith("chỉ nhận") else message
+                    out.append(Problem(_render(path), shown))
+                    return
+        return check
+
+    @staticmethod
+    def _any_of(branches: list[Check]) -> Check:
+        def check(value, path, out):
+            first: list = []
+            for i, branch in enumerate(branches):
+                found: list = []
+                branch(value, path, found)
+                if not found:
+                    return
+                if i == 0:
+                    first = found
+            out.extend(first)
+        return check
+
+    def _object(self, node: dict) -> Check:
+        props = {k: self.compile(v) for k, v in node.get("properties", {}).items()}
+        required = list(node.get("required", ()))
+        closed = node.get("additionalProperties") is False
+
+        def check(value, path, out):
+            if type(value) is not dict:
+                return
+            for key in required:
+                if key not in value:
+                    out.append(Problem(_render(path), f"thiếu trường bắt buộc '{key}'"))
+            for key, item in value.items():
+                sub = props.get(key)
+                if sub is not None:
+                    sub(item, (path, key), out)
+                elif closed:
+                    out.append(Problem(_render((path, key)), "trường này không có trong định dạng dữ liệu"))
+        return check
+
+    @staticmethod
+    def _items(item_check: Check | None, unique: bool) -> Check:
+        def check(value, path, out):
+            if type(value) is not list:
+                return
+            if item_check is not None:
+                for i, item in enumerate(value):
+                    item_check(item, (path, i), out)
+            if unique and len(value) > 1 and not _unique(value):
+                out.append(Problem(_render(path), "có phần tử bị trùng"))
+        return check
+
+
+def _is_datetime(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return "T" in value
+
+
+def _unique(value: list) -> bool:
+    try:
+        return len(set(value)) == len(value)
+    except TypeError:  # objects or lists inside
+        seen = [json.dumps(v, sort_keys=True) for v in value]
+        return len(seen) == len(set(seen))
+
+
+def load_schema() -> dict:
+    with open(paths.resource("schema", SCHEMA_FILE), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=1)
+def dataset_checker() -> Check:
+    schema = load_schema()
+    return _Compiler(schema).compile(schema)
+
+
+def check_dataset_shape(data: Any) -> list[Problem]:
+    """Every place where `data` breaks the dataset schema, with a Vietnamese reason."""
+    out: list[Problem] = []
+    dataset_checker()(data, None, out)
+    return out

@@ -1,0 +1,28 @@
+"""Vietnamese text helpers: normalisation for storage and folding for search."""
+
+from __future__ import annotations
+
+import unicodedata
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def clean(value: str) -> str:
+    """NFC-normalise and trim a name or label, folding runs of white space into one space."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def fold(value: str | None) -> str:
+    """Lower-case, diacritic-free form used for search: 'Nguyễn Văn Ấn' -> 'nguyen van an'."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFD", value.translate(_FOLD_EXTRA))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.lower().split())
+
+
+def format_vnd(amount: int | None) -> str:
+    """'1.500.000' as Vietnamese officers write đồng amounts."""
+    if amount is None:
+        return ""
+    return f"{amount:,}".replace(",", ".")

@@ -1,0 +1,1 @@
+"""ThiDua Desktop Qt front end."""
