@@ -47,6 +47,26 @@ def check_money(value: int | None, what: str = "Số tiền") -> str | None:
     return None
 
 
+def parse_money(text: str) -> int | None:
+    """Whole đồng as officers type them: '1500000', '1.500.000', '1 500 000 đ'. Empty is unknown.
+
+    Raises ValueError with a Vietnamese message for anything else ('1,5 triệu', '-5', '12.5').
+    """
+    compact = text.strip().lower().removesuffix("đồng").removesuffix("đ").strip()
+    if not compact:
+        return None
+    if compact.startswith("-"):
+        raise ValueError("Số tiền không được âm.")
+    digits = compact.replace(" ", "")
+    groups = digits.split(".")
+    if len(groups) > 1 and not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+        raise ValueError(f"'{text.strip()}' không phải số tiền; hãy ghi số đồng, ví dụ 1.500.000.")
+    digits = "".join(groups)
+    if not digits.isdigit():
+        raise ValueError(f"'{text.strip()}' không phải số tiền; hãy ghi số đồng, ví dụ 1.500.000.")
+    return int(digits)
+
+
 def check_id_number(number: str | None, gender: str | None, birth_year: int | None) -> str | None:
     """CCCD: 12 digits, the 4th telling century and sex, the 5th-6th the birth year; CMND: 9 digits."""
     if not number:

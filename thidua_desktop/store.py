@@ -565,6 +565,10 @@ class Store:
                "WHERE h.pk IN (SELECT value FROM json_each(?))")
         return {row[0]: tuple(row[1:]) for row in self.conn.execute(sql, (year, json.dumps(list(pks))))}
 
+    def household_pk(self, household_id: str) -> int | None:
+        row = self.conn.execute("SELECT pk FROM household WHERE id = ?", (household_id,)).fetchone()
+        return row[0] if row else None
+
     def record_years(self) -> list[int]:
         return [r[0] for r in self.query("SELECT DISTINCT year FROM review_record ORDER BY year")]
 

@@ -62,3 +62,24 @@ def test_money_and_names():
     assert rules.check_name("   ") is not None
     assert rules.check_name("Lý Thị Mai") is None
     assert rules.check_birth_year(1850) is not None
+
+
+def test_money_as_officers_type_it():
+    assert rules.parse_money("1.500.000") == 1_500_000
+    assert rules.parse_money("1500000") == 1_500_000
+    assert rules.parse_money(" 700.000 đ ") == 700_000
+    assert rules.parse_money("") is None
+    for bad in ("1,5 triệu", "-5", "12.5", "1.50.000", "abc"):
+        try:
+            rules.parse_money(bad)
+        except ValueError as exc:
+            assert "số tiền" in str(exc).lower() or "âm" in str(exc)
+        else:
+            raise AssertionError(bad)
+
+
+@given(st.integers(0, 10**12))
+def test_money_formatted_reads_back(amount):
+    from thidua_desktop.text import format_vnd
+    assert rules.parse_money(format_vnd(amount)) == amount
+    assert rules.parse_money(str(amount)) == amount

@@ -1,0 +1,181 @@
+"""Small input widgets and the form-dialog behaviour every form shares."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit,
+                               QMessageBox, QSpinBox, QVBoxLayout, QWidget)
+
+from thidua_desktop.domain import JUDGEMENT_LABELS
+from thidua_desktop.rules import parse_money
+from thidua_desktop.text import format_vnd
+
+ERROR_STYLE = "color: #b00020;"
+
+
+class TriStateCombo(QComboBox):
+    """An assessment: Chưa đánh giá / Có / Không, standing for None / True / False."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        for value in (None, True, False):
+            self.addItem(JUDGEMENT_LABELS[value], value)
+
+    def value(self) -> bool | None:
+        return self.currentData()
+
+    def set_value(self, value: bool | None) -> None:
+        self.setCurrentIndex({None: 0, True: 1, False: 2}[value])
+
+
+class ChoiceCombo(QComboBox):
+    """A combo over (value, label) pairs."""
+
+    def __init__(self, labels: dict, parent: QWidget | None = None):
+        super().__init__(parent)
+        for value, label in labels.items():
+            self.addItem(label, value)
+
+    def value(self):
+        return self.currentData()
+
+    def set_value(self, value) -> None:
+        index = self.findData(value)
+        self.setCurrentIndex(max(index, 0))
+
+
+class OptionalYearSpin(QSpinBox):
+    """A year that may be unknown: the lowest value reads as the special text."""
+
+    def __init__(self, low: int, high: int, empty_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setRange(low - 1, high)
+        self.setSpecialValueText(empty_text)
+        self._low = low
+
+    def value_or_none(self) -> int | None:
+        v = self.value()
+        return None if v < self._low else v
+
+    def set_value_or_none(self, value: int | None) -> None:
+        self.setValue(self._low - 1 if value is None else value)
+
+
+class MoneyEdit(QLineEdit):
+    """Whole đồng, typed with or without dots: '1.500.000'. Empty means unknown."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setPlaceholderText("chưa rõ")
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.editingFinished.connect(self._reformat)
+
+    def amount(self) -> int | None:
+        """The amount, or None when empty; raises ValueError with a Vietnamese message."""
+        return parse_money(self.text())
+
+    def set_amount(self, value: int | None) -> None:
+        self.setText(format_vnd(value))
+
+    def _reformat(self) -> None:
+        try:
+            self.set_amount(self.amount())
+        except ValueError:
+            pass
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class FormDialog(QDialog):
+    """Enter saves, Esc cancels, and leaving with unsaved changes asks first.
+
+    Subclasses build their fields, call `watch()` on them, and implement `save()` returning True
+    when the record was stored (False keeps the dialog open, showing the errors).
+    """
+
+    changed = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.dirty = False
+        self.layout_ = QVBoxLayout(self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
+                                        QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Lưu")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        self.buttons.accepted.connect(self._try_save)
+        self.buttons.rejected.connect(self.reject)
+        self.summary = error_label()
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self._try_save)
+
+    def finish_layout(self) -> None:
+        self.layout_.addWidget(self.summary)
+        self.layout_.addWidget(self.buttons)
+
+    def watch(self, *widgets: QWidget) -> None:
+        for w in widgets:
+            for signal in ("textEdited", "currentIndexChanged", "valueChanged", "toggled", "textChanged"):
+                sig = getattr(w, signal, None)
+                if sig is not None:
+                    sig.connect(self.mark_dirty)
+                    break
+
+    def mark_dirty(self, *_args) -> None:
+        self.dirty = True
+
+    def save(self) -> bool:
+        raise NotImplementedError
+
+    def _try_save(self) -> None:
+        if self.save():
+            self.dirty = False
+            self.changed.emit()
+            self.accept()
+
+    def show_summary(self, messages: list[str]) -> None:
+        self.summary.setText("\n".join(messages))
+        self.summary.setVisible(bool(messages))
+
+    def reject(self) -> None:
+        if self.dirty and not confirm(self, "Chưa lưu thay đổi",
+                                      "Bạn đã sửa thông tin nhưng chưa lưu. Bỏ các thay đổi này?",
+                                      yes="Bỏ thay đổi", no="Tiếp tục sửa"):
+            return
+        self.dirty = False
+        super().reject()
+
+
+def confirm(parent: QWidget, title: str, text: str, yes: str = "Đồng ý", no: str = "Không") -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no_button)
+    box.setEscapeButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def show_error(parent: QWidget | None, text: str, title: str = "Không thực hiện được") -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def run_guarded(parent: QWidget | None, action: Callable[[], object]) -> bool:
+    """Run a store action; a known situation (locked, full, read-only file) becomes a message."""
+    from thidua_desktop.store import StoreError
+    try:
+        action()
+    except StoreError as exc:
+        show_error(parent, str(exc))
+        return False
+    return True

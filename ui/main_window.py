@@ -1,0 +1,183 @@
+"""The main window: composes the feature pages; holds no logic of its own beyond wiring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog,
+                               QTabWidget)
+
+from thidua_desktop import __version__, dataset
+from thidua_desktop.store import Store, StoreError
+
+from .commune.commune_page import CommuneDialog, CommuneYearsPage
+from .common.widgets import confirm, show_error
+from .register.household_page import HouseholdPage
+from .register.recycle_bin import RecycleBinPage
+from .register.village_page import VillagePage
+from .review.grid import ReviewGridPage
+
+
+class DatasetJob(QObject):
+    """Import or export a dataset off the UI thread, with its own connection to the file."""
+
+    progress = Signal(int, str)
+    finished = Signal(str)      # success message
+    failed = Signal(str)        # Vietnamese message
+
+    def __init__(self, db_path: Path, actor: str, kind: str, file: str):
+        super().__init__()
+        self.db_path, self.actor, self.kind, self.file = db_path, actor, kind, file
+
+    def run(self) -> None:
+        try:
+            store = Store.open(self.db_path, actor=self.actor)
+        except StoreError as exc:
+            self.failed.emit(str(exc))
+            return
+        try:
+            if self.kind == "import":
+                result = dataset.import_file(store, self.file, progress=self.progress.emit)
+                self.finished.emit(result.summary())
+            else:
+                self.progress.emit(30, "Đang đọc dữ liệu...")
+                data = dataset.export_file(store, self.file)
+                self.finished.emit(f"Đã xuất {len(data['villages'])} thôn, {len(data['households'])} hộ "
+                                   f"ra tệp {self.file}.")
+        except dataset.DatasetRefused as exc:
+            self.failed.emit(exc.summary(limit=30))
+        except StoreError as exc:
+            self.failed.emit(str(exc))
+        except OSError as exc:
+            self.failed.emit(f"Không ghi được tệp {self.file}: {exc.strerror}")
+        finally:
+            store.close()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, demo: bool = False):
+        super().__init__()
+        self.store = store
+        self.tabs = QTabWidget()
+        self.households = HouseholdPage(store)
+        self.villages = VillagePage(store)
+        self.review = ReviewGridPage(store)
+        self.commune_years = CommuneYearsPage(store)
+        self.recycle_bin = RecycleBinPage(store)
+        self.pages = [self.households, self.villages, self.review, self.commune_years, self.recycle_bin]
+        for page, title in zip(self.pages, ["&Hộ gia đình", "&Thôn, bản, tổ dân phố", "&Rà soát hằng năm",
+                                            "Đánh giá của &xã", "Thùng &rác"]):
+            self.tabs.addTab(page, title)
+            page.data_changed.connect(self.refresh)
+        self.setCentralWidget(self.tabs)
+        self._build_menu()
+        self.path_label = QLabel()
+        self.statusBar().addPermanentWidget(self.path_label)
+        self.demo = demo
+        self._update_title()
+        self.resize(1280, 780)
+        self._thread: QThread | None = None
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Tệp")
+        for text, shortcut, slot in (
+            ("&Nhập tệp dữ liệu JSON...", "Ctrl+I", self.import_json),
+            ("&Xuất tệp dữ liệu JSON...", "Ctrl+E", self.export_json),
+            (None, None, None),
+            ("&Thông tin xã...", None, self.edit_commune),
+            (None, None, None),
+            ("T&hoát", "Ctrl+Q", self.close),
+        ):
+            if text is None:
+                menu.addSeparator()
+                continue
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        help_menu = self.menuBar().addMenu("Trợ &giúp")
+        about = QAction("&Giới thiệu", self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
+
+    def _update_title(self) -> None:
+        commune = self.store.commune()
+        name = f"{commune['name']}, {commune['province_name']}" if commune else ""
+        self.setWindowTitle(f"ThiDua Desktop - {name}" + (" (dữ liệu mẫu)" if self.demo else ""))
+        self.path_label.setText(f"Cán bộ: {self.store.actor}   |   Tệp dữ liệu: {self.store.path}")
+
+    def refresh(self) -> None:
+        """Something changed the file: every page shows it again."""
+        sender = self.sender()
+        for page in self.pages:
+            if page is not sender:
+                page.reload()
+        self._update_title()
+
+    def edit_commune(self) -> None:
+        if CommuneDialog(self.store, parent=self).exec():
+            self.refresh()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "Giới thiệu ThiDua Desktop",
+                          f"ThiDua Desktop {__version__}\n\nPhong trào thi đua \"Cả nước chung tay vì người nghèo - "
+                          f"Không để ai bị bỏ lại phía sau\".\n\nTệp dữ liệu: {self.store.path}\n"
+                          f"Thư mục sao lưu: {self.store.path.parent / 'backups'}")
+
+    # --- dataset import and export, in a worker ------------------------------------------
+    def import_json(self) -> None:
+        file, _ = QFileDialog.getOpenFileName(self, "Chọn tệp dữ liệu JSON", "", "Tệp dữ liệu (*.json)")
+        if file and confirm(self, "Nhập dữ liệu",
+                            f"Nhập tệp {Path(file).name} vào dữ liệu của xã?\nTệp được kiểm tra trước; "
+                            "nếu có lỗi thì không có gì được ghi. Dữ liệu hiện có được sao lưu trước khi nhập.",
+                            yes="Nhập", no="Không"):
+            self._run_job("import", file, "Đang nhập dữ liệu...")
+
+    def export_json(self) -> None:
+        commune = self.store.commune()
+        suggested = f"thidua-{commune['code']}.json" if commune else "thidua.json"
+        file, _ = QFileDialog.getSaveFileName(self, "Xuất tệp dữ liệu JSON", suggested, "Tệp dữ liệu (*.json)")
+        if file:
+            self._run_job("export", file, "Đang xuất dữ liệu...")
+
+    def _run_job(self, kind: str, file: str, title: str) -> None:
+        progress = QProgressDialog(title, None, 0, 100, self)
+        progress.setWindowTitle("ThiDua Desktop")
+        progress.setMinimumDuration(0)
+        progress.setValue(0)
+        thread = QThread(self)
+        job = DatasetJob(self.store.path, self.store.actor, kind, file)
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        job.progress.connect(lambda pct, text: (progress.setValue(pct), progress.setLabelText(text)))
+
+        def done(message: str, ok: bool) -> None:
+            progress.close()
+            thread.quit()
+            thread.wait()
+            job.deleteLater()
+            self._thread = None
+            if ok:
+                self.refresh()
+                QMessageBox.information(self, "Xong", message)
+            else:
+                show_error(self, message, "Tệp bị từ chối" if kind == "import" else "Không xuất được")
+            self.job_done.emit(ok)
+
+        job.finished.connect(lambda msg: done(msg, True))
+        job.failed.connect(lambda msg: done(msg, False))
+        self._thread, self._job = thread, job
+        thread.start()
+
+    job_done = Signal(bool)
+
+    def closeEvent(self, event):  # noqa: N802
+        dirty = [p for p in (self.review, self.commune_years) if getattr(p, "dirty", False) or
+                 getattr(getattr(p, "model", None), "pending", None)]
+        if dirty and not confirm(self, "Chưa lưu", "Có thay đổi chưa lưu. Vẫn thoát?", yes="Thoát", no="Quay lại"):
+            event.ignore()
+            return
+        event.accept()

@@ -1,0 +1,64 @@
+"""The audit log of a household, in words an officer reads."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from thidua_desktop import domain
+from thidua_desktop.store import AuditEntry
+
+TABLES = {"household": "Thông tin hộ", "review_record": "Rà soát năm", "loan": "Khoản vay",
+          "decision": "Biểu quyết", "nomination": "Đề nghị khen thưởng"}
+FIELDS = {
+    "village_id": "Thôn", "code": "Mã hộ", "head_name": "Họ và tên chủ hộ", "head_gender": "Giới tính",
+    "head_birth_year": "Năm sinh", "head_ethnicity": "Dân tộc", "head_id_number": "Số CCCD",
+    "head_single": "Đơn thân", "members": "Nhân khẩu", "policy_household": "Hộ chính sách",
+    "left_in": "Năm rời khỏi xã", "deleted_at": "Đưa vào thùng rác",
+    "status": "Phân loại", "income_per_capita": "Thu nhập bình quân", "deprivations": "Chỉ số thiếu hụt",
+    "cultural_family": "Gia đình văn hóa", "registered_to_exit": "Đăng ký thoát nghèo",
+    "note": "Ghi chú", "program": "Chương trình vay", "amount_vnd": "Số tiền vay",
+    "disbursed_on": "Ngày giải ngân", "due_on": "Ngày đến hạn", "purpose": "Mục đích vay",
+    "used_as_intended": "Đúng mục đích", "repaid_on_time": "Trả đúng hạn",
+    "agree": "Đồng ý", "disagree": "Không đồng ý", "abstain": "Không ý kiến",
+    **domain.HOUSEHOLD_ASSESSMENTS,
+    **{f"{k}_evidence": f"Minh chứng: {v}" for k, v in domain.HOUSEHOLD_ASSESSMENTS.items()},
+}
+ACTIONS = {"insert": "Thêm mới", "update": "Sửa", "delete": "Xóa"}
+
+
+def _local_time(at: str) -> str:
+    try:
+        moment = _dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return at
+    return moment.strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _what(entry: AuditEntry) -> str:
+    label = TABLES.get(entry.table, entry.table)
+    if entry.table == "review_record":
+        return f"{label} {entry.record_id.rsplit(':', 1)[-1]}"
+    return label
+
+
+class HistoryTable(QTableWidget):
+    COLUMNS = ["Thời điểm", "Người sửa", "Việc", "Mục", "Thông tin", "Giá trị cũ", "Giá trị mới"]
+
+    def __init__(self):
+        super().__init__(0, len(self.COLUMNS))
+        self.setHorizontalHeaderLabels(self.COLUMNS)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def show_entries(self, entries: list[AuditEntry]) -> None:
+        self.setRowCount(len(entries))
+        for row, e in enumerate(entries):
+            values = [_local_time(e.at), e.actor, ACTIONS.get(e.action, e.action), _what(e),
+                      FIELDS.get(e.field, e.field or ""), e.old or "", e.new or ""]
+            for col, value in enumerate(values):
+                self.setItem(row, col, QTableWidgetItem(value))
+        self.resizeColumnsToContents()

@@ -1,0 +1,176 @@
+"""The household list: search as you type, filters, sort, open, add, delete to the recycle bin."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from thidua_desktop.domain import STATUS_LABELS
+from thidua_desktop.store import HouseholdFilter, Store
+
+from ..common.widgets import confirm, run_guarded
+from .household_dialog import HouseholdDialog
+from .household_model import HouseholdListModel
+
+TYPING_PAUSE_MS = 150
+COLUMN_WIDTHS = [80, 210, 70, 75, 85, 120, 140, 80, 110]  # wide enough for real names and villages  # filter once the officer pauses, not on every letter of a fast typist
+
+
+class HouseholdPage(QWidget):
+    data_changed = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Tìm theo tên chủ hộ, mã hộ hoặc số CCCD (gõ không dấu cũng được)...")
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 3)
+        self.village = QComboBox()
+        self.year = QComboBox()
+        self.status = QComboBox()
+        self.status.addItem("Mọi phân loại", None)
+        for key, label in STATUS_LABELS.items():
+            self.status.addItem(label, key)
+        self.status.addItem("Chưa rà soát", "none")
+        self.policy = QCheckBox("Chỉ hộ chính sách")
+        for label, w in (("Thôn:", self.village), ("Năm:", self.year), ("Phân loại:", self.status)):
+            caption = QLabel(label)
+            caption.setBuddy(w)
+            bar.addWidget(caption)
+            bar.addWidget(w, 1)
+        bar.addWidget(self.policy)
+        layout.addLayout(bar)
+
+        self.model = HouseholdListModel(store, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(self.open_current)
+        layout.addWidget(self.table, 1)
+
+        bottom = QHBoxLayout()
+        self.count = QLabel()
+        bottom.addWidget(self.count, 1)
+        self.add_button = QPushButton("&Thêm hộ (Ctrl+N)")
+        self.add_button.clicked.connect(self.add)
+        self.open_button = QPushButton("&Mở hộ (Enter)")
+        self.open_button.clicked.connect(self.open_current)
+        self.delete_button = QPushButton("&Xóa vào thùng rác (Delete)")
+        self.delete_button.clicked.connect(self.delete_current)
+        for b in (self.add_button, self.open_button, self.delete_button):
+            bottom.addWidget(b)
+        layout.addLayout(bottom)
+
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.add)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self.table, activated=self.open_current,
+                      context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self.delete_current,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.search.returnPressed.connect(self._focus_table)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(TYPING_PAUSE_MS)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._timer.start)
+        for combo in (self.village, self.year, self.status):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.policy.toggled.connect(self.apply_filter)
+        self.reload()
+
+    def reload(self) -> None:
+        """The store changed (import, another page): refill the choices and the list."""
+        for combo in (self.village, self.year):
+            combo.blockSignals(True)
+        chosen_village, chosen_year = self.village.currentData(), self.year.currentData()
+        self.village.clear()
+        self.village.addItem("Cả xã", None)
+        for v in self.store.villages():
+            self.village.addItem(v["name"], v["id"])
+        self.village.setCurrentIndex(max(self.village.findData(chosen_village), 0))
+        self.year.clear()
+        years = self.store.record_years()
+        for y in reversed(years):
+            self.year.addItem(str(y), y)
+        if not years:
+            self.year.addItem("Chưa có năm nào", None)
+        self.year.setCurrentIndex(max(self.year.findData(chosen_year), 0))
+        for combo in (self.village, self.year):
+            combo.blockSignals(False)
+        self.apply_filter()
+
+    def current_filter(self) -> HouseholdFilter:
+        old = self.model.filter
+        return HouseholdFilter(text=self.search.text(), village_id=self.village.currentData(),
+                               year=self.year.currentData(), status=self.status.currentData(),
+                               policy_only=self.policy.isChecked(), sort_column=old.sort_column,
+                               descending=old.descending)
+
+    def apply_filter(self) -> None:
+        self._timer.stop()
+        self.model.set_filter(self.current_filter())
+        total = self.store.query("SELECT count(*) FROM household WHERE deleted_at IS NULL")[0][0]
+        shown = self.model.rowCount()
+        self.count.setText(f"Đang hiện {shown:,} / {total:,} hộ".replace(",", "."))
+        if shown:
+            self.table.selectRow(0)
+
+    def _focus_table(self) -> None:
+        self.apply_filter()
+        self.table.setFocus()
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.household_id(index.row()) if index.isValid() else None
+
+    def open_household(self, household_id: str) -> None:
+        dialog = HouseholdDialog(self.store, household_id, year=self.year.currentData(), parent=self)
+        if dialog.exec():
+            self._after_save(household_id)
+
+    def open_current(self, *_args) -> None:
+        hid = self.current_id()
+        if hid:
+            self.open_household(hid)
+
+    def add(self) -> None:
+        dialog = HouseholdDialog(self.store, village_id=self.village.currentData(), parent=self)
+        if dialog.exec():
+            self._after_save(dialog.household["id"])
+
+    def _after_save(self, household_id: str) -> None:
+        self.model.refresh()
+        row = self.model.row_of(household_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        self.data_changed.emit()
+
+    def delete_current(self) -> None:
+        hid = self.current_id()
+        if not hid:
+            return
+        row = self.table.currentIndex().row()
+        name = self.model.data(self.model.index(row, 1))
+        if confirm(self, "Xóa hộ", f"Đưa hộ {name} vào thùng rác?\nCó thể khôi phục lại ở trang Thùng rác.",
+                   yes="Đưa vào thùng rác", no="Không"):
+            if run_guarded(self, lambda: self.store.delete_household(hid)):
+                self.model.refresh()
+                self.table.selectRow(min(row, self.model.rowCount() - 1))
+                self.data_changed.emit()

@@ -1,0 +1,182 @@
+"""Villages (thôn, bản, tổ dân phố) and their yearly facts."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from thidua_desktop import domain, rules
+from thidua_desktop.store import Store, new_id
+from thidua_desktop.text import clean
+
+from ..common.widgets import (ChoiceCombo, FormDialog, MoneyEdit, TriStateCombo, confirm,
+                              error_label, run_guarded)
+
+
+class VillagePage(QWidget):
+    data_changed = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Tên", "Loại", "Số hộ", "Số năm có thông tin"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self.edit)
+        layout.addWidget(self.table)
+        bar = QHBoxLayout()
+        for text, slot in (("&Thêm thôn...", self.add), ("&Sửa...", self.edit),
+                           ("&Xóa vào thùng rác", self.delete)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            bar.addWidget(b)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.reload()
+
+    def reload(self) -> None:
+        self.villages = self.store.villages()
+        counts = self.store.village_household_counts()
+        self.table.setRowCount(len(self.villages))
+        for row, v in enumerate(self.villages):
+            values = [v["name"], domain.VILLAGE_KIND_LABELS[v["kind"]], str(counts.get(v["id"], 0)),
+                      str(len(v["years"]))]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _selected(self) -> dict | None:
+        row = self.table.currentRow()
+        return self.villages[row] if 0 <= row < len(self.villages) else None
+
+    def add(self) -> None:
+        if VillageDialog(self.store, None, self).exec():
+            self.reload()
+            self.data_changed.emit()
+
+    def edit(self, *_args) -> None:
+        village = self._selected()
+        if village and VillageDialog(self.store, village["id"], self).exec():
+            self.reload()
+            self.data_changed.emit()
+
+    def delete(self) -> None:
+        village = self._selected()
+        if village and confirm(self, "Xóa thôn", f"Đưa {village['name']} vào thùng rác?",
+                               yes="Đưa vào thùng rác", no="Không"):
+            if run_guarded(self, lambda: self.store.delete_village(village["id"])):
+                self.reload()
+                self.data_changed.emit()
+
+
+class VillageDialog(FormDialog):
+    YEAR_COLUMNS = ["Năm", *domain.VILLAGE_YEAR_FLAGS.values(), "Số mô hình nhân rộng",
+                    "Nguồn lực huy động (đồng)", domain.VILLAGE_ASSESSMENTS["mutual_help"], "Minh chứng"]
+
+    def __init__(self, store: Store, village_id: str | None, parent: QWidget | None = None):
+        self.store = store
+        self.village = store.village(village_id) if village_id else {"id": new_id(), "name": "", "kind": "thon",
+                                                                     "years": []}
+        super().__init__(f"Thôn {self.village['name']}" if village_id else "Thêm thôn, bản, tổ dân phố", parent)
+        form = QFormLayout()
+        self.layout_.addLayout(form)
+        self.name = QLineEdit(self.village["name"])
+        self.name.setPlaceholderText("Ví dụ: Thôn Nà Khà")
+        form.addRow("&Tên", self.name)
+        self.name_error = error_label()
+        form.addRow("", self.name_error)
+        self.kind = ChoiceCombo(domain.VILLAGE_KIND_LABELS)
+        self.kind.set_value(self.village["kind"])
+        form.addRow("&Loại", self.kind)
+        self.layout_.addWidget(QLabel("Thông tin hằng năm của thôn (tiêu chí đối với thôn, bản, tổ dân phố):"))
+        self.years = QTableWidget(0, len(self.YEAR_COLUMNS))
+        self.years.setHorizontalHeaderLabels(self.YEAR_COLUMNS)
+        self.years.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.years.horizontalHeader().setStretchLastSection(True)
+        self.years.setWordWrap(True)
+        self.layout_.addWidget(self.years, 1)
+        bar = QHBoxLayout()
+        add = QPushButton("Thêm &năm...")
+        add.clicked.connect(self.add_year)
+        bar.addWidget(add)
+        bar.addStretch(1)
+        self.layout_.addLayout(bar)
+        self._rows: list[tuple[int, list]] = []
+        for vy in self.village["years"]:
+            self._add_row(vy)
+        self.watch(self.name, self.kind)
+        self.finish_layout()
+        self.resize(1100, 480)
+
+    def _add_row(self, vy: dict) -> None:
+        row = self.years.rowCount()
+        self.years.insertRow(row)
+        item = QTableWidgetItem(str(vy["year"]))
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.years.setItem(row, 0, item)
+        widgets = []
+        for key in domain.VILLAGE_YEAR_FLAGS:
+            combo = TriStateCombo()
+            combo.set_value(vy.get(key))
+            widgets.append(combo)
+        models = QSpinBox()
+        models.setRange(-1, 999)
+        models.setSpecialValueText("chưa rõ")
+        models.setValue(-1 if vy.get("replicated_models") is None else vy["replicated_models"])
+        widgets.append(models)
+        money = MoneyEdit()
+        money.set_amount(vy.get("community_resources_vnd"))
+        widgets.append(money)
+        mutual = TriStateCombo()
+        mutual.set_value((vy.get("assessments") or {}).get("mutual_help"))
+        widgets.append(mutual)
+        evidence = QLineEdit((vy.get("evidence") or {}).get("mutual_help") or "")
+        widgets.append(evidence)
+        for col, w in enumerate(widgets, start=1):
+            self.years.setCellWidget(row, col, w)
+        self.watch(*widgets)
+        self._rows.append((vy["year"], widgets))
+
+    def add_year(self) -> None:
+        existing = {y for y, _ in self._rows}
+        default = max(existing) + 1 if existing else _dt.date.today().year
+        year, ok = QInputDialog.getInt(self, "Thêm năm", "Năm:", default, domain.MIN_YEAR, domain.MAX_YEAR)
+        if ok and year not in existing:
+            self._add_row({"year": year})
+            self.mark_dirty()
+
+    def save(self) -> bool:
+        name_msg = rules.check_name(self.name.text(), "Tên thôn")
+        self.name_error.setText(name_msg or "")
+        self.name_error.setVisible(bool(name_msg))
+        errors = [name_msg] if name_msg else []
+        years = []
+        for year, (cultural, ntm, rotation, models, money, mutual, evidence) in self._rows:
+            try:
+                resources = money.amount()
+            except ValueError as exc:
+                errors.append(f"Năm {year}: nguồn lực huy động - {exc}")
+                continue
+            years.append({"year": year, "cultural_title": cultural.value(), "ntm_participation": ntm.value(),
+                          "budget_rotation_rule": rotation.value(),
+                          "replicated_models": None if models.value() < 0 else models.value(),
+                          "community_resources_vnd": resources,
+                          "assessments": {"mutual_help": mutual.value()},
+                          "evidence": {"mutual_help": clean(evidence.text()) or None}})
+        self.show_summary(errors)
+        if errors:
+            return False
+        village = {"id": self.village["id"], "name": clean(self.name.text()), "kind": self.kind.value(),
+                   "years": sorted(years, key=lambda y: y["year"])}
+        return run_guarded(self, lambda: self.store.save_village(village))
