@@ -57,6 +57,8 @@ class DatasetJob(QObject):
 
 
 class MainWindow(QMainWindow):
+    job_done = Signal(bool)  # a dataset import or export ended: succeeded or not
+
     def __init__(self, store: Store, demo: bool = False):
         super().__init__()
         self.store = store
@@ -144,35 +146,43 @@ class MainWindow(QMainWindow):
             self._run_job("export", file, "Đang xuất dữ liệu...")
 
     def _run_job(self, kind: str, file: str, title: str) -> None:
-        progress = QProgressDialog(title, None, 0, 100, self)
-        progress.setWindowTitle("ThiDua Desktop")
-        progress.setMinimumDuration(0)
-        progress.setValue(0)
-        thread = QThread(self)
-        job = DatasetJob(self.store.path, self.store.actor, kind, file)
-        job.moveToThread(thread)
-        thread.started.connect(job.run)
-        job.progress.connect(lambda pct, text: (progress.setValue(pct), progress.setLabelText(text)))
+        self._progress = QProgressDialog(title, None, 0, 100, self)
+        self._progress.setWindowTitle("ThiDua Desktop")
+        self._progress.setMinimumDuration(0)
+        self._progress.setValue(0)
+        self._job_kind = kind
+        self._thread = QThread(self)
+        self._job = DatasetJob(self.store.path, self.store.actor, kind, file)
+        self._job.moveToThread(self._thread)
+        self._thread.started.connect(self._job.run)
+        # Slots of this window run in the UI thread (queued), whichever thread emits.
+        self._job.progress.connect(self._job_progress)
+        self._job.finished.connect(self._job_succeeded)
+        self._job.failed.connect(self._job_failed)
+        self._thread.start()
 
-        def done(message: str, ok: bool) -> None:
-            progress.close()
-            thread.quit()
-            thread.wait()
-            job.deleteLater()
-            self._thread = None
-            if ok:
-                self.refresh()
-                QMessageBox.information(self, "Xong", message)
-            else:
-                show_error(self, message, "Tệp bị từ chối" if kind == "import" else "Không xuất được")
-            self.job_done.emit(ok)
+    def _job_progress(self, pct: int, text: str) -> None:
+        self._progress.setValue(pct)
+        self._progress.setLabelText(text)
 
-        job.finished.connect(lambda msg: done(msg, True))
-        job.failed.connect(lambda msg: done(msg, False))
-        self._thread, self._job = thread, job
-        thread.start()
+    def _job_succeeded(self, message: str) -> None:
+        self._end_job()
+        self.refresh()
+        QMessageBox.information(self, "Xong", message)
+        self.job_done.emit(True)
 
-    job_done = Signal(bool)
+    def _job_failed(self, message: str) -> None:
+        self._end_job()
+        show_error(self, message, "Tệp bị từ chối" if self._job_kind == "import" else "Không xuất được")
+        self.job_done.emit(False)
+
+    def _end_job(self) -> None:
+        self._progress.close()
+        self._thread.quit()
+        self._thread.wait()
+        self._job.deleteLater()
+        self._thread.deleteLater()
+        self._thread = None
 
     def closeEvent(self, event):  # noqa: N802
         dirty = [p for p in (self.review, self.commune_years) if getattr(p, "dirty", False) or

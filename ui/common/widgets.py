@@ -109,8 +109,9 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.dirty = False
         self.layout_ = QVBoxLayout(self)
+        # Parented at once: a default button only becomes the dialog's Enter button inside it.
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
-                                        QDialogButtonBox.StandardButton.Cancel)
+                                        QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Lưu")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)

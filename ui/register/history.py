@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -26,6 +27,29 @@ FIELDS = {
     **{f"{k}_evidence": f"Minh chứng: {v}" for k, v in domain.HOUSEHOLD_ASSESSMENTS.items()},
 }
 ACTIONS = {"insert": "Thêm mới", "update": "Sửa", "delete": "Xóa"}
+FLAGS = {"head_single", "policy_household", "cultural_family", "registered_to_exit", "used_as_intended",
+         "repaid_on_time", *domain.HOUSEHOLD_ASSESSMENTS}
+
+
+def _value(field: str | None, value: str | None, village_names: dict[str, str]) -> str:
+    """A stored value as the officer entered it: Có/Không, labels, village names."""
+    if value is None:
+        return ""
+    if field in FLAGS and value in ("0", "1"):
+        return "Có" if value == "1" else "Không"
+    if field == "status":
+        return domain.STATUS_LABELS.get(value, value)
+    if field == "head_gender":
+        return domain.GENDER_LABELS.get(value, value)
+    if field == "village_id":
+        return village_names.get(value, value)
+    if field == "deprivations":
+        labels = domain.indicator_labels()
+        try:
+            return ", ".join(labels.get(k, k) for k in json.loads(value)) or "không có"
+        except ValueError:
+            return value
+    return value
 
 
 def _local_time(at: str) -> str:
@@ -54,11 +78,12 @@ class HistoryTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
 
-    def show_entries(self, entries: list[AuditEntry]) -> None:
+    def show_entries(self, entries: list[AuditEntry], village_names: dict[str, str]) -> None:
         self.setRowCount(len(entries))
         for row, e in enumerate(entries):
             values = [_local_time(e.at), e.actor, ACTIONS.get(e.action, e.action), _what(e),
-                      FIELDS.get(e.field, e.field or ""), e.old or "", e.new or ""]
+                      FIELDS.get(e.field, e.field or ""), _value(e.field, e.old, village_names),
+                      _value(e.field, e.new, village_names)]
             for col, value in enumerate(values):
                 self.setItem(row, col, QTableWidgetItem(value))
         self.resizeColumnsToContents()

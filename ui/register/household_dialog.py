@@ -64,7 +64,8 @@ class HouseholdDialog(FormDialog):
         self.tabs.addTab(self.loans, "Vốn vay ưu đãi")
         if not self.is_new:
             history = HistoryTable()
-            history.show_entries(store.audit_for_household(self.household["id"]))
+            history.show_entries(store.audit_for_household(self.household["id"]),
+                                 {v["id"]: v["name"] for v in store.villages(include_deleted=True)})
             self.tabs.addTab(history, "Lịch sử thay đổi")
         self.finish_layout()
         self.resize(860, 640)

@@ -81,8 +81,15 @@ class VillagePage(QWidget):
 
 
 class VillageDialog(FormDialog):
-    YEAR_COLUMNS = ["Năm", *domain.VILLAGE_YEAR_FLAGS.values(), "Số mô hình nhân rộng",
-                    "Nguồn lực huy động (đồng)", domain.VILLAGE_ASSESSMENTS["mutual_help"], "Minh chứng"]
+    # Short two-line headers keep the table on one screen; the full wording is in each tooltip.
+    YEAR_COLUMNS = [("Năm", "Năm", 50),
+                    ("Khu dân cư\nvăn hóa", domain.VILLAGE_YEAR_FLAGS["cultural_title"], 130),
+                    ("Tham gia xây dựng\nnông thôn mới", domain.VILLAGE_YEAR_FLAGS["ntm_participation"], 130),
+                    ("Quy chế luân\nchuyển vốn", domain.VILLAGE_YEAR_FLAGS["budget_rotation_rule"], 130),
+                    ("Mô hình\nnhân rộng", "Số mô hình giảm nghèo được nhân rộng", 90),
+                    ("Nguồn lực\nhuy động (đồng)", "Nguồn lực cộng đồng huy động được (đồng)", 140),
+                    ("Đoàn kết,\ngiúp nhau", domain.VILLAGE_ASSESSMENTS["mutual_help"], 130),
+                    ("Minh chứng", "Minh chứng cho đánh giá đoàn kết, giúp nhau", 150)]
 
     def __init__(self, store: Store, village_id: str | None, parent: QWidget | None = None):
         self.store = store
@@ -101,10 +108,12 @@ class VillageDialog(FormDialog):
         form.addRow("&Loại", self.kind)
         self.layout_.addWidget(QLabel("Thông tin hằng năm của thôn (tiêu chí đối với thôn, bản, tổ dân phố):"))
         self.years = QTableWidget(0, len(self.YEAR_COLUMNS))
-        self.years.setHorizontalHeaderLabels(self.YEAR_COLUMNS)
-        self.years.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for col, (title, tooltip, width) in enumerate(self.YEAR_COLUMNS):
+            item = QTableWidgetItem(title)
+            item.setToolTip(tooltip)
+            self.years.setHorizontalHeaderItem(col, item)
+            self.years.setColumnWidth(col, width)
         self.years.horizontalHeader().setStretchLastSection(True)
-        self.years.setWordWrap(True)
         self.layout_.addWidget(self.years, 1)
         bar = QHBoxLayout()
         add = QPushButton("Thêm &năm...")
