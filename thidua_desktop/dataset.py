@@ -137,7 +137,7 @@ def import_data(store: Store, data: Any, source: str = "tệp", progress: Progre
         result.backup = store.backup("truoc-nhap-json")
     existing = {r[0] for r in store.query("SELECT id FROM household")}
     say(40, "Đang ghi dữ liệu...")
-    with store.transaction() as c:
+    with store.bulk_transaction() as c:
         store._write_commune(c, data["commune"])
         store._write_villages(c, data["villages"])
         say(55, "Đang ghi hộ gia đình...")

@@ -202,14 +202,16 @@ class _Compiler:
     def _object(self, node: dict) -> Check:
         props = {k: self.compile(v) for k, v in node.get("properties", {}).items()}
         required = list(node.get("required", ()))
+        required_set = frozenset(required)
         closed = node.get("additionalProperties") is False
 
         def check(value, path, out):
             if type(value) is not dict:
                 return
-            for key in required:
-                if key not in value:
-                    out.append(Problem(_render(path), f"thiếu trường bắt buộc '{key}'"))
+            if not required_set <= value.keys():
+                for key in required:
+                    if key not in value:
+                        out.append(Problem(_render(path), f"thiếu trường bắt buộc '{key}'"))
             for key, item in value.items():
                 sub = props.get(key)
                 if sub is not None:

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from sqlite_utils import Database
 
 from . import paths
-from .migrations import APPLICATION_ID, migrations
+from .migrations import APPLICATION_ID, AUDIT_HOUSEHOLD_INDEX, migrations
 from .text import clean, fold
 
 
@@ -120,11 +120,19 @@ def household_row(hh: dict) -> tuple:
             hh.get("left_in"), search, sort_name(name))
 
 
+def _key_list(keys: Iterable[str]) -> str:
+    """A JSON list of indicator keys; they are plain identifiers, so joining is enough (and fast)."""
+    keys = list(keys)
+    if all(k.isidentifier() and k.isascii() for k in keys):
+        return '["' + '","'.join(keys) + '"]' if keys else "[]"
+    return json.dumps(keys, ensure_ascii=False)
+
+
 def review_row(household_id: str, r: dict, with_evidence: bool) -> tuple:
     a = r.get("assessments") or {}
     deps = r.get("deprivations")
     row = (household_id, r["year"], r["status"], r.get("income_per_capita"),
-           None if deps is None else json.dumps(list(deps), ensure_ascii=False),
+           None if deps is None else _key_list(deps),
            _b(r.get("cultural_family")), _b(r.get("registered_to_exit")),
            *(_b(a.get(k)) for k in HOUSEHOLD_ASSESSMENT_KEYS), r.get("note") or None)
     if with_evidence:
@@ -354,6 +362,14 @@ class Store:
         finally:
             dest.close()
         return target
+
+    @contextmanager
+    def bulk_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A transaction for thousands of rows: the audit index is rebuilt once at the end."""
+        with self.transaction() as c:
+            c.execute("DROP INDEX IF EXISTS audit_household")
+            yield c
+            c.execute(AUDIT_HOUSEHOLD_INDEX)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
