@@ -26,3 +26,11 @@ def format_vnd(amount: int | None) -> str:
     if amount is None:
         return ""
     return f"{amount:,}".replace(",", ".")
+
+
+def format_date(iso: str | None) -> str:
+    """'2019-01-05' as Vietnamese documents write it: '05/01/2019'."""
+    if not iso:
+        return ""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"

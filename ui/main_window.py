@@ -6,11 +6,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog,
-                               QTabWidget)
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
+                               QProgressDialog, QTabWidget)
 
 from thidua_desktop import __version__, dataset
 from thidua_desktop.store import Store, StoreError
+from thidua_desktop.text import clean
 
 from .commune.commune_page import CommuneDialog, CommuneYearsPage
 from .common.widgets import confirm, show_error
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
             ("&Xuất tệp dữ liệu JSON...", "Ctrl+E", self.export_json),
             (None, None, None),
             ("&Thông tin xã...", None, self.edit_commune),
+            ("Đổi &cán bộ sử dụng...", None, self.change_officer),
             (None, None, None),
             ("T&hoát", "Ctrl+Q", self.close),
         ):
@@ -122,6 +124,16 @@ class MainWindow(QMainWindow):
     def edit_commune(self) -> None:
         if CommuneDialog(self.store, parent=self).exec():
             self.refresh()
+
+    def change_officer(self) -> None:
+        """The name written in the change history from now on."""
+        name, ok = QInputDialog.getText(self, "Cán bộ sử dụng", "Họ và tên cán bộ đang sử dụng chương trình:",
+                                        text=self.store.actor)
+        name = clean(name)
+        if ok and name:
+            self.store.set_setting("officer", name)
+            self.store.actor = name
+            self._update_title()
 
     def about(self) -> None:
         QMessageBox.about(self, "Giới thiệu ThiDua Desktop",

@@ -33,3 +33,9 @@ def test_fold_is_idempotent_and_ascii_for_vietnamese(text):
 def test_fold_of_vietnamese_is_plain_ascii(text):
     assert fold(text).isascii()
     assert fold(text.upper()) == fold(text)
+
+
+def test_format_date_vietnamese_order():
+    from thidua_desktop.text import format_date
+    assert format_date("2019-01-05") == "05/01/2019"
+    assert format_date(None) == ""

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 
 from thidua_desktop import domain, rules
 from thidua_desktop.store import Store, new_id
-from thidua_desktop.text import clean, format_vnd
+from thidua_desktop.text import clean, format_date, format_vnd
 
 from ..common.widgets import (ChoiceCombo, FormDialog, MoneyEdit, OptionalYearSpin, TriStateCombo,
                               confirm, error_label, run_guarded)
@@ -444,12 +444,15 @@ class LoansEditor(QWidget):
     def _fill(self) -> None:
         self.table.setRowCount(len(self.loans))
         for row, loan in enumerate(self.loans):
-            values = [loan.get("program") or "", format_vnd(loan["amount_vnd"]), loan["disbursed_on"],
-                      loan.get("due_on") or "", loan.get("purpose") or "",
+            values = [loan.get("program") or "", format_vnd(loan["amount_vnd"]), format_date(loan["disbursed_on"]),
+                      format_date(loan.get("due_on")), loan.get("purpose") or "",
                       domain.JUDGEMENT_LABELS[loan.get("used_as_intended")],
                       domain.JUDGEMENT_LABELS[loan.get("repaid_on_time")]]
             for col, value in enumerate(values):
-                self.table.setItem(row, col, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if col == 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
 
     def add(self) -> None:

@@ -21,6 +21,7 @@ FLAG_COLUMNS = {6: "cultural_family", 7: "registered_to_exit"}
 ASSESSMENT_COLUMNS = {8 + i: key for i, key in enumerate(domain.HOUSEHOLD_ASSESSMENTS)}
 HEADERS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Thu nhập BQ\n(đồng/người/tháng)", "Số chỉ số\nthiếu hụt",
            "Gia đình\nvăn hóa", "Đăng ký\nthoát nghèo", "Nỗ lực", "Sáng kiến", "Hỗ trợ\nhộ khác", "Điển hình"]
+COLUMN_WIDTHS = [75, 170, 130, 125, 150, 85, 80, 100, 80, 85, 80, 85]  # fit the longest labels
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 2
 DIRTY_BRUSH = QBrush(QColor("#fff4c2"))
 
@@ -283,6 +284,8 @@ class ReviewGridPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
         layout.addWidget(self.table, 1)
@@ -307,7 +310,6 @@ class ReviewGridPage(QWidget):
     def _load(self) -> None:
         self.model.load(self.year.value(), self.village.currentData())
         self._shown = (self.year.value(), self.village.currentData())
-        self.table.resizeColumnsToContents()
         self._update_status()
 
     def _switch(self, *_):
@@ -352,7 +354,6 @@ class ReviewGridPage(QWidget):
             return
         count = len(self.model.pending)
         if run_guarded(self, self.model.save):
-            self.table.resizeColumnsToContents()
             self._update_status()
             self.status.setText(self.status.text() + f" Đã lưu {count} hộ.")
             self.data_changed.emit()
