@@ -41,9 +41,10 @@ def person_name(rng: random.Random, gender: str) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(middle)} {rng.choice(given)}"
 
 
-def cccd(rng: random.Random, gender: str, birth_year: int) -> str:
+def cccd(serial: int, gender: str, birth_year: int) -> str:
+    """A well-formed CCCD; distinct serials give distinct numbers (7919 is prime to 10^6)."""
     century = (birth_year // 100 - 19) * 2 + (1 if gender == "female" else 0)
-    return f"008{century}{birth_year % 100:02d}{rng.randrange(10**6):06d}"
+    return f"008{century}{birth_year % 100:02d}{serial * 7919 % 10**6:06d}"
 
 
 def _income(rng: random.Random, status: str, area: str) -> int:
@@ -143,7 +144,7 @@ def generate(households: int = 300, villages: int = 6, first_year: int = 2015, l
             "id": _uuid(rng), "village_id": village["id"], "code": f"H{n + 1:05d}",
             "head": {"name": person_name(rng, gender), "gender": gender, "birth_year": birth,
                      "ethnicity": rng.choice(ETHNICITIES),
-                     "id_number": cccd(rng, gender, birth) if rng.random() < 0.85 else None,
+                     "id_number": cccd(seed * 104729 + n, gender, birth) if rng.random() < 0.85 else None,
                      "single": rng.random() < 0.08},
             "members": rng.randint(1, 9), "policy_household": rng.random() < 0.05,
             "left_in": left_in, "years": records, "loans": loans,

@@ -57,6 +57,9 @@ class Standard:
     from_year: int
     to_year: int
     indicators: tuple[str, ...] | None
+    rule: str | None = None              # income_or_deprivations / line_and_deprivations / None
+    lines: dict | None = None            # {"rural": {"poor": .., "near_poor": ..}, "urban": {...}}
+    min_deprivations: int | None = None
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +72,8 @@ def _standards_file() -> dict:
 def standards() -> tuple[Standard, ...]:
     return tuple(
         Standard(s["key"], s["basis"], s["from_year"], s["to_year"],
-                 tuple(s["indicators"]) if s["indicators"] is not None else None)
+                 tuple(s["indicators"]) if s["indicators"] is not None else None,
+                 s["rule"], s["lines"], s["min_deprivations"])
         for s in _standards_file()["standards"]
     )
 

@@ -1,0 +1,490 @@
+"""The evaluator: the plan's criteria (shared/domain/criteria.md) applied to a commune's data for a year.
+
+Works on the dataset format (shared/schema), so the commune, the upper level and the tests judge the
+same thing the same way. Every comparison uses exact fractions; rates are rounded only for display.
+Each criterion gets a verdict (met, not_met, missing, not_applicable) and a Vietnamese reason naming the
+figures it used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Iterable
+
+from . import domain
+from .criteria import CriteriaSet
+
+MET, NOT_MET, MISSING, NA = "met", "not_met", "missing", "not_applicable"
+JUDGEMENT_TEXT = {True: "có", False: "không", None: "chưa đánh giá"}
+
+
+# --- small helpers ---------------------------------------------------------------------------------
+
+def group(verdicts: Iterable[str]) -> str:
+    """A category, village or commune: any not_met, else any missing, else met."""
+    verdicts = [v for v in verdicts if v != NA]
+    if NOT_MET in verdicts:
+        return NOT_MET
+    if MISSING in verdicts:
+        return MISSING
+    return MET
+
+
+def crit(verdict: str, reason: str) -> dict:
+    return {"verdict": verdict, "reason": reason}
+
+
+def judged(value: bool | None) -> str:
+    return MISSING if value is None else (MET if value else NOT_MET)
+
+
+def all_yes(values: Iterable[bool | None]) -> str:
+    values = list(values)
+    if False in values:
+        return NOT_MET
+    if None in values:
+        return MISSING
+    return MET
+
+
+def percent(value: Fraction | None) -> float | None:
+    """A percentage rounded half up to 2 decimals, for display and the JSON report."""
+    if value is None:
+        return None
+    return (value * 100 + Fraction(1, 2)).__floor__() / 100
+
+
+def num_text(value: Fraction) -> str:
+    """'12,5' as Vietnamese reports write numbers (decimal comma), at most 2 decimals."""
+    text = f"{percent(value):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def pct_text(value: Fraction | None) -> str:
+    return "không có số liệu" if value is None else num_text(value) + "%"
+
+
+def vnd(amount: int | None) -> str:
+    return "chưa rõ" if amount is None else f"{amount:,}".replace(",", ".") + " đ"
+
+
+def rate(part: int, whole: int) -> Fraction | None:
+    return Fraction(part * 100, whole) if whole else None
+
+
+# --- the household ---------------------------------------------------------------------------------
+
+@dataclass
+class HouseholdView:
+    """One household's records arranged for judging."""
+
+    data: dict
+    records: dict[int, dict]
+
+    @classmethod
+    def of(cls, hh: dict) -> "HouseholdView":
+        return cls(hh, {r["year"]: r for r in hh["years"]})
+
+    def status(self, year: int) -> str | None:
+        rec = self.records.get(year)
+        return rec["status"] if rec else None
+
+    def exists_in(self, year: int) -> bool:
+        if not self.records or min(self.records) > year:
+            return False
+        left = self.data.get("left_in")
+        return left is None or left > year
+
+    def exit_year(self, year: int) -> int | None:
+        """The latest E <= year with status(E) not poor and status(E-1) poor."""
+        for e in sorted((y for y in self.records if y <= year), reverse=True):
+            if self.status(e) != "poor" and self.status(e - 1) == "poor":
+                return e
+        return None
+
+    def relapsed(self, year: int) -> bool:
+        exit_year = self.exit_year(year - 1)
+        return self.status(year) == "poor" and exit_year is not None and exit_year < year
+
+
+def computed_status(record: dict, year: int, area: str, criteria: CriteriaSet) -> str | None:
+    """The status the poverty standard in force gives from income and deprivations; None if unknown."""
+    standard = domain.standard_for(year)
+    income, deprivations = record.get("income_per_capita"), record.get("deprivations")
+    if standard is None or standard.rule is None or income is None or deprivations is None:
+        return None
+    if criteria.indicators_for(year) is None:
+        return None
+    lines = standard.lines[area]
+    many = len(deprivations) >= standard.min_deprivations
+    if standard.rule == "income_or_deprivations":
+        if income <= lines["poor"] or (income <= lines["near_poor"] and many):
+            return "poor"
+        return "near_poor" if income <= lines["near_poor"] else "non_poor"
+    if income <= lines["poor"]:
+        return "poor" if many else "near_poor"
+    return "non_poor"
+
+
+def _vote(household_id: str, year: int, meetings_by_household: dict, criteria: CriteriaSet) -> dict:
+    decided = [(m, d) for m, d in meetings_by_household.get(household_id, ())
+               if m["year"] == year and m["purpose"] == "emulation"]
+    if not decided:
+        return crit(MISSING, f"Chưa có cuộc họp bình xét thi đua năm {year} nào xét hộ này.")
+    meeting, decision = max(decided, key=lambda md: md[0]["held_on"])
+    agree, attendees = decision["agree"], meeting["attendees"]
+    passes = criteria.vote_passes(agree, attendees)
+    op = "≥" if criteria.vote_operator == ">=" else ">"
+    return crit(MET if passes else NOT_MET,
+                f"Họp ngày {_date(meeting['held_on'])}: {agree}/{attendees} người dự họp đồng ý "
+                f"({pct_text(Fraction(agree * 100, attendees))}, yêu cầu {op} {pct_text(criteria.vote_share * 100)}).")
+
+
+def _loans(hh: dict, year: int) -> dict:
+    loans = [loan for loan in hh.get("loans") or () if int(loan["disbursed_on"][:4]) <= year]
+    if not loans:
+        return crit(NA, f"Không có khoản vay ưu đãi nào giải ngân đến năm {year}.")
+    bad = [loan for loan in loans if loan.get("used_as_intended") is False or loan.get("repaid_on_time") is False]
+    unknown = [loan for loan in loans if loan.get("used_as_intended") is None or loan.get("repaid_on_time") is None]
+    if bad:
+        return crit(NOT_MET, f"{len(bad)}/{len(loans)} khoản vay không đúng mục đích hoặc không trả đúng hạn.")
+    if unknown:
+        return crit(MISSING, f"{len(unknown)}/{len(loans)} khoản vay chưa được đánh giá việc sử dụng hoặc trả nợ.")
+    return crit(MET, f"Cả {len(loans)} khoản vay được sử dụng đúng mục đích và trả đúng hạn.")
+
+
+def _date(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def evaluate_household(view: HouseholdView, year: int, criteria: CriteriaSet, area: str,
+                       meetings_by_household: dict) -> dict:
+    hh = view.data
+    record = view.records.get(year)
+    out: dict[str, Any] = {"id": hh["id"], "verdict": MISSING, "categories": {},
+                           "computed_status": None, "status_differs": False}
+    if record is None:
+        return out
+    status = record["status"]
+    computed = computed_status(record, year, area, criteria)
+    out["computed_status"] = computed
+    out["status_differs"] = computed is not None and computed != status
+    a = record.get("assessments") or {}
+    exit_year = view.exit_year(year)
+    categories = {}
+    if exit_year is not None and status != "poor":
+        categories["A"] = _category_a(view, year, exit_year, record, a, criteria, hh, meetings_by_household)
+    if status in ("poor", "near_poor"):
+        categories["B"] = {"B1": crit(judged(a.get("effort")),
+                                      f"Nỗ lực, chịu khó lao động: {JUDGEMENT_TEXT[a.get('effort')]}."),
+                           "B2": crit(judged(record.get("registered_to_exit")),
+                                      f"Tự nguyện đăng ký thoát nghèo: {JUDGEMENT_TEXT[record.get('registered_to_exit')]}."),
+                           "B3": _loans(hh, year),
+                           "B4": _vote(hh["id"], year, meetings_by_household, criteria)}
+    out["categories"] = {k: {"verdict": group(c["verdict"] for c in v.values()), "criteria": v}
+                         for k, v in categories.items()}
+    verdicts = [c["verdict"] for c in out["categories"].values()]
+    if not verdicts:
+        out["verdict"] = NA
+    elif MET in verdicts:
+        out["verdict"] = "eligible"
+    elif MISSING in verdicts:
+        out["verdict"] = MISSING
+    else:
+        out["verdict"] = "not_eligible"
+    return out
+
+
+def _category_a(view: HouseholdView, year: int, exit_year: int, record: dict, a: dict,
+                criteria: CriteriaSet, hh: dict, meetings_by_household: dict) -> dict:
+    previous = view.records.get(year - 1)
+    income_note = (f" Thu nhập bình quân năm {year}: {vnd(record.get('income_per_capita'))}, năm {year - 1}: "
+                   f"{vnd(previous.get('income_per_capita')) if previous else 'không có số liệu'}.")
+    years_out = year - exit_year
+    between = range(exit_year + 1, year)
+    relapse = [y for y in between if view.status(y) == "poor"]
+    gaps = [y for y in between if y not in view.records]
+    a3_reason = f"Thoát nghèo năm {exit_year}, đến {year} được {years_out} năm (yêu cầu ≥ {criteria.exit_years})"
+    if relapse:
+        a3 = crit(NOT_MET, f"{a3_reason}; tái nghèo năm {', '.join(map(str, relapse))}.")
+    elif years_out < criteria.exit_years:
+        a3 = crit(NOT_MET, a3_reason + ".")
+    elif gaps:
+        a3 = crit(MISSING, f"{a3_reason}; thiếu kết quả rà soát năm {', '.join(map(str, gaps))} "
+                           "nên chưa khẳng định được không tái nghèo.")
+    else:
+        a3 = crit(MET, a3_reason + ", không tái nghèo.")
+    return {
+        "A1": crit(all_yes([a.get("initiative"), a.get("effort")]),
+                   f"Sáng kiến, cách làm hay: {JUDGEMENT_TEXT[a.get('initiative')]}; nỗ lực tăng thu nhập: "
+                   f"{JUDGEMENT_TEXT[a.get('effort')]}.{income_note}"),
+        "A2": _loans(hh, year),
+        "A3": a3,
+        "A4": crit(all_yes([a.get("supports_others"), a.get("role_model")]),
+                   f"Hỗ trợ hộ nghèo khác: {JUDGEMENT_TEXT[a.get('supports_others')]}; là điển hình: "
+                   f"{JUDGEMENT_TEXT[a.get('role_model')]}."),
+        "A5": crit(judged(record.get("cultural_family")),
+                   f"Danh hiệu Gia đình văn hóa năm {year}: {JUDGEMENT_TEXT[record.get('cultural_family')]}."),
+        "A6": _vote(hh["id"], year, meetings_by_household, criteria),
+    }
+
+
+# --- rates -------------------------------------------------------------------------------------------
+
+@dataclass
+class Counts:
+    households: int = 0
+    poor: int = 0
+    near_poor: int = 0
+
+    def add(self, status: str) -> None:
+        self.households += 1
+        if status == "poor":
+            self.poor += 1
+        elif status == "near_poor":
+            self.near_poor += 1
+
+    @property
+    def poverty_rate(self) -> Fraction | None:
+        return rate(self.poor, self.households)
+
+    @property
+    def near_poor_rate(self) -> Fraction | None:
+        return rate(self.near_poor, self.households)
+
+
+def counts_by_year(views: Iterable[HouseholdView]) -> dict[int, Counts]:
+    out: dict[int, Counts] = {}
+    for view in views:
+        for year, rec in view.records.items():
+            out.setdefault(year, Counts()).add(rec["status"])
+    return out
+
+
+def comparable(year: int) -> bool:
+    """A reduction into `year` compares like with like: both years under the same poverty standard."""
+    return domain.standard_for(year) == domain.standard_for(year - 1)
+
+
+def reduction_criterion(counts: dict[int, Counts], years: range, threshold: Fraction, criteria: CriteriaSet,
+                        what: str) -> dict:
+    """Poverty rate falling by `threshold` a year over `years` (each year, or on average)."""
+    if not years:
+        return crit(NA, f"Chưa đến giai đoạn {criteria.period_start}-{criteria.period_end}.")
+    parts, missing, failing, reductions = [], [], [], []
+    for y in years:
+        before, after = counts.get(y - 1), counts.get(y)
+        r0 = before.poverty_rate if before else None
+        r1 = after.poverty_rate if after else None
+        if r0 is None or r1 is None or (criteria.reduction_unit == "relative" and r0 == 0):
+            missing.append(y)
+            parts.append(f"{y}: thiếu số liệu")
+            continue
+        cut = r0 - r1 if criteria.reduction_unit == "points" else (r0 - r1) / r0 * 100
+        reductions.append(cut)
+        unit = " điểm %" if criteria.reduction_unit == "points" else "%"
+        flag = "" if comparable(y) else " (không so sánh được do đổi chuẩn nghèo)"
+        change = f"giảm {num_text(cut)}{unit}" if cut >= 0 else f"tăng {num_text(-cut)}{unit}"
+        parts.append(f"{y}: {pct_text(r0)} → {pct_text(r1)}, {change}{flag}")
+        if cut < threshold:
+            failing.append(y)
+    need = f"yêu cầu giảm ≥ {num_text(threshold)}" + (" điểm %/năm" if criteria.reduction_unit == "points" else "%/năm")
+    detail = "; ".join(parts)
+    if criteria.reduction_rule == "average":
+        if missing:
+            return crit(MISSING, f"{what}: {detail} ({need} bình quân).")
+        average = sum(reductions, Fraction(0)) / len(reductions)
+        return crit(MET if average >= threshold else NOT_MET,
+                    f"{what}: {detail}; bình quân {num_text(average)} ({need} bình quân).")
+    if failing:
+        return crit(NOT_MET, f"{what}: {detail} ({need}; chưa đạt năm {', '.join(map(str, failing))}).")
+    if missing:
+        return crit(MISSING, f"{what}: {detail} ({need}).")
+    return crit(MET, f"{what}: {detail} ({need}).")
+
+
+# --- villages ----------------------------------------------------------------------------------------
+
+def evaluate_village(village: dict, views: list[HouseholdView], year: int, criteria: CriteriaSet) -> dict:
+    facts = next((vy for vy in village.get("years") or () if vy["year"] == year), {})
+    counts = counts_by_year(views)
+    now, before = counts.get(year, Counts()), counts.get(year - 1, Counts())
+    vulnerable = sum(1 for v in views if v.status(year) in ("poor", "near_poor")
+                     and (v.data["head"]["gender"] == "female" or v.data["head"].get("single")))
+    mutual = (facts.get("assessments") or {}).get("mutual_help")
+    v1 = crit(judged(mutual), f"Đoàn kết, giúp đỡ nhau: {JUDGEMENT_TEXT[mutual]}; {vulnerable} hộ nghèo, cận nghèo "
+                              f"có chủ hộ là nữ hoặc đơn thân.")
+    rule, models = facts.get("budget_rotation_rule"), facts.get("replicated_models")
+    models_ok = None if models is None else models >= 1
+    v2 = crit(all_yes([rule, models_ok]), f"Quy chế quản lý, luân chuyển vốn: {JUDGEMENT_TEXT[rule]}; "
+                                          f"mô hình nhân rộng: {'chưa rõ' if models is None else models}.")
+    resources = facts.get("community_resources_vnd")
+    part_resources = MISSING if resources is None else (MET if resources > 0 else NOT_MET)
+    improvement, how = _improvement(views, year, before, now)
+    v3 = crit(group([part_resources, improvement]), f"Nguồn lực huy động: {vnd(resources)}; {how}")
+    ntm, title = facts.get("ntm_participation"), facts.get("cultural_title")
+    v4 = crit(all_yes([ntm, title]), f"Tham gia xây dựng nông thôn mới: {JUDGEMENT_TEXT[ntm]}; "
+                                     f"Khu dân cư văn hóa năm {year}: {JUDGEMENT_TEXT[title]}.")
+    found = {"V1": v1, "V2": v2, "V3": v3, "V4": v4}
+    return {"id": village["id"], "verdict": group(c["verdict"] for c in found.values()), "criteria": found,
+            "poverty_rate": percent(now.poverty_rate), "near_poor_rate": percent(now.near_poor_rate)}
+
+
+def _improvement(views: list[HouseholdView], year: int, before: Counts, now: Counts) -> tuple[str, str]:
+    """V3's second part: the poverty rate fell, or the poor's mean deprivations fell."""
+    r0, r1 = before.poverty_rate, now.poverty_rate
+    texts, fell, computable = [], False, False
+    if r0 is not None and r1 is not None:
+        computable = True
+        fell = r1 < r0
+        texts.append(f"tỷ lệ hộ nghèo {year - 1}: {pct_text(r0)}, {year}: {pct_text(r1)}")
+    pairs = []
+    for v in views:
+        if v.status(year - 1) in ("poor", "near_poor"):
+            old, new = v.records[year - 1].get("deprivations"), (v.records.get(year) or {}).get("deprivations")
+            if old is not None and new is not None:
+                pairs.append((len(old), len(new)))
+    if pairs:
+        computable = True
+        m0 = Fraction(sum(p[0] for p in pairs), len(pairs))
+        m1 = Fraction(sum(p[1] for p in pairs), len(pairs))
+        fell = fell or m1 < m0
+        texts.append(f"số chỉ số thiếu hụt bình quân của {len(pairs)} hộ nghèo, cận nghèo năm {year - 1}: "
+                     f"{num_text(m0)} → {num_text(m1)}")
+    if not computable:
+        return MISSING, "chưa đủ số liệu để thấy đời sống người nghèo cải thiện."
+    return (MET if fell else NOT_MET), "; ".join(texts) + (" (đã cải thiện)." if fell else " (chưa cải thiện).")
+
+
+# --- the commune -------------------------------------------------------------------------------------
+
+def evaluate_commune(data: dict, views: list[HouseholdView], year: int, criteria: CriteriaSet,
+                     counts: dict[int, Counts]) -> dict:
+    commune = data["commune"]
+    facts = next((cy for cy in commune.get("years") or () if cy["year"] == year), {})
+    a = facts.get("assessments") or {}
+    relapses = sum(1 for v in views if v.relapsed(year))
+
+    def assessment(key: str, extra: str = "") -> dict:
+        return crit(judged(a.get(key)), f"{domain.COMMUNE_ASSESSMENTS[key]} năm {year}: "
+                                        f"{JUDGEMENT_TEXT[a.get(key)]}.{extra}")
+
+    last = min(year, criteria.period_end)
+    c4 = reduction_criterion(counts, range(criteria.period_start, last + 1), criteria.commune_reduction,
+                             criteria, "Tỷ lệ hộ nghèo")
+    found = {
+        "C1": assessment("socioeconomic_targets"),
+        "C2": assessment("funds_settled_on_time"),
+        "C3": assessment("mobilization", f" Số hộ tái nghèo năm {year}: {relapses}."),
+        "C4": c4,
+        "C5": _end_rates(commune.get("region"), counts.get(last), last, year, criteria),
+        "C6": _policy(views, year, criteria.policy_deadline_commune),
+        "C7": assessment("reporting_on_time"),
+    }
+    return {
+        "verdict": group(c["verdict"] for c in found.values()),
+        "criteria": found,
+        "poverty_rates": {str(y): percent(c.poverty_rate) for y, c in sorted(counts.items())},
+        "near_poor_rates": {str(y): percent(c.near_poor_rate) for y, c in sorted(counts.items())},
+    }
+
+
+def _end_rates(region: str | None, counts: Counts | None, at: int, year: int, criteria: CriteriaSet) -> dict:
+    limits = criteria.region_end_rates.get(region) if region else None
+    if limits is None:
+        return crit(NA, f"Xã {domain.REGION_LABELS.get(region, 'không xếp khu vực').lower()}: "
+                        "tiêu chí chỉ áp dụng cho xã khu vực II, III.")
+    if counts is None or not counts.households:
+        return crit(MISSING, f"Chưa có kết quả rà soát năm {at}.")
+    both = rate(counts.poor + counts.near_poor, counts.households)
+    poor = counts.poverty_rate
+    ok = both < limits.poor_and_near_poor_below and poor < limits.poor_below
+    note = "" if year >= criteria.period_end else f" (tiến độ; đánh giá cuối kỳ năm {criteria.period_end})"
+    return crit(MET if ok else NOT_MET,
+                f"Năm {at}: hộ nghèo và cận nghèo {pct_text(both)} (yêu cầu < {num_text(limits.poor_and_near_poor_below)}%), "
+                f"hộ nghèo {pct_text(poor)} (yêu cầu < {num_text(limits.poor_below)}%){note}.")
+
+
+def _policy(views: list[HouseholdView], year: int, deadline: int) -> dict:
+    policy = [v for v in views if v.data.get("policy_household")]
+    if year < deadline:
+        poor_now = sum(1 for v in policy if v.status(year) == "poor")
+        return crit(MISSING, f"Tiến độ năm {year}: {poor_now}/{len(policy)} hộ chính sách, người có công là hộ nghèo "
+                             f"(đánh giá từ năm {deadline}).")
+    poor = sorted({v.data.get("code") or v.data["head"]["name"] for v in policy
+                   for y in range(deadline, year + 1) if v.status(y) == "poor"})
+    if poor:
+        return crit(NOT_MET, f"Từ năm {deadline} đến {year} còn {len(poor)} hộ chính sách, người có công là hộ nghèo: "
+                             f"{', '.join(poor[:10])}{'...' if len(poor) > 10 else ''}.")
+    return crit(MET, f"Từ năm {deadline} đến {year} không còn hộ chính sách, người có công nào là hộ nghèo "
+                     f"({len(policy)} hộ chính sách).")
+
+
+# --- the report --------------------------------------------------------------------------------------
+
+def evaluate(data: dict, year: int, criteria: CriteriaSet) -> dict:
+    """The evaluation report of shared/domain/interfaces.md for one commune and one year."""
+    area = data["commune"]["area"]
+    views = [HouseholdView.of(hh) for hh in data["households"]]
+    meetings_by_household: dict[str, list] = {}
+    for meeting in data.get("meetings") or ():
+        for decision in meeting["decisions"]:
+            meetings_by_household.setdefault(decision["household_id"], []).append((meeting, decision))
+    households = [evaluate_household(v, year, criteria, area, meetings_by_household)
+                  for v in views if v.exists_in(year)]
+    by_village: dict[str, list] = {}
+    for v in views:
+        by_village.setdefault(v.data["village_id"], []).append(v)
+    villages = [evaluate_village(village, by_village.get(village["id"], []), year, criteria)
+                for village in data["villages"]]
+    counts = counts_by_year(views)
+    return {
+        "criteria_set": criteria.name,
+        "year": year,
+        "households": households,
+        "villages": villages,
+        "commune": evaluate_commune(data, views, year, criteria, counts),
+    }
+
+
+def evaluate_group(datasets: list[dict], year: int, criteria: CriteriaSet, poor_district: bool = False) -> dict:
+    """The level above (a district, or any group of communes): III.1.2, and the province's targets (I.1)."""
+    views = [HouseholdView.of(hh) for data in datasets for hh in data["households"]]
+    counts = counts_by_year(views)
+    last = min(year, criteria.period_end)
+    years = range(criteria.period_start, last + 1)
+    threshold = criteria.poor_district_reduction if poor_district else criteria.district_reduction
+    found = {
+        "U1": reduction_criterion(counts, years, threshold, criteria, "Tỷ lệ hộ nghèo của địa bàn"),
+        "U2": _policy(views, year, criteria.policy_deadline_district),
+    }
+    average = _average_reduction(counts, years)
+    minority = counts_by_year(_minority_poor_views(views))
+    minority_average = _average_reduction(minority, years)
+    found["U3"] = crit(
+        NA if average is None else (MET if average >= criteria.province_reduction else NOT_MET),
+        "Tiến độ mục tiêu của tỉnh: tỷ lệ hộ nghèo giảm bình quân "
+        f"{'chưa tính được' if average is None else num_text(average)} điểm %/năm (mục tiêu ≥ "
+        f"{num_text(criteria.province_reduction)}); hộ nghèo dân tộc thiểu số giảm bình quân "
+        f"{'chưa tính được' if minority_average is None else num_text(minority_average)} điểm %/năm "
+        f"(mục tiêu > {num_text(criteria.province_reduction_special)}).")
+    return {"verdict": group(c["verdict"] for c in (found["U1"], found["U2"])), "criteria": found,
+            "poverty_rates": {str(y): percent(c.poverty_rate) for y, c in sorted(counts.items())},
+            "communes": len(datasets)}
+
+
+def _minority_poor_views(views: list[HouseholdView]) -> list[HouseholdView]:
+    return [v for v in views if (v.data["head"].get("ethnicity") or "Kinh") != "Kinh"]
+
+
+def _average_reduction(counts: dict[int, Counts], years: range) -> Fraction | None:
+    cuts = []
+    for y in years:
+        r0 = counts[y - 1].poverty_rate if y - 1 in counts else None
+        r1 = counts[y].poverty_rate if y in counts else None
+        if r0 is None or r1 is None:
+            return None
+        cuts.append(r0 - r1)
+    return sum(cuts, Fraction(0)) / len(cuts) if cuts else None
