@@ -6,11 +6,12 @@ Exit codes: 0 done, 1 input refused (which file, record and field, and why), 2 w
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, dataset, paths
+from . import __version__, criteria, dataset, evaluation, paths
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -52,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="DATASET.json")
     p = sub.add_parser("export-json", help="xuất toàn bộ dữ liệu của xã ra tệp JSON")
     p.add_argument("file", type=Path, metavar="OUT.json")
+    p = sub.add_parser("evaluate", help="đánh giá hộ, thôn và xã theo bộ tiêu chí cho một năm")
+    p.add_argument("--year", type=int, required=True, metavar="NĂM")
+    p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
+    p.add_argument("--criteria", default=None, metavar="TÊN",
+                   help=f"bộ tiêu chí (mặc định: bộ đã chọn trong chương trình, hoặc {criteria.DEFAULT_SET})")
     return parser
 
 
@@ -72,6 +78,8 @@ def run_command(args: argparse.Namespace) -> int:
             print(result.summary())
             if result.backup:
                 print(f"Bản sao lưu trước khi nhập: {result.backup}")
+        elif args.command == "evaluate":
+            return _evaluate(store, args)
         elif args.command == "export-json":
             if store.commune() is None:
                 print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa có gì để xuất.", file=sys.stderr)
@@ -82,11 +90,29 @@ def run_command(args: argparse.Namespace) -> int:
     except dataset.DatasetRefused as exc:
         print(exc.summary(), file=sys.stderr)
         return EXIT_REFUSED
+    except criteria.CriteriaError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
     except (StoreError, OSError) as exc:
         print(str(exc) if isinstance(exc, StoreError) else f"Không ghi được tệp: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     finally:
         store.close()
+
+
+def _evaluate(store: Store, args: argparse.Namespace) -> int:
+    commune = store.commune()
+    if commune is None:
+        print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa đánh giá được.", file=sys.stderr)
+        return EXIT_REFUSED
+    chosen = criteria.load(args.criteria or store.setting("criteria_set") or criteria.DEFAULT_SET)
+    report = evaluation.run(store, args.year, chosen)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        names = {v["id"]: v["name"] for v in store.villages(include_deleted=True)}
+        print(evaluation.summary(report, names, commune["name"], chosen))
+    return EXIT_OK
 
 
 def console_main(argv: Sequence[str] | None = None) -> int:

@@ -26,6 +26,37 @@ NOMINATION_STATUS_LABELS = {
     "returned": "Bị trả lại",
 }
 JUDGEMENT_LABELS = {None: "Chưa đánh giá", True: "Có", False: "Không"}
+VERDICT_LABELS = {
+    "met": "Đạt", "not_met": "Chưa đạt", "missing": "Chưa đủ thông tin", "not_applicable": "Không áp dụng",
+    "eligible": "Đủ điều kiện", "not_eligible": "Không đủ điều kiện",
+}
+CATEGORY_LABELS = {"A": "Hộ mới thoát nghèo", "B": "Hộ nghèo, cận nghèo"}
+CRITERION_LABELS = {
+    "A1": "Có sáng kiến, cách làm hay; nỗ lực tăng thu nhập",
+    "A2": "Sử dụng vốn vay ưu đãi đúng mục đích, trả lãi, gốc đúng hạn",
+    "A3": "Đã thoát nghèo từ 3 năm trở lên, không tái nghèo",
+    "A4": "Hỗ trợ hộ nghèo khác; là điển hình",
+    "A5": "Đạt danh hiệu Gia đình văn hóa",
+    "A6": "Được cộng đồng bình xét, nhất trí đề nghị",
+    "B1": "Nỗ lực, chịu khó lao động, tăng thu nhập",
+    "B2": "Chủ động phát huy nội lực, tự nguyện đăng ký thoát nghèo",
+    "B3": "Sử dụng vốn vay ưu đãi đúng mục đích, đúng hạn",
+    "B4": "Được cộng đồng bình xét, nhất trí đề nghị",
+    "V1": "Đoàn kết, giúp nhau, nhất là hộ yếu thế",
+    "V2": "Có quy chế quản lý, luân chuyển vốn hỗ trợ; nhân rộng mô hình",
+    "V3": "Huy động nguồn lực; đời sống người nghèo cải thiện rõ rệt",
+    "V4": "Tham gia xây dựng nông thôn mới; Khu dân cư văn hóa",
+    "C1": "Kinh tế - xã hội phát triển, đạt chỉ tiêu",
+    "C2": "Triển khai hiệu quả; thanh quyết toán kịp thời",
+    "C3": "Vận động nhân dân; hạn chế tái nghèo; mô hình bền vững",
+    "C4": "Giảm tỷ lệ hộ nghèo hằng năm theo chỉ tiêu",
+    "C5": "Tỷ lệ hộ nghèo, cận nghèo cuối kỳ theo khu vực",
+    "C6": "Không còn hộ chính sách, người có công là hộ nghèo",
+    "C7": "Thực hiện tốt chế độ thông tin, báo cáo",
+    "U1": "Giảm tỷ lệ hộ nghèo của địa bàn hằng năm theo chỉ tiêu",
+    "U2": "Không còn hộ chính sách, người có công là hộ nghèo",
+    "U3": "Tiến độ mục tiêu giảm nghèo của tỉnh",
+}
 
 # Household assessments of a review record (criteria.md), with their Vietnamese wording.
 HOUSEHOLD_ASSESSMENTS = {

@@ -415,10 +415,11 @@ def _policy(views: list[HouseholdView], year: int, deadline: int) -> dict:
                              f"(đánh giá từ năm {deadline}).")
     poor = sorted({v.data.get("code") or v.data["head"]["name"] for v in policy
                    for y in range(deadline, year + 1) if v.status(y) == "poor"})
+    span = f"Năm {year}" if year == deadline else f"Từ năm {deadline} đến {year}"
     if poor:
-        return crit(NOT_MET, f"Từ năm {deadline} đến {year} còn {len(poor)} hộ chính sách, người có công là hộ nghèo: "
+        return crit(NOT_MET, f"{span} còn {len(poor)} hộ chính sách, người có công là hộ nghèo: "
                              f"{', '.join(poor[:10])}{'...' if len(poor) > 10 else ''}.")
-    return crit(MET, f"Từ năm {deadline} đến {year} không còn hộ chính sách, người có công nào là hộ nghèo "
+    return crit(MET, f"{span} không còn hộ chính sách, người có công nào là hộ nghèo "
                      f"({len(policy)} hộ chính sách).")
 
 

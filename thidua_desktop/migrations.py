@@ -208,3 +208,19 @@ def m002_assessment_evidence(db: Database) -> None:
     for key in ("socioeconomic_targets", "funds_settled_on_time", "mobilization", "reporting_on_time"):
         db.execute(f"ALTER TABLE commune_year ADD COLUMN {key}_evidence TEXT")
     create_audit_triggers(db)
+
+
+@migrations()
+def m003_evaluation_runs(db: Database) -> None:
+    """Which criteria set and version judged which year, when and by whom."""
+    db.execute("""CREATE TABLE evaluation_run (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        criteria_set TEXT NOT NULL,
+        criteria_version INTEGER NOT NULL,
+        households INTEGER NOT NULL,
+        eligible INTEGER NOT NULL,
+        commune_verdict TEXT NOT NULL
+    )""")

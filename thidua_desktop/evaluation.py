@@ -1,0 +1,56 @@
+"""Running an evaluation on a store: load, judge, record which criteria set judged what, summarise."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from . import dataset, domain, evaluator
+from .criteria import CriteriaSet
+from .store import Store, now_iso
+
+
+def run(store: Store, year: int, criteria: CriteriaSet) -> dict:
+    """The report of interfaces.md for the store's commune, recorded in evaluation_run."""
+    report = evaluator.evaluate(dataset.export_data(store), year, criteria)
+    eligible = sum(1 for h in report["households"] if h["verdict"] == "eligible")
+    with store.transaction() as c:
+        c.execute("INSERT INTO evaluation_run (at, actor, year, criteria_set, criteria_version, households, "
+                  "eligible, commune_verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  (now_iso(), store.actor, year, criteria.name, criteria.version, len(report["households"]),
+                   eligible, report["commune"]["verdict"]))
+    return report
+
+
+def summary(report: dict, data_names: dict[str, str], commune_name: str, criteria: CriteriaSet) -> str:
+    """The report as a Vietnamese text for the command line."""
+    label = domain.VERDICT_LABELS
+    year = report["year"]
+    lines = [f"ĐÁNH GIÁ NĂM {year} - {commune_name}",
+             f"Bộ tiêu chí: {criteria.name} (phiên bản {criteria.version})", ""]
+    commune = report["commune"]
+    lines.append(f"Xã: {label[commune['verdict']].upper()}")
+    for key, c in commune["criteria"].items():
+        lines.append(f"  {key} {domain.CRITERION_LABELS[key]}: {label[c['verdict']]}. {c['reason']}")
+    rates = ", ".join(f"{y}: {_pct(r)}" for y, r in commune["poverty_rates"].items())
+    lines += ["", f"Tỷ lệ hộ nghèo theo năm: {rates}", "", "Thôn, bản, tổ dân phố:"]
+    for v in report["villages"]:
+        lines.append(f"  {data_names.get(v['id'], v['id'])}: {label[v['verdict']]} (hộ nghèo {_pct(v['poverty_rate'])}, "
+                     f"cận nghèo {_pct(v['near_poor_rate'])})")
+        for key, c in v["criteria"].items():
+            if c["verdict"] != "met":
+                lines.append(f"      {key}: {label[c['verdict']]}. {c['reason']}")
+    counts = Counter(h["verdict"] for h in report["households"])
+    differs = sum(1 for h in report["households"] if h["status_differs"])
+    lines += ["", f"Hộ gia đình năm {year}: {len(report['households'])} hộ",
+              f"  Đủ điều kiện đề nghị khen thưởng: {counts['eligible']}",
+              f"  Chưa đủ thông tin để đánh giá: {counts['missing']}",
+              f"  Không đủ điều kiện: {counts['not_eligible']}",
+              f"  Không thuộc diện xét (không nghèo, không mới thoát nghèo): {counts['not_applicable']}",
+              f"  Phân loại khác với kết quả tính theo chuẩn nghèo (cần xem lại): {differs}"]
+    return "\n".join(lines)
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "không có số liệu"
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
