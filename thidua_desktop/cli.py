@@ -106,7 +106,7 @@ def _evaluate(store: Store, args: argparse.Namespace) -> int:
         print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa đánh giá được.", file=sys.stderr)
         return EXIT_REFUSED
     chosen = criteria.load(args.criteria or store.setting("criteria_set") or criteria.DEFAULT_SET)
-    report = evaluation.run(store, args.year, chosen)
+    report = evaluation.run(store, args.year, chosen).report
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:

@@ -201,6 +201,29 @@ def export_data(store: Store, exported_at: str | None = None) -> dict:
     }
 
 
+def household_data(store: Store, household_id: str) -> dict:
+    """One household with what judging it needs (its commune, village and meetings), as a dataset.
+
+    A household's verdict depends on nothing else, so after an edit it is judged again on this alone.
+    """
+    hh = store.household(household_id, with_evidence=False)
+    hh.pop("deleted", None)
+    village = store.village(hh["village_id"])
+    decisions: dict[str, list] = {}
+    meetings = []
+    for row in store.query("SELECT m.* FROM meeting m JOIN decision d ON d.meeting_id = m.id "
+                           "WHERE d.household_id = ? AND m.deleted_at IS NULL ORDER BY m.rowid", (household_id,)):
+        meetings.append(meeting_dict(row))
+    for r in store.query("SELECT * FROM decision WHERE household_id = ?", (household_id,)):
+        decisions.setdefault(r["meeting_id"], []).append(
+            {"household_id": r["household_id"], "agree": r["agree"], "disagree": r["disagree"],
+             "abstain": r["abstain"]})
+    for m in meetings:
+        m["decisions"] = decisions.get(m["id"], [])
+    return {"format": "thidua-dataset", "version": 1, "commune": store.commune(), "villages": [village],
+            "households": [hh], "meetings": meetings, "nominations": []}
+
+
 def write_json_atomic(path: Path | str, payload: Any) -> None:
     """Write beside the target, flush to disk, then rename: a crash never leaves half a file."""
     path = Path(path)

@@ -176,16 +176,18 @@ def _meetings(rng: random.Random, villages: list, households: list, years: range
     out = []
     for y in years:
         for v in villages:
+            # The village considers its poor, near-poor and recently exited households, as it would.
             candidates = [h for h in by_village.get(v["id"], ())
-                          if any(r["year"] == y for r in h["years"])]
-            chosen = rng.sample(candidates, min(len(candidates), rng.randint(3, 8)))
+                          if any(r["year"] == y and r["status"] != "non_poor" for r in h["years"])
+                          or any(r["year"] == y - 1 and r["status"] == "poor" for r in h["years"])]
+            chosen = rng.sample(candidates, min(len(candidates), rng.randint(4, 10)))
             if not chosen:
                 continue
             attendees = rng.randint(25, 70)
             listed = len(by_village[v["id"]])
             decisions = []
             for h in chosen:
-                agree = rng.randint(attendees // 3, attendees)
+                agree = rng.randint(attendees // 2, attendees) if rng.random() < 0.8 else rng.randint(0, attendees // 2)
                 disagree = rng.randint(0, attendees - agree)
                 decisions.append({"household_id": h["id"], "agree": agree, "disagree": disagree,
                                   "abstain": rng.randint(0, attendees - agree - disagree)})

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from . import dataset, domain, evaluator
 from .criteria import CriteriaSet
 from .store import Store, now_iso
 
 
-def run(store: Store, year: int, criteria: CriteriaSet) -> dict:
-    """The report of interfaces.md for the store's commune, recorded in evaluation_run."""
-    report = evaluator.evaluate(dataset.export_data(store), year, criteria)
+@dataclass
+class Evaluation:
+    report: dict                                   # exactly the JSON of interfaces.md
+    village_series: dict[str, tuple[dict, dict]]   # village id -> (poverty rates, near-poor rates) by year
+
+
+def run(store: Store, year: int, criteria: CriteriaSet) -> Evaluation:
+    """Judge the store's commune for a year; record which criteria set and version did it."""
+    data = dataset.export_data(store)
+    report = evaluator.evaluate(data, year, criteria)
     eligible = sum(1 for h in report["households"] if h["verdict"] == "eligible")
     with store.transaction() as c:
         c.execute("INSERT INTO evaluation_run (at, actor, year, criteria_set, criteria_version, households, "
                   "eligible, commune_verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                   (now_iso(), store.actor, year, criteria.name, criteria.version, len(report["households"]),
                    eligible, report["commune"]["verdict"]))
-    return report
+    by_village: dict[str, list] = {}
+    for hh in data["households"]:
+        by_village.setdefault(hh["village_id"], []).append(hh)
+    series = {v["id"]: evaluator.rate_series(by_village.get(v["id"], [])) for v in data["villages"]}
+    return Evaluation(report, series)
 
 
 def summary(report: dict, data_names: dict[str, str], commune_name: str, criteria: CriteriaSet) -> str:

@@ -263,6 +263,13 @@ def counts_by_year(views: Iterable[HouseholdView]) -> dict[int, Counts]:
     return out
 
 
+def rate_series(households: list[dict]) -> tuple[dict, dict]:
+    """Poverty and near-poor rates (%, rounded) by year, as the report's commune rates are given."""
+    counts = counts_by_year(HouseholdView.of(hh) for hh in households)
+    return ({str(y): percent(c.poverty_rate) for y, c in sorted(counts.items())},
+            {str(y): percent(c.near_poor_rate) for y, c in sorted(counts.items())})
+
+
 def comparable(year: int) -> bool:
     """A reduction into `year` compares like with like: both years under the same poverty standard."""
     return domain.standard_for(year) == domain.standard_for(year - 1)
@@ -383,11 +390,12 @@ def evaluate_commune(data: dict, views: list[HouseholdView], year: int, criteria
         "C6": _policy(views, year, criteria.policy_deadline_commune),
         "C7": assessment("reporting_on_time"),
     }
+    poverty_rates, near_poor_rates = rate_series(data["households"])
     return {
         "verdict": group(c["verdict"] for c in found.values()),
         "criteria": found,
-        "poverty_rates": {str(y): percent(c.poverty_rate) for y, c in sorted(counts.items())},
-        "near_poor_rates": {str(y): percent(c.near_poor_rate) for y, c in sorted(counts.items())},
+        "poverty_rates": poverty_rates,
+        "near_poor_rates": near_poor_rates,
     }
 
 

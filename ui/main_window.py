@@ -17,7 +17,9 @@ from .commune.commune_page import CommuneDialog, CommuneYearsPage
 from .common.widgets import confirm, show_error
 from .register.household_page import HouseholdPage
 from .register.recycle_bin import RecycleBinPage
-from .register.village_page import VillagePage
+from .register.household_dialog import HouseholdDialog
+from .register.village_page import VillageDialog, VillagePage
+from .evaluation.page import EvaluationPage
 from .review.grid import ReviewGridPage
 
 
@@ -69,11 +71,16 @@ class MainWindow(QMainWindow):
         self.review = ReviewGridPage(store)
         self.commune_years = CommuneYearsPage(store)
         self.recycle_bin = RecycleBinPage(store)
-        self.pages = [self.households, self.villages, self.review, self.commune_years, self.recycle_bin]
+        self.evaluation = EvaluationPage(store)
+        self.pages = [self.households, self.villages, self.review, self.commune_years, self.evaluation,
+                      self.recycle_bin]
         for page, title in zip(self.pages, ["&Hộ gia đình", "&Thôn, bản, tổ dân phố", "&Rà soát hằng năm",
-                                            "Đánh giá của &xã", "Thùng &rác"]):
+                                            "Đánh giá của &xã", "Kết &quả thi đua", "Thùng &rác"]):
             self.tabs.addTab(page, title)
             page.data_changed.connect(self.refresh)
+        self.evaluation.open_household.connect(self.fill_household_criterion)
+        self.evaluation.open_village.connect(self.edit_village)
+        self.evaluation.open_commune_years.connect(lambda: self.tabs.setCurrentWidget(self.commune_years))
         self.setCentralWidget(self.tabs)
         self._build_menu()
         self.path_label = QLabel()
@@ -124,6 +131,25 @@ class MainWindow(QMainWindow):
     def edit_commune(self) -> None:
         if CommuneDialog(self.store, parent=self).exec():
             self.refresh()
+
+    def fill_household_criterion(self, household_id: str, criterion: str, year: int) -> None:
+        """From a verdict to the field that decides it; the household is judged again on saving."""
+        if criterion in ("A6", "B4"):
+            QMessageBox.information(
+                self, "Bình xét của cộng đồng",
+                "Tiêu chí này lấy kết quả biểu quyết từ biên bản họp bình xét thi đua của thôn "
+                f"năm {year}. Biên bản họp được nhập cùng tệp dữ liệu (menu Tệp).")
+            return
+        dialog = HouseholdDialog(self.store, household_id, year=year, parent=self)
+        dialog.focus_criterion(criterion, year)
+        if dialog.exec():
+            self.evaluation.refresh_household(household_id)
+            self.households.reload()
+
+    def edit_village(self, village_id: str) -> None:
+        if VillageDialog(self.store, village_id, self).exec():
+            self.villages.reload()
+            self.evaluation.reload()
 
     def change_officer(self) -> None:
         """The name written in the change history from now on."""

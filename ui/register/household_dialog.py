@@ -123,6 +123,25 @@ class HouseholdDialog(FormDialog):
         self.birth_year.valueChanged.connect(self._check_head)
         self.tabs.addTab(page, "Chủ hộ")
 
+    # Which field fills each household criterion (criteria.md) of the evaluation view.
+    CRITERION_FIELDS = {"A1": "initiative", "A4": "supports_others", "A5": "cultural", "B1": "effort",
+                        "B2": "registered", "A3": "status", "record": "status"}
+
+    def focus_criterion(self, key: str, year: int) -> None:
+        """Open at the very field a missing or unmet criterion needs."""
+        if key in ("A2", "B3"):
+            self.tabs.setCurrentWidget(self.loans)
+            self.loans.table.setFocus()
+            return
+        self.tabs.setCurrentWidget(self.records)
+        self.records.show_year(year)
+        field = self.CRITERION_FIELDS.get(key, "status")
+        widget = {"status": self.records.status, "cultural": self.records.cultural,
+                  "registered": self.records.registered}.get(field)
+        if widget is None:
+            widget = self.records.assessments[field][0]
+        widget.setFocus()
+
     def _check_head(self) -> list[tuple[QWidget, str]]:
         errors = []
         checks = [
@@ -349,6 +368,14 @@ class ReviewRecordsEditor(QWidget):
         r["assessments"] = {k: c.value() for k, (c, _) in self.assessments.items()}
         r["evidence"] = {k: clean(e.text()) or None for k, (_, e) in self.assessments.items()}
         r["note"] = self.note.text().strip() or None
+
+    def show_year(self, year: int) -> None:
+        """Select the record of `year`, adding an empty one if the household has none yet."""
+        for i, r in enumerate(self._records):
+            if r["year"] == year:
+                self.years.setCurrentRow(i)
+                return
+        self.add_record(year)
 
     def add_year(self) -> None:
         existing = {r["year"] for r in self._records}

@@ -1,0 +1,1 @@
+"""Evaluation view: verdicts, reasons and the poverty-rate chart."""

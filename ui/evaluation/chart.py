@@ -1,0 +1,109 @@
+"""The poverty and near-poor rates by year, drawn with QPainter (Qt Charts is not in the Essentials wheel)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+POOR_COLOR = QColor("#c62828")
+NEAR_COLOR = QColor("#ef6c00")
+TARGET_OK = QColor("#2e7d32")
+TARGET_MISS = QColor("#c62828")
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+class RateChart(QWidget):
+    """Two lines (poor, near-poor) over the years, and under each year its reduction against the target."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = ""
+        self.poor: dict[int, float | None] = {}
+        self.near: dict[int, float | None] = {}
+        self.target: float | None = None
+        self.setMinimumSize(520, 300)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_series(self, title: str, poor: dict[str, float | None], near: dict[str, float | None],
+                   target: float | None) -> None:
+        self.title = title
+        self.poor = {int(y): v for y, v in poor.items()}
+        self.near = {int(y): v for y, v in near.items()}
+        self.target = target
+        self.update()
+
+    def paintEvent(self, event):  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), Qt.GlobalColor.white)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        p.setFont(bold)
+        p.drawText(QRectF(0, 4, self.width(), 22), Qt.AlignmentFlag.AlignCenter, self.title)
+        p.setFont(self.font())
+        years = sorted(set(self.poor) | set(self.near))
+        if not years:
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Chưa có kết quả rà soát để vẽ biểu đồ.")
+            return
+        values = [v for v in list(self.poor.values()) + list(self.near.values()) if v is not None]
+        top = max(10.0, (int(max(values or [10]) / 10) + 1) * 10)
+        left, right, upper, lower = 56, self.width() - 56, 56, self.height() - 92
+        plot = QRectF(left, upper, right - left, lower - upper)
+        # grid and axis labels
+        p.setPen(QPen(QColor("#dddddd")))
+        for i in range(6):
+            y = plot.bottom() - plot.height() * i / 5
+            p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            p.setPen(QColor("#555555"))
+            p.drawText(QRectF(0, y - 9, left - 6, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       f"{_num(top * i / 5)}%")
+            p.setPen(QPen(QColor("#dddddd")))
+        step = plot.width() / max(1, len(years) - 1) if len(years) > 1 else 0
+
+        def x_of(i: int) -> float:
+            return plot.left() + (step * i if len(years) > 1 else plot.width() / 2)
+
+        def y_of(v: float) -> float:
+            return plot.bottom() - plot.height() * v / top
+
+        for series, color in ((self.poor, POOR_COLOR), (self.near, NEAR_COLOR)):
+            p.setPen(QPen(color, 2.5))
+            points = [(i, series.get(y)) for i, y in enumerate(years)]
+            for (i0, v0), (i1, v1) in zip(points, points[1:]):
+                if v0 is not None and v1 is not None:
+                    p.drawLine(QPointF(x_of(i0), y_of(v0)), QPointF(x_of(i1), y_of(v1)))
+            for i, v in points:
+                if v is not None:
+                    p.setBrush(color)
+                    p.drawEllipse(QPointF(x_of(i), y_of(v)), 3.5, 3.5)
+                    p.drawText(QRectF(x_of(i) - 30, y_of(v) - 22, 60, 16), Qt.AlignmentFlag.AlignCenter, _num(v))
+        # years and reductions against the target
+        for i, y in enumerate(years):
+            p.setPen(QColor("#222222"))
+            p.drawText(QRectF(x_of(i) - 30, plot.bottom() + 4, 60, 18), Qt.AlignmentFlag.AlignCenter, str(y))
+            before, now = self.poor.get(y - 1), self.poor.get(y)
+            if before is None or now is None:
+                continue
+            cut = before - now
+            ok = self.target is None or cut >= self.target
+            p.setPen(TARGET_OK if ok else TARGET_MISS)
+            mark = "✔" if ok else "✘"
+            text = f"{mark} {'giảm' if cut >= 0 else 'tăng'} {_num(abs(cut))}"
+            p.drawText(QRectF(x_of(i) - 45, plot.bottom() + 22, 90, 18), Qt.AlignmentFlag.AlignCenter, text)
+        # legend
+        legend_y = self.height() - 44
+        for j, (label, color) in enumerate((("Tỷ lệ hộ nghèo (%)", POOR_COLOR), ("Tỷ lệ hộ cận nghèo (%)", NEAR_COLOR))):
+            x = left + j * 200
+            p.setPen(QPen(color, 3))
+            p.drawLine(QPointF(x, legend_y + 8), QPointF(x + 24, legend_y + 8))
+            p.setPen(QColor("#222222"))
+            p.drawText(QRectF(x + 30, legend_y, 170, 18), Qt.AlignmentFlag.AlignVCenter, label)
+        if self.target is not None:
+            p.drawText(QRectF(left, legend_y + 20, self.width() - left, 18), Qt.AlignmentFlag.AlignVCenter,
+                       f"Dưới mỗi năm: tỷ lệ hộ nghèo giảm bao nhiêu điểm % so với năm trước "
+                       f"(✔ đạt chỉ tiêu giảm ≥ {_num(self.target)} điểm %/năm, ✘ chưa đạt)")
+        p.end()
