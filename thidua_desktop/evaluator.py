@@ -458,34 +458,57 @@ def evaluate(data: dict, year: int, criteria: CriteriaSet) -> dict:
     }
 
 
-def evaluate_group(datasets: list[dict], year: int, criteria: CriteriaSet, poor_district: bool = False) -> dict:
-    """The level above (a district, or any group of communes): III.1.2, and the province's targets (I.1)."""
-    views = [HouseholdView.of(hh) for data in datasets for hh in data["households"]]
-    counts = counts_by_year(views)
-    last = min(year, criteria.period_end)
-    years = range(criteria.period_start, last + 1)
-    threshold = criteria.poor_district_reduction if poor_district else criteria.district_reduction
-    found = {
-        "U1": reduction_criterion(counts, years, threshold, criteria, "Tỷ lệ hộ nghèo của địa bàn"),
-        "U2": _policy(views, year, criteria.policy_deadline_district),
-    }
-    average = _average_reduction(counts, years)
-    minority = counts_by_year(_minority_poor_views(views))
-    minority_average = _average_reduction(minority, years)
-    found["U3"] = crit(
-        NA if average is None else (MET if average >= criteria.province_reduction else NOT_MET),
-        "Tiến độ mục tiêu của tỉnh: tỷ lệ hộ nghèo giảm bình quân "
-        f"{'chưa tính được' if average is None else num_text(average)} điểm %/năm (mục tiêu ≥ "
-        f"{num_text(criteria.province_reduction)}); hộ nghèo dân tộc thiểu số giảm bình quân "
-        f"{'chưa tính được' if minority_average is None else num_text(minority_average)} điểm %/năm "
-        f"(mục tiêu > {num_text(criteria.province_reduction_special)}).")
-    return {"verdict": group(c["verdict"] for c in (found["U1"], found["U2"])), "criteria": found,
-            "poverty_rates": {str(y): percent(c.poverty_rate) for y, c in sorted(counts.items())},
-            "communes": len(datasets)}
+class GroupOfCommunes:
+    """The level above (a district, or any group of communes), taking one commune at a time.
+
+    Only counts and the few policy households are kept, so 150 communes need no more memory than one.
+    """
+
+    def __init__(self) -> None:
+        self.counts: dict[int, Counts] = {}
+        self.minority: dict[int, Counts] = {}
+        self.policy: list[HouseholdView] = []
+        self.communes = 0
+
+    def add(self, data: dict) -> None:
+        self.communes += 1
+        for hh in data["households"]:
+            view = HouseholdView.of(hh)
+            minority = (hh["head"].get("ethnicity") or "Kinh") != "Kinh"
+            for year, rec in view.records.items():
+                self.counts.setdefault(year, Counts()).add(rec["status"])
+                if minority:
+                    self.minority.setdefault(year, Counts()).add(rec["status"])
+            if hh.get("policy_household"):
+                self.policy.append(view)
+
+    def evaluate(self, year: int, criteria: CriteriaSet, poor_district: bool = False) -> dict:
+        """III.1.2 for the group, and the province's targets (I.1) as progress."""
+        years = range(criteria.period_start, min(year, criteria.period_end) + 1)
+        threshold = criteria.poor_district_reduction if poor_district else criteria.district_reduction
+        found = {
+            "U1": reduction_criterion(self.counts, years, threshold, criteria, "Tỷ lệ hộ nghèo của địa bàn"),
+            "U2": _policy(self.policy, year, criteria.policy_deadline_district),
+        }
+        average = _average_reduction(self.counts, years)
+        minority_average = _average_reduction(self.minority, years)
+        found["U3"] = crit(
+            NA if average is None else (MET if average >= criteria.province_reduction else NOT_MET),
+            "Tiến độ mục tiêu của tỉnh: tỷ lệ hộ nghèo giảm bình quân "
+            f"{'chưa tính được' if average is None else num_text(average)} điểm %/năm (mục tiêu ≥ "
+            f"{num_text(criteria.province_reduction)}); hộ nghèo dân tộc thiểu số giảm bình quân "
+            f"{'chưa tính được' if minority_average is None else num_text(minority_average)} điểm %/năm "
+            f"(mục tiêu > {num_text(criteria.province_reduction_special)}).")
+        return {"verdict": group(c["verdict"] for c in (found["U1"], found["U2"])), "criteria": found,
+                "poverty_rates": {str(y): percent(c.poverty_rate) for y, c in sorted(self.counts.items())},
+                "communes": self.communes}
 
 
-def _minority_poor_views(views: list[HouseholdView]) -> list[HouseholdView]:
-    return [v for v in views if (v.data["head"].get("ethnicity") or "Kinh") != "Kinh"]
+def evaluate_group(datasets: Iterable[dict], year: int, criteria: CriteriaSet, poor_district: bool = False) -> dict:
+    group_ = GroupOfCommunes()
+    for data in datasets:
+        group_.add(data)
+    return group_.evaluate(year, criteria, poor_district)
 
 
 def _average_reduction(counts: dict[int, Counts], years: range) -> Fraction | None:
