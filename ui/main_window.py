@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressDialog, QTabWidget)
 
 from thidua_desktop import __version__, dataset
-from thidua_desktop.store import Store, StoreError
+from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
 from .commune.commune_page import CommuneDialog, CommuneYearsPage
 from .common.widgets import confirm, show_error
+from .common.worker import Worker
 from .register.household_page import HouseholdPage
 from .register.recycle_bin import RecycleBinPage
 from .register.household_dialog import HouseholdDialog
@@ -23,40 +24,18 @@ from .evaluation.page import EvaluationPage
 from .review.grid import ReviewGridPage
 
 
-class DatasetJob(QObject):
-    """Import or export a dataset off the UI thread, with its own connection to the file."""
+def import_work(file: str):
+    def work(store: Store, progress) -> str:
+        return dataset.import_file(store, file, progress=progress).summary()
+    return work
 
-    progress = Signal(int, str)
-    finished = Signal(str)      # success message
-    failed = Signal(str)        # Vietnamese message
 
-    def __init__(self, db_path: Path, actor: str, kind: str, file: str):
-        super().__init__()
-        self.db_path, self.actor, self.kind, self.file = db_path, actor, kind, file
-
-    def run(self) -> None:
-        try:
-            store = Store.open(self.db_path, actor=self.actor)
-        except StoreError as exc:
-            self.failed.emit(str(exc))
-            return
-        try:
-            if self.kind == "import":
-                result = dataset.import_file(store, self.file, progress=self.progress.emit)
-                self.finished.emit(result.summary())
-            else:
-                self.progress.emit(30, "Đang đọc dữ liệu...")
-                data = dataset.export_file(store, self.file)
-                self.finished.emit(f"Đã xuất {len(data['villages'])} thôn, {len(data['households'])} hộ "
-                                   f"ra tệp {self.file}.")
-        except dataset.DatasetRefused as exc:
-            self.failed.emit(exc.summary(limit=30))
-        except StoreError as exc:
-            self.failed.emit(str(exc))
-        except OSError as exc:
-            self.failed.emit(f"Không ghi được tệp {self.file}: {exc.strerror}")
-        finally:
-            store.close()
+def export_work(file: str):
+    def work(store: Store, progress) -> str:
+        progress(30, "Đang đọc dữ liệu...")
+        data = dataset.export_file(store, file)
+        return f"Đã xuất {len(data['villages'])} thôn, {len(data['households'])} hộ ra tệp {file}."
+    return work
 
 
 class MainWindow(QMainWindow):
@@ -88,7 +67,6 @@ class MainWindow(QMainWindow):
         self.demo = demo
         self._update_title()
         self.resize(1280, 780)
-        self._thread: QThread | None = None
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&Tệp")
@@ -189,38 +167,23 @@ class MainWindow(QMainWindow):
         self._progress.setMinimumDuration(0)
         self._progress.setValue(0)
         self._job_kind = kind
-        self._thread = QThread(self)
-        self._job = DatasetJob(self.store.path, self.store.actor, kind, file)
-        self._job.moveToThread(self._thread)
-        self._thread.started.connect(self._job.run)
-        # Slots of this window run in the UI thread (queued), whichever thread emits.
-        self._job.progress.connect(self._job_progress)
-        self._job.finished.connect(self._job_succeeded)
-        self._job.failed.connect(self._job_failed)
-        self._thread.start()
+        work = import_work(file) if kind == "import" else export_work(file)
+        Worker(self, self.store, work, self._job_progress, self._job_succeeded, self._job_failed)
 
     def _job_progress(self, pct: int, text: str) -> None:
         self._progress.setValue(pct)
         self._progress.setLabelText(text)
 
     def _job_succeeded(self, message: str) -> None:
-        self._end_job()
+        self._progress.close()
         self.refresh()
         QMessageBox.information(self, "Xong", message)
         self.job_done.emit(True)
 
     def _job_failed(self, message: str) -> None:
-        self._end_job()
+        self._progress.close()
         show_error(self, message, "Tệp bị từ chối" if self._job_kind == "import" else "Không xuất được")
         self.job_done.emit(False)
-
-    def _end_job(self) -> None:
-        self._progress.close()
-        self._thread.quit()
-        self._thread.wait()
-        self._job.deleteLater()
-        self._thread.deleteLater()
-        self._thread = None
 
     def closeEvent(self, event):  # noqa: N802
         dirty = [p for p in (self.review, self.commune_years) if getattr(p, "dirty", False) or

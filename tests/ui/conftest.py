@@ -23,7 +23,6 @@ def prompts(monkeypatch):
             return value
         return prompt
 
-    import ui.common.widgets as widgets
     from PySide6.QtWidgets import QMessageBox
     import ui.main_window  # noqa: F401 - loads every module whose prompts are patched below
     for module_name in ("ui.common.widgets", "ui.register.household_dialog", "ui.register.household_page",

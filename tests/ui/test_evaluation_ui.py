@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtPrintSupport import QPrinter
 
-from thidua_desktop import criteria, evaluation
+from thidua_desktop import criteria
 from ui.evaluation.page import EvaluationPage, HouseholdResults
 from ui.main_window import MainWindow
 from ui.register.household_dialog import HouseholdDialog

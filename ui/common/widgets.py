@@ -6,10 +6,12 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit,
-                               QMessageBox, QSpinBox, QVBoxLayout, QWidget)
+import datetime as _dt
 
-from thidua_desktop.domain import JUDGEMENT_LABELS
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel,
+                               QLineEdit, QMessageBox, QSpinBox, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from thidua_desktop.domain import JUDGEMENT_LABELS, MAX_YEAR, MIN_YEAR
 from thidua_desktop.rules import parse_money
 from thidua_desktop.text import format_vnd
 
@@ -85,6 +87,37 @@ class MoneyEdit(QLineEdit):
             self.set_amount(self.amount())
         except ValueError:
             pass
+
+
+def add_labelled(bar: QHBoxLayout, *pairs: tuple[str, QWidget]) -> None:
+    """Caption and field side by side; the caption's mnemonic focuses the field."""
+    for text, widget in pairs:
+        caption = QLabel(text)
+        caption.setBuddy(widget)
+        bar.addWidget(caption)
+        bar.addWidget(widget)
+
+
+def latest_year_spin(store) -> QSpinBox:
+    """A year chooser starting at the latest year that has review records (or this year)."""
+    spin = QSpinBox()
+    spin.setRange(MIN_YEAR, MAX_YEAR)
+    years = store.record_years()
+    spin.setValue(years[-1] if years else _dt.date.today().year)
+    return spin
+
+
+def ask_new_year(parent: QWidget, existing: set[int], title: str = "Thêm năm") -> int | None:
+    """A year not yet in `existing`, or None when the officer cancels or picks one already there."""
+    default = max(existing) + 1 if existing else _dt.date.today().year
+    year, ok = QInputDialog.getInt(parent, title, "Năm:", default, MIN_YEAR, MAX_YEAR)
+    return year if ok and year not in existing else None
+
+
+def year_item(year: int) -> QTableWidgetItem:
+    item = QTableWidgetItem(str(year))
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
 
 
 def error_label() -> QLabel:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QInputDialog,
-                               QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from thidua_desktop import domain, rules
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
-from ..common.widgets import ChoiceCombo, FormDialog, TriStateCombo, error_label, run_guarded
+from ..common.widgets import (ChoiceCombo, FormDialog, TriStateCombo, ask_new_year, error_label, run_guarded,
+                              year_item)
 
 
 class CommuneDialog(FormDialog):
@@ -156,9 +154,7 @@ class CommuneYearsPage(QWidget):
     def _add_row(self, entry: dict) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        item = QTableWidgetItem(str(entry["year"]))
-        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.table.setItem(row, 0, item)
+        self.table.setItem(row, 0, year_item(entry["year"]))
         widgets = []
         for i, key in enumerate(self.KEYS):
             combo = TriStateCombo()
@@ -176,10 +172,8 @@ class CommuneYearsPage(QWidget):
         self.status.setText("Có thay đổi chưa lưu.")
 
     def add_year(self) -> None:
-        existing = {y for y, _ in self._rows}
-        default = max(existing) + 1 if existing else _dt.date.today().year
-        year, ok = QInputDialog.getInt(self, "Thêm năm", "Năm:", default, domain.MIN_YEAR, domain.MAX_YEAR)
-        if ok and year not in existing:
+        year = ask_new_year(self, {y for y, _ in self._rows})
+        if year is not None:
             self._add_row({"year": year})
             self._mark()
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QProgressBar, QPushButton, QSpinBox, QSplitter, QTableView, QTableWidget,
+                               QProgressBar, QPushButton, QSplitter, QTableView, QTableWidget,
                                QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from thidua_desktop import criteria, dataset, domain, evaluation, evaluator
 from thidua_desktop.criteria import CriteriaError, CriteriaSet
-from thidua_desktop.store import Store, StoreError
+from thidua_desktop.store import Store
 
-from ..common.widgets import show_error
+from ..common.widgets import add_labelled, latest_year_spin, show_error
+from ..common.worker import Worker
 from .chart import RateChart
 
 # Verdicts are told by a mark and a word, not by colour alone.
@@ -31,34 +30,6 @@ VERDICT_ROLE = Qt.ItemDataRole.UserRole + 3
 
 def verdict_text(verdict: str) -> str:
     return f"{MARKS[verdict]} {domain.VERDICT_LABELS[verdict]}"
-
-
-class EvaluationJob(QObject):
-    """The whole commune judged off the UI thread, with its own connection."""
-
-    progress = Signal(int, str)
-    finished = Signal(object)  # evaluation.Evaluation
-    failed = Signal(str)
-
-    def __init__(self, db_path: Path, actor: str, year: int, criteria_set: CriteriaSet):
-        super().__init__()
-        self.db_path, self.actor, self.year, self.criteria_set = db_path, actor, year, criteria_set
-
-    def run(self) -> None:
-        try:
-            store = Store.open(self.db_path, actor=self.actor)
-        except StoreError as exc:
-            self.failed.emit(str(exc))
-            return
-        try:
-            self.progress.emit(20, "Đang đọc dữ liệu và đánh giá...")
-            result = evaluation.run(store, self.year, self.criteria_set)
-            self.progress.emit(100, "Xong.")
-            self.finished.emit(result)
-        except StoreError as exc:
-            self.failed.emit(str(exc))
-        finally:
-            store.close()
 
 
 class HouseholdResults(QAbstractTableModel):
@@ -215,13 +186,10 @@ class EvaluationPage(QWidget):
         super().__init__(parent)
         self.store = store
         self.report: dict | None = None
-        self._thread: QThread | None = None
+        self._worker: Worker | None = None
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.year = QSpinBox()
-        self.year.setRange(domain.MIN_YEAR, domain.MAX_YEAR)
-        years = store.record_years()
-        self.year.setValue(years[-1] if years else _dt.date.today().year)
+        self.year = latest_year_spin(store)
         self.criteria_combo = QComboBox()
         for name in sorted(criteria.available()):
             self.criteria_combo.addItem(name, name)
@@ -232,11 +200,7 @@ class EvaluationPage(QWidget):
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.hide()
-        for label, w in (("Năm đánh giá:", self.year), ("Bộ tiêu chí:", self.criteria_combo)):
-            caption = QLabel(label)
-            caption.setBuddy(w)
-            bar.addWidget(caption)
-            bar.addWidget(w)
+        add_labelled(bar, ("Năm đánh giá:", self.year), ("Bộ tiêu chí:", self.criteria_combo))
         bar.addWidget(self.run_button)
         bar.addWidget(self.progress)
         bar.addStretch(1)
@@ -349,7 +313,7 @@ class EvaluationPage(QWidget):
 
     def run(self) -> None:
         """The whole commune, in the background, with progress."""
-        if self._thread is not None or self.store.commune() is None:
+        if self._worker is not None or self.store.commune() is None:
             return
         try:
             chosen = self.criteria_set()
@@ -361,25 +325,20 @@ class EvaluationPage(QWidget):
         self.progress.show()
         self.progress.setValue(5)
         self._criteria = chosen
-        self._thread = QThread(self)
-        self._job = EvaluationJob(self.store.path, self.store.actor, self.year.value(), chosen)
-        self._job.moveToThread(self._thread)
-        self._thread.started.connect(self._job.run)
-        self._job.progress.connect(self._on_progress)
-        self._job.finished.connect(self._on_finished)
-        self._job.failed.connect(self._on_failed)
-        self._thread.start()
+        year = self.year.value()
+
+        def work(store: Store, progress) -> evaluation.Evaluation:
+            progress(20, "Đang đọc dữ liệu và đánh giá...")
+            return evaluation.run(store, year, chosen)
+
+        self._worker = Worker(self, self.store, work, self._on_progress, self._on_finished, self._on_failed)
 
     def _on_progress(self, pct: int, text: str) -> None:
         self.progress.setValue(pct)
         self.progress.setFormat(text)
 
     def _end_job(self) -> None:
-        self._thread.quit()
-        self._thread.wait()
-        self._job.deleteLater()
-        self._thread.deleteLater()
-        self._thread = None
+        self._worker = None
         self.progress.hide()
         self.run_button.setEnabled(True)
 

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 from thidua_desktop.domain import STATUS_LABELS
 from thidua_desktop.store import HouseholdFilter, Store
 
-from ..common.widgets import confirm, run_guarded
+from ..common.widgets import add_labelled, confirm, run_guarded
 from .household_dialog import HouseholdDialog
 from .household_model import HouseholdListModel
 
-TYPING_PAUSE_MS = 150
-COLUMN_WIDTHS = [80, 210, 70, 75, 85, 120, 140, 80, 110]  # wide enough for real names and villages  # filter once the officer pauses, not on every letter of a fast typist
+TYPING_PAUSE_MS = 150  # filter once the officer pauses, not on every letter of a fast typist
+COLUMN_WIDTHS = [80, 210, 70, 75, 85, 120, 140, 80, 110]  # wide enough for real names and villages
 
 
 class HouseholdPage(QWidget):
@@ -38,11 +38,7 @@ class HouseholdPage(QWidget):
             self.status.addItem(label, key)
         self.status.addItem("Chưa rà soát", "none")
         self.policy = QCheckBox("Chỉ hộ chính sách")
-        for label, w in (("Thôn:", self.village), ("Năm:", self.year), ("Phân loại:", self.status)):
-            caption = QLabel(label)
-            caption.setBuddy(w)
-            bar.addWidget(caption)
-            bar.addWidget(w, 1)
+        add_labelled(bar, ("Thôn:", self.village), ("Năm:", self.year), ("Phân loại:", self.status))
         bar.addWidget(self.policy)
         layout.addLayout(bar)
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QLabel, QLineEdit, QPushButton, QSpinBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from thidua_desktop import domain, rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean
 
-from ..common.widgets import (ChoiceCombo, FormDialog, MoneyEdit, TriStateCombo, confirm,
-                              error_label, run_guarded)
+from ..common.widgets import (ChoiceCombo, FormDialog, MoneyEdit, TriStateCombo, ask_new_year, confirm,
+                              error_label, run_guarded, year_item)
 
 
 class VillagePage(QWidget):
@@ -131,9 +129,7 @@ class VillageDialog(FormDialog):
     def _add_row(self, vy: dict) -> None:
         row = self.years.rowCount()
         self.years.insertRow(row)
-        item = QTableWidgetItem(str(vy["year"]))
-        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.years.setItem(row, 0, item)
+        self.years.setItem(row, 0, year_item(vy["year"]))
         widgets = []
         for key in domain.VILLAGE_YEAR_FLAGS:
             combo = TriStateCombo()
@@ -158,10 +154,8 @@ class VillageDialog(FormDialog):
         self._rows.append((vy["year"], widgets))
 
     def add_year(self) -> None:
-        existing = {y for y, _ in self._rows}
-        default = max(existing) + 1 if existing else _dt.date.today().year
-        year, ok = QInputDialog.getInt(self, "Thêm năm", "Năm:", default, domain.MIN_YEAR, domain.MAX_YEAR)
-        if ok and year not in existing:
+        year = ask_new_year(self, {y for y, _ in self._rows})
+        if year is not None:
             self._add_row({"year": year})
             self.mark_dirty()
 

@@ -7,14 +7,14 @@ import datetime as _dt
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
+                               QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from thidua_desktop import domain, rules
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_vnd
 
-from ..common.widgets import confirm, run_guarded, show_error
+from ..common.widgets import add_labelled, confirm, latest_year_spin, run_guarded, show_error
 
 STATUS, INCOME, DEPRIVATIONS = 3, 4, 5
 FLAG_COLUMNS = {6: "cultural_family", 7: "registered_to_exit"}
@@ -254,16 +254,9 @@ class ReviewGridPage(QWidget):
         self.store = store
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.year = QSpinBox()
-        self.year.setRange(domain.MIN_YEAR, domain.MAX_YEAR)
-        years = store.record_years()
-        self.year.setValue(years[-1] if years else _dt.date.today().year)
+        self.year = latest_year_spin(store)
         self.village = QComboBox()
-        for label, w in (("Năm rà soát:", self.year), ("Thôn:", self.village)):
-            caption = QLabel(label)
-            caption.setBuddy(w)
-            bar.addWidget(caption)
-            bar.addWidget(w)
+        add_labelled(bar, ("Năm rà soát:", self.year), ("Thôn:", self.village))
         self.prefill_button = QPushButton("Điền sẵn từ &năm trước")
         self.prefill_button.clicked.connect(self.prefill)
         self.save_button = QPushButton("&Lưu kết quả rà soát")
