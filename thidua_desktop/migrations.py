@@ -224,3 +224,10 @@ def m003_evaluation_runs(db: Database) -> None:
         eligible INTEGER NOT NULL,
         commune_verdict TEXT NOT NULL
     )""")
+
+
+@migrations()
+def m004_household_list_covers_search(db: Database) -> None:
+    """The list's index carries the search text: filtering 300,000 households reads only the index."""
+    db.execute("DROP INDEX household_list")
+    db.execute("CREATE INDEX household_list ON household (sort_name, pk, search) WHERE deleted_at IS NULL")

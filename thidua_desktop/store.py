@@ -568,7 +568,9 @@ class Store:
         sql = (f"SELECT h.pk FROM household h {join_village} "
                f"LEFT JOIN review_record r ON r.household_id = h.id AND r.year = ? "
                f"WHERE {' AND '.join(where)} ORDER BY {order} {direction}, h.pk {direction}")
-        return [r[0] for r in self.conn.execute(sql, params)]
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: 300,000 ids come back several times faster
+        return [r[0] for r in cursor.execute(sql, params)]
 
     def household_rows(self, pks: Sequence[int], year: int | None) -> dict[int, tuple]:
         """The list's columns (LIST_COLUMNS, then the id) for some row ids, by row id."""
@@ -586,7 +588,14 @@ class Store:
         return row[0] if row else None
 
     def record_years(self) -> list[int]:
-        return [r[0] for r in self.query("SELECT DISTINCT year FROM review_record ORDER BY year")]
+        """Years that have review records, by one index seek a year (not a scan of every record)."""
+        return [r[0] for r in self.query(
+            "WITH RECURSIVE y(v) AS (SELECT min(year) FROM review_record UNION ALL "
+            "SELECT (SELECT min(year) FROM review_record WHERE year > v) FROM y WHERE v IS NOT NULL) "
+            "SELECT v FROM y WHERE v IS NOT NULL")]
+
+    def household_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM household WHERE deleted_at IS NULL").fetchone()[0]
 
     # --- the yearly review grid -------------------------------------------------------------
     def review_grid(self, year: int, village_id: str | None = None) -> list[dict]:

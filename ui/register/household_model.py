@@ -98,8 +98,11 @@ class HouseholdListModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        if 0 <= column < len(LIST_COLUMNS):
-            self.set_filter(replace(self.filter, sort_column=LIST_COLUMNS[column],
-                                    descending=order == Qt.SortOrder.DescendingOrder))
+        if not 0 <= column < len(LIST_COLUMNS):
+            return
+        wanted = replace(self.filter, sort_column=LIST_COLUMNS[column],
+                         descending=order == Qt.SortOrder.DescendingOrder)
+        if wanted != self.filter:  # the view asks again for the order it already has
+            self.set_filter(wanted)
 
 

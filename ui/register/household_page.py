@@ -45,8 +45,8 @@ class HouseholdPage(QWidget):
         self.model = HouseholdListModel(store, self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # by name, as filtered
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -109,6 +109,7 @@ class HouseholdPage(QWidget):
         self.year.setCurrentIndex(max(self.year.findData(chosen_year), 0))
         for combo in (self.village, self.year):
             combo.blockSignals(False)
+        self.total = self.store.household_count()
         self.apply_filter()
 
     def current_filter(self) -> HouseholdFilter:
@@ -121,9 +122,8 @@ class HouseholdPage(QWidget):
     def apply_filter(self) -> None:
         self._timer.stop()
         self.model.set_filter(self.current_filter())
-        total = self.store.query("SELECT count(*) FROM household WHERE deleted_at IS NULL")[0][0]
         shown = self.model.rowCount()
-        self.count.setText(f"Đang hiện {shown:,} / {total:,} hộ".replace(",", "."))
+        self.count.setText(f"Đang hiện {shown:,} / {self.total:,} hộ".replace(",", "."))
         if shown:
             self.table.selectRow(0)
 
@@ -151,6 +151,7 @@ class HouseholdPage(QWidget):
             self._after_save(dialog.household["id"])
 
     def _after_save(self, household_id: str) -> None:
+        self.total = self.store.household_count()
         self.model.refresh()
         row = self.model.row_of(household_id)
         if row is not None:
@@ -167,6 +168,7 @@ class HouseholdPage(QWidget):
         if confirm(self, "Xóa hộ", f"Đưa hộ {name} vào thùng rác?\nCó thể khôi phục lại ở trang Thùng rác.",
                    yes="Đưa vào thùng rác", no="Không"):
             if run_guarded(self, lambda: self.store.delete_household(hid)):
+                self.total -= 1
                 self.model.refresh()
                 self.table.selectRow(min(row, self.model.rowCount() - 1))
                 self.data_changed.emit()
