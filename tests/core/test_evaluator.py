@@ -414,3 +414,34 @@ def test_verdicts_do_not_depend_on_record_order(hhs, year, rnd: random.Random):
     b = evaluator.evaluate(shuffled, year, CRIT)
     assert sorted(a["households"], key=lambda h: h["id"]) == sorted(b["households"], key=lambda h: h["id"])
     assert a["villages"] == b["villages"] and a["commune"] == b["commune"]
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+def test_evaluate_command_prints_the_report_of_interfaces(tmp_path, capsys):
+    import json as json_
+    import main
+    from thidua_desktop import demo
+    file = tmp_path / "xa.json"
+    file.write_text(json_.dumps(demo.generate(households=40, villages=3, seed=5), ensure_ascii=False),
+                    encoding="utf-8")
+    db = str(tmp_path / "xa.sqlite")
+    assert main.main(["--db", db, "import-json", str(file)]) == 0
+    capsys.readouterr()
+    assert main.main(["--db", db, "evaluate", "--year", "2019", "--json"]) == 0
+    report = json_.loads(capsys.readouterr().out)
+    assert set(report) == {"criteria_set", "year", "households", "villages", "commune"}
+    assert report["year"] == 2019 and report["criteria_set"] == "tuyen-quang-2016-2020"
+    for hh in report["households"]:
+        assert set(hh) == {"id", "verdict", "categories", "computed_status", "status_differs"}
+        assert hh["verdict"] in ("eligible", "not_eligible", "missing", "not_applicable")
+        for category in hh["categories"].values():
+            assert set(category) == {"verdict", "criteria"}
+    assert set(report["villages"][0]) == {"id", "verdict", "criteria", "poverty_rate", "near_poor_rate"}
+    assert set(report["commune"]) == {"verdict", "criteria", "poverty_rates", "near_poor_rates"}
+    assert set(report["commune"]["criteria"]) == {f"C{i}" for i in range(1, 8)}
+    assert main.main(["--db", db, "evaluate", "--year", "2019"]) == 0
+    text = capsys.readouterr().out
+    assert "ĐÁNH GIÁ NĂM 2019" in text and "Đủ điều kiện đề nghị khen thưởng" in text
+    assert main.main(["--db", db, "evaluate", "--year", "2019", "--criteria", "khong-co"]) == 1
+    assert "Không có bộ tiêu chí" in capsys.readouterr().err

@@ -16,6 +16,10 @@ HEADERS = {
 }
 PAGE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ROLES = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, ID_ROLE}
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class HouseholdListModel(QAbstractTableModel):
@@ -74,10 +78,11 @@ class HouseholdListModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.ids)):
+        # Qt asks for a dozen roles a cell on every paint: answer the unused ones before any work.
+        if role not in _ROLES or not index.isValid() or not (0 <= index.row() < len(self.ids)):
             return None
         column = LIST_COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             value = self._row(index.row())[index.column()]
             if column == "gender":
                 return GENDER_LABELS.get(value, "")
@@ -88,14 +93,12 @@ class HouseholdListModel(QAbstractTableModel):
             return "" if value is None else str(value)
         if role == ID_ROLE:
             return self.household_id(index.row())
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("birth_year", "members"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if column in ("birth_year", "members"):
+            return _RIGHT
         return None
 
     def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(LIST_COLUMNS):
