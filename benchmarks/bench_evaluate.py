@@ -77,8 +77,7 @@ def main() -> None:
         count_pass(commune)
         baseline += time.perf_counter() - start
         start = time.perf_counter()
-        report = evaluator.evaluate(commune, args.year, chosen)
-        group.add(commune)
+        report = evaluator.evaluate(commune, args.year, chosen, group)
         judging += time.perf_counter() - start
         eligible += sum(1 for h in report["households"] if h["verdict"] == "eligible")
         del commune, report

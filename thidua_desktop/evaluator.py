@@ -8,6 +8,7 @@ figures it used.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterable
@@ -81,14 +82,16 @@ class HouseholdView:
 
     data: dict
     records: dict[int, dict]
+    statuses: dict[int, str]
+    newest_first: list[int]
 
     @classmethod
     def of(cls, hh: dict) -> "HouseholdView":
-        return cls(hh, {r["year"]: r for r in hh["years"]})
+        records = {r["year"]: r for r in hh["years"]}
+        return cls(hh, records, {y: r["status"] for y, r in records.items()}, sorted(records, reverse=True))
 
     def status(self, year: int) -> str | None:
-        rec = self.records.get(year)
-        return rec["status"] if rec else None
+        return self.statuses.get(year)
 
     def exists_in(self, year: int) -> bool:
         if not self.records or min(self.records) > year:
@@ -98,8 +101,9 @@ class HouseholdView:
 
     def exit_year(self, year: int) -> int | None:
         """The latest E <= year with status(E) not poor and status(E-1) poor."""
-        for e in sorted((y for y in self.records if y <= year), reverse=True):
-            if self.status(e) != "poor" and self.status(e - 1) == "poor":
+        statuses = self.statuses
+        for e in self.newest_first:
+            if e <= year and statuses[e] != "poor" and statuses.get(e - 1) == "poor":
                 return e
         return None
 
@@ -239,13 +243,6 @@ class Counts:
     poor: int = 0
     near_poor: int = 0
 
-    def add(self, status: str) -> None:
-        self.households += 1
-        if status == "poor":
-            self.poor += 1
-        elif status == "near_poor":
-            self.near_poor += 1
-
     @property
     def poverty_rate(self) -> Fraction | None:
         return rate(self.poor, self.households)
@@ -256,18 +253,26 @@ class Counts:
 
 
 def counts_by_year(views: Iterable[HouseholdView]) -> dict[int, Counts]:
+    tally = Counter(pair for view in views for pair in view.statuses.items())  # (year, status) -> n
     out: dict[int, Counts] = {}
-    for view in views:
-        for year, rec in view.records.items():
-            out.setdefault(year, Counts()).add(rec["status"])
+    for (year, status), n in tally.items():
+        counts = out.setdefault(year, Counts())
+        counts.households += n
+        if status == "poor":
+            counts.poor += n
+        elif status == "near_poor":
+            counts.near_poor += n
     return out
 
 
-def rate_series(households: list[dict]) -> tuple[dict, dict]:
-    """Poverty and near-poor rates (%, rounded) by year, as the report's commune rates are given."""
-    counts = counts_by_year(HouseholdView.of(hh) for hh in households)
+def rates_of(counts: dict[int, Counts]) -> tuple[dict, dict]:
+    """Poverty and near-poor rates (%, rounded) by year, keyed as the report gives them."""
     return ({str(y): percent(c.poverty_rate) for y, c in sorted(counts.items())},
             {str(y): percent(c.near_poor_rate) for y, c in sorted(counts.items())})
+
+
+def rate_series(households: list[dict]) -> tuple[dict, dict]:
+    return rates_of(counts_by_year(HouseholdView.of(hh) for hh in households))
 
 
 def comparable(year: int) -> bool:
@@ -390,7 +395,7 @@ def evaluate_commune(data: dict, views: list[HouseholdView], year: int, criteria
         "C6": _policy(views, year, criteria.policy_deadline_commune),
         "C7": assessment("reporting_on_time"),
     }
-    poverty_rates, near_poor_rates = rate_series(data["households"])
+    poverty_rates, near_poor_rates = rates_of(counts)
     return {
         "verdict": group(c["verdict"] for c in found.values()),
         "criteria": found,
@@ -433,10 +438,15 @@ def _policy(views: list[HouseholdView], year: int, deadline: int) -> dict:
 
 # --- the report --------------------------------------------------------------------------------------
 
-def evaluate(data: dict, year: int, criteria: CriteriaSet) -> dict:
-    """The evaluation report of shared/domain/interfaces.md for one commune and one year."""
+def evaluate(data: dict, year: int, criteria: CriteriaSet, group_: "GroupOfCommunes | None" = None) -> dict:
+    """The evaluation report of shared/domain/interfaces.md for one commune and one year.
+
+    The level above passes its GroupOfCommunes, which takes the commune in the same pass.
+    """
     area = data["commune"]["area"]
     views = [HouseholdView.of(hh) for hh in data["households"]]
+    if group_ is not None:
+        group_.add_views(views)
     meetings_by_household: dict[str, list] = {}
     for meeting in data.get("meetings") or ():
         for decision in meeting["decisions"]:
@@ -471,16 +481,19 @@ class GroupOfCommunes:
         self.communes = 0
 
     def add(self, data: dict) -> None:
+        self.add_views([HouseholdView.of(hh) for hh in data["households"]])
+
+    def add_views(self, views: list[HouseholdView]) -> None:
         self.communes += 1
-        for hh in data["households"]:
-            view = HouseholdView.of(hh)
-            minority = (hh["head"].get("ethnicity") or "Kinh") != "Kinh"
-            for year, rec in view.records.items():
-                self.counts.setdefault(year, Counts()).add(rec["status"])
-                if minority:
-                    self.minority.setdefault(year, Counts()).add(rec["status"])
-            if hh.get("policy_household"):
-                self.policy.append(view)
+        for into, counts in ((self.counts, counts_by_year(views)),
+                             (self.minority, counts_by_year(v for v in views
+                                                            if (v.data["head"].get("ethnicity") or "Kinh") != "Kinh"))):
+            for year, c in counts.items():
+                total = into.setdefault(year, Counts())
+                total.households += c.households
+                total.poor += c.poor
+                total.near_poor += c.near_poor
+        self.policy += [v for v in views if v.data.get("policy_household")]
 
     def evaluate(self, year: int, criteria: CriteriaSet, poor_district: bool = False) -> dict:
         """III.1.2 for the group, and the province's targets (I.1) as progress."""
@@ -500,8 +513,7 @@ class GroupOfCommunes:
             f"{'chưa tính được' if minority_average is None else num_text(minority_average)} điểm %/năm "
             f"(mục tiêu > {num_text(criteria.province_reduction_special)}).")
         return {"verdict": group(c["verdict"] for c in (found["U1"], found["U2"])), "criteria": found,
-                "poverty_rates": {str(y): percent(c.poverty_rate) for y, c in sorted(self.counts.items())},
-                "communes": self.communes}
+                "poverty_rates": rates_of(self.counts)[0], "communes": self.communes}
 
 
 def evaluate_group(datasets: Iterable[dict], year: int, criteria: CriteriaSet, poor_district: bool = False) -> dict:
