@@ -171,12 +171,37 @@ SCHEMA_001 = [
 ]
 
 
+NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+def pause_insert_audit(conn) -> dict[str, int]:
+    """For a bulk import: drop the per-row insert triggers and note where each table ends.
+
+    resume_insert_audit() then logs every row added since in one statement a table, and puts the
+    triggers back, all inside the import's transaction (a rollback restores everything).
+    """
+    marks = {}
+    for table in AUDITED:
+        conn.execute(f"DROP TRIGGER IF EXISTS audit_{table}_insert")
+        marks[table] = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+    return marks
+
+
+def resume_insert_audit(db: Database, marks: dict[str, int]) -> None:
+    for table, (record_sql, household_sql, _skipped) in AUDITED.items():
+        db.execute(f"""INSERT INTO audit_log (at, actor, tbl, record_id, household_id, action)
+            SELECT {NOW_SQL}, thidua_actor(), '{table}', {record_sql.replace("R.", "t.")},
+                   {household_sql.replace("R.", "t.")}, 'insert'
+            FROM {table} t WHERE t.rowid > ? ORDER BY t.rowid""", [marks[table]])
+    create_audit_triggers(db)
+
+
 def create_audit_triggers(db: Database) -> None:
     """(Re)create the triggers that write audit_log; call again after a migration adds columns.
 
     thidua_actor() is a function every connection of the application registers (store.py).
     """
-    now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    now = NOW_SQL
     for table, (record_sql, household_sql, skipped) in AUDITED.items():
         columns = [c.name for c in db[table].columns if c.name not in skipped]
         for event in ("insert", "update", "delete"):

@@ -20,7 +20,8 @@ from typing import Any, Iterable, Iterator, Sequence
 from sqlite_utils import Database
 
 from . import paths
-from .migrations import APPLICATION_ID, AUDIT_HOUSEHOLD_INDEX, migrations
+from .migrations import (APPLICATION_ID, AUDIT_HOUSEHOLD_INDEX, migrations, pause_insert_audit,
+                         resume_insert_audit)
 from .text import clean, fold
 
 
@@ -365,10 +366,17 @@ class Store:
 
     @contextmanager
     def bulk_transaction(self) -> Iterator[sqlite3.Connection]:
-        """A transaction for thousands of rows: the audit index is rebuilt once at the end."""
+        """A transaction for thousands of rows. Added rows are audited in one statement a table at the
+        end (changed and removed ones by the triggers as always); the audit index is rebuilt once.
+
+        Rows are told apart by rowid: tables here only grow at the end (households and villages are
+        never removed, only sent to the recycle bin).
+        """
         with self.transaction() as c:
             c.execute("DROP INDEX IF EXISTS audit_household")
+            marks = pause_insert_audit(c)
             yield c
+            resume_insert_audit(self.db, marks)
             c.execute(AUDIT_HOUSEHOLD_INDEX)
 
     @contextmanager

@@ -1,5 +1,6 @@
 """The SQLite file: migrations, refusals, transactions, audit log, recycle bin, list queries."""
 
+import copy
 import sqlite3
 
 import pytest
@@ -203,3 +204,35 @@ def test_dataset_import_keeps_local_evidence_notes(filled_store):
     filled_store.save_household(hh)
     dataset.import_data(filled_store, dataset.export_data(filled_store))
     assert filled_store.household(hid)["years"][0]["evidence"]["effort"] == "Có biên bản xác nhận"
+
+
+def test_bulk_import_audits_every_added_row_and_keeps_the_triggers(store, demo_data):
+    dataset.import_data(store, demo_data)
+    added = {t: store.query(f"SELECT count(*) FROM {t}")[0][0]
+             for t in ("household", "review_record", "loan", "meeting", "decision", "village", "village_year")}
+    logged = dict(store.query("SELECT tbl, count(*) FROM audit_log WHERE action = 'insert' GROUP BY tbl"))
+    for table, n in added.items():
+        assert logged.get(table) == n, table
+    hid = demo_data["households"][0]["id"]
+    assert any(e.action == "insert" and e.table == "household" for e in store.audit_for_household(hid))
+    triggers = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert "audit_review_record_insert" in triggers and "audit_household_update" in triggers
+    # A second import adds one record: only that row is newly logged as inserted.
+    data = copy.deepcopy(demo_data)
+    data["households"][0]["years"].append({"year": 2021, "status": "non_poor"})
+    before = store.query("SELECT count(*) FROM audit_log WHERE action = 'insert'")[0][0]
+    dataset.import_data(store, data)
+    after = store.query("SELECT tbl, record_id FROM audit_log WHERE action = 'insert' ORDER BY id")[before:]
+    assert [tuple(r) for r in after] == [("review_record", f"{hid}:2021")]
+
+
+def test_failed_bulk_import_leaves_triggers_in_place(store, demo_data, monkeypatch):
+    def boom(*args, **kwargs):
+        raise StoreError("mất điện giả lập")
+    monkeypatch.setattr(Store, "_write_meetings", boom)
+    with pytest.raises(StoreError):
+        dataset.import_data(store, demo_data)
+    triggers = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert "audit_household_insert" in triggers
+    assert store.query("SELECT count(*) FROM household")[0][0] == 0
+    assert store.query("SELECT count(*) FROM sqlite_master WHERE name = 'audit_household'")[0][0] == 1
