@@ -36,3 +36,16 @@ def demo_data():
 def filled_store(store, demo_data):
     dataset.import_data(store, demo_data)
     return store
+
+
+@pytest.fixture
+def store_factory(tmp_path):
+    opened = []
+
+    def make(name: str = "other.sqlite"):
+        s = Store.open(tmp_path / name, actor="Cán bộ Kiểm thử")
+        opened.append(s)
+        return s
+    yield make
+    for s in opened:
+        s.close()

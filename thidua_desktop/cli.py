@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, criteria, dataset, evaluation, paths
+from . import __version__, criteria, dataset, evaluation, excel, paths
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -53,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="DATASET.json")
     p = sub.add_parser("export-json", help="xuất toàn bộ dữ liệu của xã ra tệp JSON")
     p.add_argument("file", type=Path, metavar="OUT.json")
+    p = sub.add_parser("excel-template", help="ghi mẫu Excel để nhập danh sách hộ")
+    p.add_argument("file", type=Path, metavar="OUT.xlsx")
+    p = sub.add_parser("import-excel", help="nhập danh sách hộ từ tệp Excel theo mẫu (ghi tất cả hoặc không ghi gì)")
+    p.add_argument("file", type=Path, metavar="FILE.xlsx")
+    p.add_argument("--create-villages", action="store_true", help="tạo thôn chưa có trong chương trình")
+    p = sub.add_parser("export-households", help="xuất mọi hộ và kết quả rà soát ra Excel theo mẫu")
+    p.add_argument("file", type=Path, metavar="OUT.xlsx")
     p = sub.add_parser("evaluate", help="đánh giá hộ, thôn và xã theo bộ tiêu chí cho một năm")
     p.add_argument("--year", type=int, required=True, metavar="NĂM")
     p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
@@ -78,6 +85,19 @@ def run_command(args: argparse.Namespace) -> int:
             print(result.summary())
             if result.backup:
                 print(f"Bản sao lưu trước khi nhập: {result.backup}")
+        elif args.command == "excel-template":
+            excel.write_template(args.file)
+            print(f"Đã ghi mẫu nhập danh sách hộ: {args.file}")
+        elif args.command == "import-excel":
+            if store.commune() is None:
+                print(f"Tệp dữ liệu {store.path} chưa có thông tin xã; hãy thiết lập xã trước.", file=sys.stderr)
+                return EXIT_REFUSED
+            print(excel.import_file(store, args.file, args.create_villages).summary())
+        elif args.command == "export-households":
+            names = {v["id"]: v["name"] for v in store.villages(include_deleted=True)}
+            households = dataset.export_data(store)["households"]
+            rows = excel.write_households(args.file, excel.household_rows(households, names))
+            print(f"Đã xuất {len(households)} hộ ({rows} dòng) ra tệp {args.file}.")
         elif args.command == "evaluate":
             return _evaluate(store, args)
         elif args.command == "export-json":
@@ -89,6 +109,9 @@ def run_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     except dataset.DatasetRefused as exc:
         print(exc.summary(), file=sys.stderr)
+        return EXIT_REFUSED
+    except (excel.ExcelRefused, excel.CellError) as exc:
+        print(exc.summary() if isinstance(exc, excel.ExcelRefused) else str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except criteria.CriteriaError as exc:
         print(str(exc), file=sys.stderr)

@@ -1,0 +1,167 @@
+"""Excel in and out: the template, real officers' odd values, all or nothing, and the round trip."""
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import given, strategies as st
+from openpyxl import Workbook, load_workbook
+
+import main
+from thidua_desktop import dataset, excel
+from thidua_desktop.excel import CellError
+
+
+def _without_time(data):
+    return {k: v for k, v in data.items() if k != "exported_at"}
+
+
+def export(store, path):
+    names = {v["id"]: v["name"] for v in store.villages(include_deleted=True)}
+    return excel.write_households(path, excel.household_rows(dataset.export_data(store)["households"], names))
+
+
+def test_export_then_import_changes_nothing(filled_store, tmp_path):
+    before = _without_time(dataset.export_data(filled_store))
+    path = tmp_path / "ho.xlsx"
+    export(filled_store, path)
+    result = excel.import_file(filled_store, path)
+    assert result.added == 0 and result.updated == len(before["households"])
+    assert _without_time(dataset.export_data(filled_store)) == before
+
+
+def test_export_into_an_empty_commune_brings_every_household(filled_store, store_factory, tmp_path):
+    path = tmp_path / "ho.xlsx"
+    export(filled_store, path)
+    other = store_factory()
+    other.save_commune(filled_store.commune())
+    result = excel.import_file(other, path, create_villages=True)
+    assert result.added == len(dataset.export_data(filled_store)["households"])
+    assert len(result.new_villages) == len(filled_store.villages())
+
+
+def test_template_has_what_an_officer_needs(tmp_path):
+    path = tmp_path / "mau.xlsx"
+    excel.write_template(path)
+    wb = load_workbook(path)
+    ws = wb["Danh sách hộ"]
+    assert [c.value for c in ws[1]] == [c.header for c in excel.COLUMNS]
+    assert ws.freeze_panes == "C2"
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert '"Nam,Nữ"' in lists.values() and '"Hộ nghèo,Hộ cận nghèo,Không nghèo"' in lists.values()
+    assert "Hướng dẫn" in wb.sheetnames
+    example = [row for row in wb["Hướng dẫn"].iter_rows(values_only=True) if row and row[0] == "H00001"]
+    assert example
+
+
+def fill(path, rows, title_rows=(), hidden_first=False, headers=None):
+    wb = Workbook()
+    ws = wb.active
+    if hidden_first:
+        ws.title = "Cũ"
+        ws.append(["rác"])
+        ws.sheet_state = "hidden"
+        ws = wb.create_sheet("Danh sách")
+    for title in title_rows:
+        ws.append([title])
+    ws.append(headers or ["Mã hộ", "Họ và tên chủ hộ", "Giới tính", "Năm sinh", "Số CCCD/CMND", "Thôn",
+                          "Số nhân khẩu", "Năm rà soát", "Phân loại hộ", "Thu nhập bình quân"])
+    for row in rows:
+        ws.append(row)
+    for _ in range(5):
+        ws.append([None] * 10)  # trailing empty rows
+    if title_rows:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
+    wb.save(path)
+
+
+def test_officer_sheet_with_quirks_comes_in(filled_store, tmp_path):
+    village = filled_store.villages()[0]["name"]
+    path = tmp_path / "ds.xlsx"
+    fill(path, [
+        ["M1", "Lò Văn Páo", "nam", 1980, 8080001234, village.replace("Thôn ", ""), "5", 2021, "hộ nghèo", "650.000"],
+        ["M1", "Lò Văn Páo", "Nam", "1980", "008080001234", village, 5, dt.datetime(2022, 12, 1), "Cận nghèo", 1200000],
+        ["M2", "Đinh Thị Hoa", "Nữ", dt.datetime(1990, 1, 1), None, village, 3, None, None, None],
+    ], title_rows=["DANH SÁCH HỘ NGHÈO, CẬN NGHÈO NĂM 2021"], hidden_first=True)
+    result = excel.import_file(filled_store, path)
+    assert (result.added, result.records) == (2, 2)
+    rows = filled_store.query("SELECT id FROM household WHERE code = 'M1'")
+    hh = filled_store.household(rows[0][0])
+    assert hh["head"]["id_number"] == "008080001234"     # the leading zero restored
+    assert [(r["year"], r["status"], r["income_per_capita"]) for r in hh["years"]] == \
+        [(2021, "poor", 650_000), (2022, "near_poor", 1_200_000)]
+
+
+def test_a_bad_row_refuses_the_whole_sheet(filled_store, tmp_path):
+    village = filled_store.villages()[0]["name"]
+    before = _without_time(dataset.export_data(filled_store))
+    path = tmp_path / "ds.xlsx"
+    fill(path, [
+        ["M1", "Lò Văn Páo", "Nam", 1980, None, village, 5, 2021, "Hộ nghèo", "650.000"],
+        ["M2", "Đinh Thị Hoa", "Nữ", 1990, "12345", village, 3, 2021, "Hộ nghèo", "1,5 triệu"],
+        ["M3", "", "Nữ", 1990, None, village, 3, 2021, "Hộ nghèo", None],
+        ["M4", "Hà Văn Lợi", "Nam", 1970, None, "Thôn Không Có", 3, 2021, "Giàu", None],
+    ])
+    with pytest.raises(excel.ExcelRefused) as refused:
+        excel.import_file(filled_store, path)
+    text = refused.value.summary()
+    assert "Dòng 3, cột 'Số CCCD/CMND'" in text and "Dòng 3, cột 'Thu nhập bình quân'" in text
+    assert "Dòng 4" in text and "Dòng 5, cột 'Thôn'" in text and "Dòng 5, cột 'Phân loại hộ'" in text
+    assert _without_time(dataset.export_data(filled_store)) == before
+
+
+def test_rules_of_the_register_apply_to_sheets(filled_store, tmp_path):
+    village = filled_store.villages()[0]["name"]
+    path = tmp_path / "ds.xlsx"
+    fill(path, [["M9", "Lò Văn Páo", "Nữ", 1980, "008080001234", village, 5, 2021, "Hộ nghèo", None]])
+    with pytest.raises(excel.ExcelRefused, match="Dòng 2: Chữ số thứ 4"):
+        excel.import_file(filled_store, path)
+
+
+def test_cli_commands(filled_store, tmp_path, capsys):
+    db = str(filled_store.path)
+    filled_store.close()
+    out = tmp_path / "ho.xlsx"
+    assert main.main(["--db", db, "export-households", str(out)]) == 0
+    assert main.main(["--db", db, "import-excel", str(out)]) == 0
+    assert "hộ cập nhật" in capsys.readouterr().out
+    assert main.main(["--db", db, "excel-template", str(tmp_path / "mau.xlsx")]) == 0
+    bad = tmp_path / "hong.xlsx"
+    bad.write_text("không phải excel", encoding="utf-8")
+    assert main.main(["--db", db, "import-excel", str(bad)]) == 1
+    assert "Không mở được tệp Excel" in capsys.readouterr().err
+
+
+@given(st.integers(0, 10**9))
+def test_money_read_back_whatever_way_it_was_typed(amount):
+    dotted = f"{amount:,}".replace(",", ".")
+    assert excel.read_money(amount, "x") == amount
+    assert excel.read_money(float(amount), "x") == amount
+    assert excel.read_money(dotted, "x") == amount
+
+
+@given(st.text(max_size=12))
+def test_readers_never_crash_on_odd_text(text):
+    for reader in (lambda v: excel.read_money(v, "x"), excel.read_id_number, lambda v: excel.read_year(v, "x"),
+                   lambda v: excel.read_judgement(v, "x")):
+        try:
+            reader(text)
+        except CellError as exc:
+            assert str(exc)
+
+
+def test_headers_are_guessed_from_usual_variants():
+    guessed = excel.guess_columns(["STT", "Họ và tên chủ hộ", "MÃ HỘ", "Năm  sinh", "Dân tộc", "Số CCCD/CMND",
+                                   "Phân loại hộ", "thon"])
+    assert guessed == {1: "name", 2: "code", 3: "birth_year", 4: "ethnicity", 5: "id_number", 6: "status",
+                       7: "village"}
+
+
+def test_cccd_that_cannot_be_restored_is_refused():
+    with pytest.raises(CellError, match="7 chữ số"):
+        excel.read_id_number(1234567)
+    with pytest.raises(CellError, match="10 chữ số"):
+        excel.read_id_number("8185001234")  # typed as text: nothing was lost, so it is wrong
+    assert excel.read_id_number(123456789) == "123456789"
+    assert excel.read_id_number(8185001234) == "008185001234"
+    assert excel.read_id_number(12345678) == "012345678"
