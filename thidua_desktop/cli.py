@@ -94,10 +94,8 @@ def run_command(args: argparse.Namespace) -> int:
                 return EXIT_REFUSED
             print(excel.import_file(store, args.file, args.create_villages).summary())
         elif args.command == "export-households":
-            names = {v["id"]: v["name"] for v in store.villages(include_deleted=True)}
-            households = dataset.export_data(store)["households"]
-            rows = excel.write_households(args.file, excel.household_rows(households, names))
-            print(f"Đã xuất {len(households)} hộ ({rows} dòng) ra tệp {args.file}.")
+            count = excel.export_store(store, args.file)
+            print(f"Đã xuất {store.household_count()} hộ ({count} dòng) ra tệp {args.file}.")
         elif args.command == "evaluate":
             return _evaluate(store, args)
         elif args.command == "export-json":

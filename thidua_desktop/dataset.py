@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from . import rules
 from .schema_check import Problem, check_dataset_shape
-from .store import (Store, household_dict, loan_dict, meeting_dict, review_dict, NOMINATION_COLS)
+from .store import NOMINATION_COLS, Store, meeting_dict
 
 Progress = Callable[[int, str], None]  # percent done, what is happening (Vietnamese)
 
@@ -164,19 +164,7 @@ def export_data(store: Store, exported_at: str | None = None) -> dict:
     commune = store.commune()
     if commune is None:
         raise ValueError("no commune in this store")
-    records: dict[str, list] = {}
-    for r in store.query("SELECT r.* FROM review_record r JOIN household h ON h.id = r.household_id "
-                         "WHERE h.deleted_at IS NULL ORDER BY r.household_id, r.year"):
-        records.setdefault(r["household_id"], []).append(review_dict(r))
-    loans: dict[str, list] = {}
-    for r in store.query("SELECT * FROM loan ORDER BY rowid"):
-        loans.setdefault(r["household_id"], []).append(loan_dict(r))
-    households = []
-    for row in store.query("SELECT * FROM household WHERE deleted_at IS NULL ORDER BY pk"):
-        hh = household_dict(row)
-        hh["years"] = records.get(hh["id"], [])
-        hh["loans"] = loans.get(hh["id"], [])
-        households.append(hh)
+    households = list(store.iter_households())
     decisions: dict[str, list] = {}
     for r in store.query("SELECT * FROM decision ORDER BY rowid"):
         decisions.setdefault(r["meeting_id"], []).append(

@@ -112,8 +112,9 @@ def generate(households: int = 300, villages: int = 6, first_year: int = 2015, l
         birth = rng.randint(1940, 1995)
         village = vills[n % villages] if n < villages else rng.choice(vills)
         statuses = _trajectory(rng, years)
-        left_in = rng.choice(list(years)[2:]) if rng.random() < 0.02 else None
-        start = first_year if rng.random() < 0.95 else rng.choice(list(years)[1:])  # new households
+        later = list(years)[1:]
+        left_in = rng.choice(later[1:]) if later[1:] and rng.random() < 0.02 else None
+        start = rng.choice(later) if later and rng.random() < 0.05 else first_year  # new households
         records = []
         for y, status in zip(years, statuses):
             if y < start or (left_in is not None and y >= left_in):

@@ -505,6 +505,26 @@ class Store:
             "SELECT * FROM loan WHERE household_id = ? ORDER BY rowid", (household_id,))]
         return hh
 
+    def iter_households(self, batch: int = 2000) -> Iterator[dict]:
+        """Every household (recycle bin left out) in the dataset's shape, a batch at a time: 300,000
+        households go out without ever being in memory together."""
+        last = 0
+        while True:
+            rows = self.query("SELECT * FROM household WHERE deleted_at IS NULL AND pk > ? ORDER BY pk LIMIT ?",
+                              (last, batch))
+            if not rows:
+                return
+            last = rows[-1]["pk"]
+            households = {r["id"]: household_dict(r) for r in rows}
+            ids = json.dumps(list(households))
+            for r in self.query("SELECT * FROM review_record WHERE household_id IN (SELECT value FROM json_each(?)) "
+                                "ORDER BY household_id, year", (ids,)):
+                households[r["household_id"]]["years"].append(review_dict(r))
+            for r in self.query("SELECT * FROM loan WHERE household_id IN (SELECT value FROM json_each(?)) "
+                                "ORDER BY rowid", (ids,)):
+                households[r["household_id"]]["loans"].append(loan_dict(r))
+            yield from households.values()
+
     def save_household(self, hh: dict) -> None:
         """Insert or update one household with its review records and loans, as the form holds them."""
         with self.transaction() as c:

@@ -1,7 +1,6 @@
 """Excel in and out: the template, real officers' odd values, all or nothing, and the round trip."""
 
 import datetime as dt
-import json
 
 import pytest
 from hypothesis import given, strategies as st
@@ -17,8 +16,7 @@ def _without_time(data):
 
 
 def export(store, path):
-    names = {v["id"]: v["name"] for v in store.villages(include_deleted=True)}
-    return excel.write_households(path, excel.household_rows(dataset.export_data(store)["households"], names))
+    return excel.export_store(store, path)
 
 
 def test_export_then_import_changes_nothing(filled_store, tmp_path):
