@@ -350,12 +350,14 @@ def _instructions(wb) -> None:
                "Có", "Không", None, None, None, None])
 
 
-def export_store(store, path: Path | str, progress: Callable[[int, str], None] | None = None) -> int:
-    """Every household of the store with its review records, streamed: memory stays flat at 300,000 rows."""
+def export_store(store, path: Path | str, progress: Callable[[int, str], None] | None = None,
+                 pks: list[int] | None = None) -> int:
+    """Households with their review records (all, or those of a list on screen), streamed: memory stays
+    flat at 300,000 rows."""
     names = {v["id"]: v["name"] for v in store.villages(include_deleted=True)}
     total = store.query("SELECT count(*) FROM review_record r JOIN household h ON h.id = r.household_id "
-                        "WHERE h.deleted_at IS NULL")[0][0]
-    return write_households(path, household_rows(store.iter_households(), names), total, progress)
+                        "WHERE h.deleted_at IS NULL")[0][0] if pks is None else len(pks) * 6
+    return write_households(path, household_rows(store.iter_households(pks), names), total, progress)
 
 
 def write_template(path: Path | str) -> None:
@@ -392,7 +394,7 @@ def read_sheet(path: Path | str) -> Sheet:
             for number, values in enumerate(rows, start=1):
                 head.append((number, values))
                 mapping = guess_columns(values)
-                if len(mapping) >= 3 and "name" in mapping.values():
+                if len(mapping) >= 3:
                     body = [(n, list(v)) for n, v in enumerate(rows, start=number + 1)
                             if any(_text(x) for x in v)]
                     return Sheet(ws.title, number, [_text(v) for v in values], mapping, body)
@@ -614,14 +616,19 @@ def _row_problem(problem, rows_of: list[dict]) -> RowProblem:
     return RowProblem(row, "", problem.message)
 
 
+def apply(store, checked: ExcelPlan, source: str, progress=None) -> None:
+    """Store a checked plan in one transaction (after a backup of what is there)."""
+    from . import dataset as dataset_mod
+    say = progress or (lambda pct, text: None)
+    dataset_mod.import_data(store, checked.data, source, progress=lambda pct, text: say(40 + pct * 6 // 10, text))
+
+
 def import_file(store, path: Path | str, create_villages: bool = False, progress=None) -> ExcelPlan:
     """Check the whole sheet, then store it in one transaction, or refuse it whole."""
-    from . import dataset as dataset_mod
     say = progress or (lambda pct, text: None)
     say(5, "Đang đọc tệp Excel...")
     sheet = read_sheet(path)
     say(30, "Đang kiểm tra từng dòng...")
     result = plan(store, sheet, Path(path).name, create_villages)
-    dataset_mod.import_data(store, result.data, str(path),
-                            progress=lambda pct, text: say(40 + pct * 6 // 10, text))
+    apply(store, result, str(path), progress)
     return result

@@ -505,13 +505,20 @@ class Store:
             "SELECT * FROM loan WHERE household_id = ? ORDER BY rowid", (household_id,))]
         return hh
 
-    def iter_households(self, batch: int = 2000) -> Iterator[dict]:
-        """Every household (recycle bin left out) in the dataset's shape, a batch at a time: 300,000
-        households go out without ever being in memory together."""
-        last = 0
+    def iter_households(self, pks: Sequence[int] | None = None, batch: int = 2000) -> Iterator[dict]:
+        """Households in the dataset's shape, a batch at a time, so 300,000 go out without ever being in
+        memory together: every one (recycle bin left out) by row id, or those of `pks` in that order."""
+        last, offset = 0, 0
         while True:
-            rows = self.query("SELECT * FROM household WHERE deleted_at IS NULL AND pk > ? ORDER BY pk LIMIT ?",
-                              (last, batch))
+            if pks is None:
+                rows = self.query("SELECT * FROM household WHERE deleted_at IS NULL AND pk > ? ORDER BY pk LIMIT ?",
+                                  (last, batch))
+            else:
+                chunk = list(pks[offset:offset + batch])
+                offset += batch
+                found = {r["pk"]: r for r in self.query(
+                    "SELECT * FROM household WHERE pk IN (SELECT value FROM json_each(?))", (json.dumps(chunk),))}
+                rows = [found[pk] for pk in chunk if pk in found]
             if not rows:
                 return
             last = rows[-1]["pk"]

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressDialog, QTabWidget)
 
-from thidua_desktop import __version__, dataset
+from thidua_desktop import __version__, dataset, excel
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
@@ -21,6 +21,7 @@ from .register.recycle_bin import RecycleBinPage
 from .register.household_dialog import HouseholdDialog
 from .register.village_page import VillageDialog, VillagePage
 from .evaluation.page import EvaluationPage
+from .excel.import_dialog import ExcelImportDialog
 from .review.grid import ReviewGridPage
 
 
@@ -73,6 +74,10 @@ class MainWindow(QMainWindow):
         for text, shortcut, slot in (
             ("&Nhập tệp dữ liệu JSON...", "Ctrl+I", self.import_json),
             ("&Xuất tệp dữ liệu JSON...", "Ctrl+E", self.export_json),
+            (None, None, None),
+            ("Nhập danh sách hộ từ &Excel...", None, self.import_excel),
+            ("Xuất danh sách hộ đang hiện ra Excel...", None, self.export_excel),
+            ("Ghi &mẫu Excel nhập danh sách hộ...", None, self.save_excel_template),
             (None, None, None),
             ("&Thông tin xã...", None, self.edit_commune),
             ("Đổi &cán bộ sử dụng...", None, self.change_officer),
@@ -160,6 +165,45 @@ class MainWindow(QMainWindow):
         file, _ = QFileDialog.getSaveFileName(self, "Xuất tệp dữ liệu JSON", suggested, "Tệp dữ liệu (*.json)")
         if file:
             self._run_job("export", file, "Đang xuất dữ liệu...")
+
+    def import_excel(self) -> None:
+        file, _ = QFileDialog.getOpenFileName(self, "Chọn danh sách hộ (Excel)", "", "Tệp Excel (*.xlsx)")
+        if not file:
+            return
+        try:
+            sheet = excel.read_sheet(file)
+        except excel.CellError as exc:
+            show_error(self, str(exc), "Không đọc được tệp")
+            return
+        dialog = ExcelImportDialog(self.store, file, sheet, self)
+        dialog.imported.connect(lambda message: (self.refresh(), self.statusBar().showMessage(message, 15000)))
+        dialog.exec()
+
+    def export_excel(self) -> None:
+        """The household list as it is on screen, filtered and sorted as it is."""
+        file, _ = QFileDialog.getSaveFileName(self, "Xuất danh sách hộ", "danh-sach-ho.xlsx", "Tệp Excel (*.xlsx)")
+        if not file:
+            return
+        pks = list(self.households.model.ids)
+        self._progress = QProgressDialog("Đang xuất danh sách hộ...", None, 0, 100, self)
+        self._progress.setMinimumDuration(0)
+        self._job_kind = "export"
+
+        def work(store: Store, progress) -> str:
+            rows = excel.export_store(store, file, progress, pks)
+            return f"Đã xuất {len(pks)} hộ ({rows} dòng) ra tệp {file}."
+
+        Worker(self, self.store, work, self._job_progress, self._job_succeeded, self._job_failed)
+
+    def save_excel_template(self) -> None:
+        file, _ = QFileDialog.getSaveFileName(self, "Ghi mẫu Excel", "mau-danh-sach-ho.xlsx", "Tệp Excel (*.xlsx)")
+        if file:
+            try:
+                excel.write_template(file)
+            except OSError as exc:
+                show_error(self, f"Không ghi được tệp {file}: {exc.strerror}")
+                return
+            self.statusBar().showMessage(f"Đã ghi mẫu: {file}", 15000)
 
     def _run_job(self, kind: str, file: str, title: str) -> None:
         self._progress = QProgressDialog(title, None, 0, 100, self)
