@@ -259,6 +259,7 @@ def write_households(path: Path | str, rows: Iterable[list], total: int | None =
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách hộ")
@@ -269,6 +270,8 @@ def write_households(path: Path | str, rows: Iterable[list], total: int | None =
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
     ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed, one page across
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = "1:1"
     last = _letter(len(COLUMNS) - 1)
     ws.auto_filter.ref = f"A1:{last}1048576"

@@ -1,6 +1,10 @@
 """Excel in and out: the template, real officers' odd values, all or nothing, and the round trip."""
 
 import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
@@ -163,3 +167,33 @@ def test_cccd_that_cannot_be_restored_is_refused():
     assert excel.read_id_number(123456789) == "123456789"
     assert excel.read_id_number(8185001234) == "008185001234"
     assert excel.read_id_number(12345678) == "012345678"
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _import_resaved(store, workbook):
+    source = json.loads((FIXTURES / "libreoffice-danh-sach.source.json").read_text(encoding="utf-8"))
+    dataset.import_data(store, {**source, "households": [], "meetings": [], "nominations": []})
+    excel.import_file(store, workbook)
+    got = {h["id"]: h for h in dataset.export_data(store)["households"]}
+    for hh in source["households"]:
+        assert {**got[hh["id"]], "loans": []} == {**hh, "loans": []}
+
+
+def test_workbook_saved_by_libreoffice_comes_in(store):
+    _import_resaved(store, FIXTURES / "libreoffice-danh-sach.xlsx")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed here")
+def test_fresh_export_resaved_by_libreoffice_comes_in(store, store_factory, tmp_path):
+    source = json.loads((FIXTURES / "libreoffice-danh-sach.source.json").read_text(encoding="utf-8"))
+    writer = store_factory("writer.sqlite")
+    dataset.import_data(writer, source)
+    excel.export_store(writer, tmp_path / "ds.xlsx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(tmp_path / "ds.xlsx")],
+                   check=True, capture_output=True, timeout=180)
+    (tmp_path / "lo").mkdir()
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"),
+                    str(tmp_path / "ds.ods")], check=True, capture_output=True, timeout=180)
+    _import_resaved(store, tmp_path / "lo" / "ds.xlsx")
