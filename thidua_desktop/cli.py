@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, criteria, dataset, evaluation, excel, paths
+from . import __version__, annual_report, criteria, dataset, evaluation, excel, paths
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--create-villages", action="store_true", help="tạo thôn chưa có trong chương trình")
     p = sub.add_parser("export-households", help="xuất mọi hộ và kết quả rà soát ra Excel theo mẫu")
     p.add_argument("file", type=Path, metavar="OUT.xlsx")
+    p = sub.add_parser("export-report", help="báo cáo kết quả phong trào của một năm ra Excel")
+    p.add_argument("--year", type=int, required=True, metavar="NĂM")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    p.add_argument("--criteria", default=None, metavar="TÊN", help="bộ tiêu chí (mặc định: bộ đã chọn)")
     p = sub.add_parser("evaluate", help="đánh giá hộ, thôn và xã theo bộ tiêu chí cho một năm")
     p.add_argument("--year", type=int, required=True, metavar="NĂM")
     p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
@@ -96,6 +100,13 @@ def run_command(args: argparse.Namespace) -> int:
         elif args.command == "export-households":
             count = excel.export_store(store, args.file)
             print(f"Đã xuất {store.household_count()} hộ ({count} dòng) ra tệp {args.file}.")
+        elif args.command == "export-report":
+            if store.commune() is None:
+                print(f"Tệp dữ liệu {store.path} chưa có thông tin xã.", file=sys.stderr)
+                return EXIT_REFUSED
+            chosen = criteria.load(args.criteria or store.setting("criteria_set") or criteria.DEFAULT_SET)
+            annual_report.write(store, args.year, chosen, args.out)
+            print(f"Đã ghi báo cáo năm {args.year}: {args.out}")
         elif args.command == "evaluate":
             return _evaluate(store, args)
         elif args.command == "export-json":

@@ -197,3 +197,30 @@ def test_fresh_export_resaved_by_libreoffice_comes_in(store, store_factory, tmp_
     subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"),
                     str(tmp_path / "ds.ods")], check=True, capture_output=True, timeout=180)
     _import_resaved(store, tmp_path / "lo" / "ds.xlsx")
+
+
+def test_annual_report_agrees_with_the_evaluator(filled_store, tmp_path, capsys):
+    from thidua_desktop import annual_report, criteria
+    path = tmp_path / "bao-cao.xlsx"
+    report = annual_report.write(filled_store, 2019, criteria.load(), path)
+    wb = load_workbook(path)
+    ws = wb["Báo cáo năm 2019"]
+    assert [c.value for c in ws[4]] == annual_report.HEADERS
+    villages = filled_store.villages()
+    rows = list(ws.iter_rows(min_row=5, max_row=4 + len(villages) + 1, values_only=True))
+    total = rows[-1]
+    assert total[1].startswith("Toàn ")
+    assert abs(total[4] - report["commune"]["poverty_rates"]["2019"] / 100) < 1e-4
+    assert total[11] == sum(1 for h in report["households"] if h["verdict"] == "eligible")
+    assert sum(r[2] for r in rows[:-1]) == total[2]
+    for row, village in zip(rows, report["villages"]):
+        if village["poverty_rate"] is not None:
+            assert abs(row[4] - village["poverty_rate"] / 100) < 1e-4
+    assert ws.freeze_panes == "C5" and ws.print_title_rows == "$4:$4"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws["E5"].number_format == "0.00%"
+    crit = wb["Tiêu chí của xã"]
+    assert [r[0] for r in crit.iter_rows(min_row=4, max_row=10, values_only=True)] == [f"C{i}" for i in range(1, 8)]
+    db = str(filled_store.path)
+    assert main.main(["--db", db, "export-report", "--year", "2019", "--out", str(tmp_path / "b.xlsx")]) == 0
+    assert "Đã ghi báo cáo năm 2019" in capsys.readouterr().out
