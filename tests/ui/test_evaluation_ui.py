@@ -109,3 +109,13 @@ def test_household_results_show_mark_word_and_colour(qtbot):
     assert model.data(model.index(0, 4)) == "? Chưa đủ thông tin"
     assert model.data(model.index(0, 5)) == "⚠ Hộ nghèo (khác phân loại)"
     assert model.data(model.index(0, 4), 8) is not None  # BackgroundRole
+
+
+def test_annual_report_from_the_window(judged, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+    out = tmp_path / "bao-cao.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    judged.report_button.click()
+    assert "Đã ghi báo cáo năm 2019" in judged.summary.text()
+    assert "Báo cáo năm 2019" in load_workbook(out).sheetnames

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
                                QProgressBar, QPushButton, QSplitter, QTableView, QTableWidget,
                                QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import criteria, dataset, domain, evaluation, evaluator
+from thidua_desktop import annual_report, criteria, dataset, domain, evaluation, evaluator
 from thidua_desktop.criteria import CriteriaError, CriteriaSet
 from thidua_desktop.store import Store
 
@@ -208,6 +208,9 @@ class EvaluationPage(QWidget):
         self.print_button.clicked.connect(self.print_current)
         self.png_button = QPushButton("Lưu ảnh &PNG...")
         self.png_button.clicked.connect(self.save_png)
+        self.report_button = QPushButton("Báo cáo &Excel...")
+        self.report_button.clicked.connect(self.save_annual_report)
+        bar.addWidget(self.report_button)
         bar.addWidget(self.print_button)
         bar.addWidget(self.png_button)
         layout.addLayout(bar)
@@ -529,6 +532,24 @@ class EvaluationPage(QWidget):
         file, _ = QFileDialog.getSaveFileName(self, "Lưu ảnh", f"danh-gia-{self.report['year']}.png", "Ảnh PNG (*.png)")
         if file:
             self.current_widget_image().save(file, "PNG")
+
+    def save_annual_report(self) -> None:
+        """The annual report of the movement for the year on screen, as an Excel workbook."""
+        try:
+            chosen = self.criteria_set()
+        except CriteriaError as exc:
+            show_error(self, str(exc), "Bộ tiêu chí không dùng được")
+            return
+        year = self.year.value()
+        file, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo năm", f"bao-cao-{year}.xlsx", "Tệp Excel (*.xlsx)")
+        if not file:
+            return
+        try:
+            annual_report.write(self.store, year, chosen, file)
+        except OSError as exc:
+            show_error(self, f"Không ghi được tệp {file}: {exc.strerror}")
+            return
+        self.summary.setText(f"Đã ghi báo cáo năm {year}: {file}")
 
     def current_widget_image(self):
         return self.chart.grab() if self.tabs.currentIndex() == 3 else self.tabs.currentWidget().grab()
