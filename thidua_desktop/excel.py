@@ -25,7 +25,7 @@ class Column:
     width: int
     aliases: tuple[str, ...] = ()   # other headers officers use for it, compared folded
     choices: tuple[str, ...] = ()   # the drop-down of the template
-    number_format: str | None = None
+    number_format: str | None = None  # đồng get thousands separators; the rest reads right as General
 
 
 YES_NO = ("Có", "Không")
@@ -33,18 +33,18 @@ COLUMNS = (
     Column("code", "Mã hộ", 12, ("ma ho", "ma so ho", "ma ho gia dinh")),
     Column("name", "Họ và tên chủ hộ", 26, ("ho va ten chu ho", "ho ten chu ho", "chu ho", "ho va ten", "ho ten")),
     Column("gender", "Giới tính", 10, ("gioi tinh", "gioi"), ("Nam", "Nữ")),
-    Column("birth_year", "Năm sinh", 10, ("nam sinh", "sinh nam"), number_format="0"),
+    Column("birth_year", "Năm sinh", 10, ("nam sinh", "sinh nam")),
     Column("ethnicity", "Dân tộc", 12, ("dan toc",)),
     Column("id_number", "Số CCCD/CMND", 16, ("so cccd/cmnd", "so cccd", "cccd", "so cmnd", "cmnd", "so dinh danh",
-                                             "so cccd/cmnd/dinh danh"), number_format="@"),
+                                             "so cccd/cmnd/dinh danh")),
     Column("single", "Đơn thân", 10, ("don than", "nguoi don than"), YES_NO),
     Column("village", "Thôn, bản, tổ dân phố", 20, ("thon", "thon, ban", "thon/ban", "thon ban", "ban", "to dan pho",
                                                     "thon, ban, to dan pho", "dia chi")),
-    Column("members", "Số nhân khẩu", 12, ("so nhan khau", "nhan khau", "so khau", "so thanh vien"), number_format="0"),
+    Column("members", "Số nhân khẩu", 12, ("so nhan khau", "nhan khau", "so khau", "so thanh vien")),
     Column("policy", "Hộ chính sách, người có công", 16, ("ho chinh sach", "ho chinh sach, nguoi co cong", "chinh sach"),
            YES_NO),
-    Column("left_in", "Năm rời khỏi xã", 12, ("nam roi khoi xa", "nam roi xa", "nam chuyen di"), number_format="0"),
-    Column("year", "Năm rà soát", 11, ("nam ra soat", "nam"), number_format="0"),
+    Column("left_in", "Năm rời khỏi xã", 12, ("nam roi khoi xa", "nam roi xa", "nam chuyen di")),
+    Column("year", "Năm rà soát", 11, ("nam ra soat", "nam")),
     Column("status", "Phân loại hộ", 16, ("phan loai ho", "phan loai", "ket qua ra soat", "loai ho"),
            tuple(domain.STATUS_LABELS.values())),
     Column("income", "Thu nhập bình quân (đồng/người/tháng)", 20,
@@ -296,7 +296,11 @@ def write_households(path: Path | str, rows: Iterable[list], total: int | None =
     for row in rows:
         cells = []
         for value, fmt in zip(row, formats):
-            if fmt is None or value is None:
+            if value is TEXT_CELL:
+                cell = WriteOnlyCell(ws, value=None)
+                cell.number_format = "@"
+                cells.append(cell)
+            elif fmt is None or value is None:
                 cells.append(value)
             else:
                 cell = WriteOnlyCell(ws, value=value)
@@ -363,8 +367,18 @@ def export_store(store, path: Path | str, progress: Callable[[int, str], None] |
     return write_households(path, household_rows(store.iter_households(pks), names), total, progress)
 
 
+TEMPLATE_ROWS = 1000
+
+
 def write_template(path: Path | str) -> None:
-    write_households(path, [], instructions=True)
+    """The import template. Its CCCD cells are text already, so a typed 008... keeps its leading zeros."""
+    blank = [None] * len(COLUMNS)
+    cccd = [c.key for c in COLUMNS].index("id_number")
+    write_households(path, ([*blank[:cccd], TEXT_CELL, *blank[cccd + 1:]] for _ in range(TEMPLATE_ROWS)),
+                     instructions=True)
+
+
+TEXT_CELL = object()  # an empty cell formatted as text
 
 
 # --- reading a sheet ---------------------------------------------------------------------------------

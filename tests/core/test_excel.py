@@ -224,3 +224,12 @@ def test_annual_report_agrees_with_the_evaluator(filled_store, tmp_path, capsys)
     db = str(filled_store.path)
     assert main.main(["--db", db, "export-report", "--year", "2019", "--out", str(tmp_path / "b.xlsx")]) == 0
     assert "Đã ghi báo cáo năm 2019" in capsys.readouterr().out
+
+
+def test_template_keeps_typed_cccd_as_text(tmp_path):
+    path = tmp_path / "mau.xlsx"
+    excel.write_template(path)
+    ws = load_workbook(path)["Danh sách hộ"]
+    column = [c.header for c in excel.COLUMNS].index("Số CCCD/CMND") + 1
+    assert ws.cell(row=2, column=column).number_format == "@"
+    assert ws.cell(row=excel.TEMPLATE_ROWS + 1, column=column).number_format == "@"
