@@ -233,3 +233,24 @@ def test_template_keeps_typed_cccd_as_text(tmp_path):
     column = [c.header for c in excel.COLUMNS].index("Số CCCD/CMND") + 1
     assert ws.cell(row=2, column=column).number_format == "@"
     assert ws.cell(row=excel.TEMPLATE_ROWS + 1, column=column).number_format == "@"
+
+
+def test_template_filled_in_then_imported(filled_store, tmp_path):
+    path = tmp_path / "mau.xlsx"
+    excel.write_template(path)
+    wb = load_workbook(path)
+    ws = wb["Danh sách hộ"]
+    village = filled_store.villages()[0]["name"]
+    values = {"code": "T01", "name": "Ma Thị Duyên", "gender": "Nữ", "birth_year": 1988, "id_number": "008188004321",
+              "village": village, "members": 4, "year": 2020, "status": "Hộ cận nghèo", "income": 950000,
+              "deprivations": "Nguồn nước sinh hoạt; Nhà tiêu hợp vệ sinh", "cultural_family": "Có", "effort": "Có"}
+    for i, column in enumerate(excel.COLUMNS, start=1):
+        ws.cell(row=2, column=i, value=values.get(column.key))
+    wb.save(path)
+    result = excel.import_file(filled_store, path)
+    assert (result.added, result.records) == (1, 1)
+    hid = filled_store.query("SELECT id FROM household WHERE code = 'T01'")[0][0]
+    record = filled_store.household(hid)["years"][0]
+    assert record["deprivations"] == ["water_source", "sanitation"]
+    assert (record["status"], record["income_per_capita"], record["cultural_family"]) == ("near_poor", 950000, True)
+    assert record["assessments"]["effort"] is True and record["assessments"]["initiative"] is None
