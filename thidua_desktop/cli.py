@@ -119,8 +119,8 @@ def run_command(args: argparse.Namespace) -> int:
     except dataset.DatasetRefused as exc:
         print(exc.summary(), file=sys.stderr)
         return EXIT_REFUSED
-    except (excel.ExcelRefused, excel.CellError) as exc:
-        print(exc.summary() if isinstance(exc, excel.ExcelRefused) else str(exc), file=sys.stderr)
+    except excel.CellError as exc:
+        print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except criteria.CriteriaError as exc:
         print(str(exc), file=sys.stderr)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import domain, rules
+from . import dataset, domain, rules
+from .dataset import DatasetRefused
 from .text import clean, fold
 
 
@@ -435,19 +436,8 @@ class RowProblem:
         return f"Dòng {self.row}" + (f", cột '{self.column}'" if self.column else "") + f": {self.message}"
 
 
-class ExcelRefused(Exception):
+class ExcelRefused(DatasetRefused):
     """The sheet was refused whole; nothing was written. Every problem names its row and column."""
-
-    def __init__(self, source: str, problems: list[RowProblem]):
-        self.source, self.problems = source, problems
-        super().__init__(self.summary())
-
-    def summary(self, limit: int = 50) -> str:
-        lines = [f"Tệp {self.source} bị từ chối, không có gì được ghi. Tìm thấy {len(self.problems)} vấn đề:"]
-        lines += [f"  - {p}" for p in self.problems[:limit]]
-        if len(self.problems) > limit:
-            lines.append(f"  ... và {len(self.problems) - limit} vấn đề khác.")
-        return "\n".join(lines)
 
 
 @dataclass
@@ -478,7 +468,6 @@ def _village_key(name: str) -> str:
 
 def plan(store, sheet: Sheet, source: str, create_villages: bool = False) -> ExcelPlan:
     """Read every row, match households to the store, and check the result with the register's rules."""
-    from . import dataset as dataset_mod
     from .store import new_id
 
     problems: list[RowProblem] = []
@@ -610,7 +599,7 @@ def plan(store, sheet: Sheet, source: str, create_villages: bool = False) -> Exc
     data = {"format": "thidua-dataset", "version": 1, "commune": store.commune(),
             "villages": villages + list(new_villages.values()), "households": households, "meetings": [],
             "nominations": []}
-    checked = dataset_mod.check(data, store)
+    checked = dataset.check(data, store)
     if checked:
         raise ExcelRefused(source, [_row_problem(p, rows_of) for p in checked])
     return ExcelPlan(data, added, updated, sum(len(g["years"]) for g in groups.values()),
@@ -635,9 +624,8 @@ def _row_problem(problem, rows_of: list[dict]) -> RowProblem:
 
 def apply(store, checked: ExcelPlan, source: str, progress=None) -> None:
     """Store a checked plan in one transaction (after a backup of what is there)."""
-    from . import dataset as dataset_mod
     say = progress or (lambda pct, text: None)
-    dataset_mod.import_data(store, checked.data, source, progress=lambda pct, text: say(40 + pct * 6 // 10, text))
+    dataset.import_data(store, checked.data, source, progress=lambda pct, text: say(40 + pct * 6 // 10, text))
 
 
 def import_file(store, path: Path | str, create_villages: bool = False, progress=None) -> ExcelPlan:
