@@ -55,6 +55,7 @@ def test_window_exports_the_list_as_filtered(qtbot, filled_store, tmp_path, monk
     with qtbot.waitSignal(window.job_done, timeout=20000) as done:
         window.export_excel()
     assert done.args == [True]
-    ws = load_workbook(out, read_only=True)["Danh sách hộ"]
-    ids = {row[-1] for row in ws.iter_rows(min_row=2, values_only=True)}
+    wb = load_workbook(out, read_only=True)
+    ids = {row[-1] for row in wb["Danh sách hộ"].iter_rows(min_row=2, values_only=True)}
+    wb.close()  # a read-only workbook keeps its file open until closed
     assert len(ids) == shown
