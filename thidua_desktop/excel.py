@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import dataset, domain, rules
+from . import dataset, domain, rules, xlsx_stream
 from .dataset import DatasetRefused
 from .text import clean, fold
 
@@ -255,90 +255,30 @@ def household_rows(households: Iterable[dict], village_names: dict[str, str]) ->
 
 def write_households(path: Path | str, rows: Iterable[list], total: int | None = None,
                      progress: Callable[[int, str], None] | None = None, instructions: bool = False) -> int:
-    """Stream rows into a native .xlsx in the template's layout (write-only: memory stays flat)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.worksheet.properties import PageSetupProperties
+    """Stream rows into a native .xlsx in the template's layout: memory stays flat at any length."""
+    def counted() -> Iterator[list]:
+        yield [c.header for c in COLUMNS]
+        for count, row in enumerate(rows, start=1):
+            yield row
+            if progress and total and count % 5000 == 0:
+                progress(min(99, count * 100 // total), f"Đã ghi {count:,} / {total:,} dòng".replace(",", "."))
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Danh sách hộ")
-    ws.freeze_panes = "C2"
-    for i, column in enumerate(COLUMNS):
-        ws.column_dimensions[_letter(i)].width = column.width
-    ws.print_options.gridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed, one page across
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = "1:1"
-    last = _letter(len(COLUMNS) - 1)
-    ws.auto_filter.ref = f"A1:{last}1048576"
-    for column in COLUMNS:
-        if column.choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
-                                error=f"Chỉ chọn: {', '.join(column.choices)}")
-            col = _letter(COLUMNS.index(column))
-            dv.add(f"{col}2:{col}1048576")
-            ws.data_validations.append(dv)
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(ws, value=column.header)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header.append(cell)
-    ws.append(header)
-    formats = [c.number_format for c in COLUMNS]
-    count = 0
-    for row in rows:
-        cells = []
-        for value, fmt in zip(row, formats):
-            if value is TEXT_CELL:
-                cell = WriteOnlyCell(ws, value=None)
-                cell.number_format = "@"
-                cells.append(cell)
-            elif fmt is None or value is None:
-                cells.append(value)
-            else:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = fmt
-                cells.append(cell)
-        ws.append(cells)
-        count += 1
-        if progress and total and count % 5000 == 0:
-            progress(int(count * 100 / total), f"Đã ghi {count:,} / {total:,} dòng".replace(",", "."))
+    sheets = [xlsx_stream.SheetSpec(
+        "Danh sách hộ", [c.width for c in COLUMNS], counted(), [c.number_format for c in COLUMNS],
+        freeze="C2",
+        validations=[(i, c.choices, f"Chỉ chọn: {', '.join(c.choices)}") for i, c in enumerate(COLUMNS) if c.choices])]
     if instructions:
-        _instructions(wb)
-    tmp = Path(path).with_name(f".{Path(path).name}.tmp")
-    wb.save(tmp)
-    tmp.replace(path)
-    return count
+        sheets.append(xlsx_stream.SheetSpec("Hướng dẫn", [34, 90], _instructions(), header=False, landscape=False))
+    return xlsx_stream.write(path, sheets)[0] - 1
 
 
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(index + 1)
-
-
-def _instructions(wb) -> None:
-    ws = wb.create_sheet("Hướng dẫn")
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 90
-    ws.append(["HƯỚNG DẪN NHẬP DANH SÁCH HỘ"])
-    ws.append([])
-    ws.append(["Mỗi dòng là một hộ trong một năm rà soát. Hộ có nhiều năm thì ghi nhiều dòng, "
-               "phần thông tin chủ hộ giống nhau."])
-    ws.append(["Cột", "Cách ghi"])
+def _instructions() -> list[list]:
     explain = {
         "code": "Mã hộ trong danh sách rà soát của xã (không bắt buộc).",
         "name": "Họ và tên chủ hộ, có dấu. Bắt buộc.",
         "gender": "Nam hoặc Nữ. Bắt buộc.",
         "birth_year": "Năm sinh của chủ hộ, 4 chữ số.",
-        "id_number": "Số CCCD 12 chữ số (hoặc CMND 9 chữ số). Định dạng cột là văn bản để giữ số 0 ở đầu.",
+        "id_number": "Số CCCD 12 chữ số (hoặc CMND 9 chữ số). Cột đã định dạng văn bản để giữ số 0 ở đầu.",
         "village": "Tên thôn, bản, tổ dân phố đúng như trong chương trình. Bắt buộc.",
         "members": "Số nhân khẩu của hộ (1 đến 60). Bắt buộc.",
         "year": "Năm rà soát. Để trống nếu hộ chưa có kết quả rà soát.",
@@ -347,15 +287,17 @@ def _instructions(wb) -> None:
         "deprivations": "Tên các chỉ số thiếu hụt, cách nhau bởi dấu ; (Không = không thiếu hụt chỉ số nào).",
         "household_id": "Chương trình tự điền khi xuất danh sách; không sửa, không xóa.",
     }
-    for column in COLUMNS:
-        ws.append([column.header, explain.get(column.key, "Có, Không, hoặc để trống nếu chưa đánh giá."
-                                              if column.choices == YES_NO else "")])
-    ws.append([])
-    ws.append(["Ví dụ một dòng:"])
-    ws.append([c.header for c in COLUMNS])
-    ws.append(["H00001", "Nguyễn Văn An", "Nam", 1975, "Tày", "008075001234", "Không", "Thôn Nà Khà", 5, "Không",
-               None, 2020, "Hộ cận nghèo", 1200000, "Nguồn nước sinh hoạt; Nhà tiêu hợp vệ sinh", "Có", "Có",
-               "Có", "Không", None, None, None, None])
+    rows = [["HƯỚNG DẪN NHẬP DANH SÁCH HỘ"], [],
+            ["Mỗi dòng là một hộ trong một năm rà soát. Hộ có nhiều năm thì ghi nhiều dòng, "
+             "phần thông tin chủ hộ giống nhau."],
+            ["Cột", "Cách ghi"]]
+    rows += [[c.header, explain.get(c.key, "Có, Không, hoặc để trống nếu chưa đánh giá." if c.choices == YES_NO else "")]
+             for c in COLUMNS]
+    rows += [[], ["Ví dụ một dòng:"], [c.header for c in COLUMNS],
+             ["H00001", "Nguyễn Văn An", "Nam", 1975, "Tày", "008075001234", "Không", "Thôn Nà Khà", 5, "Không",
+              None, 2020, "Hộ cận nghèo", 1200000, "Nguồn nước sinh hoạt; Nhà tiêu hợp vệ sinh", "Có", "Có",
+              "Có", "Không", None, None, None, None]]
+    return rows
 
 
 def export_store(store, path: Path | str, progress: Callable[[int, str], None] | None = None,
@@ -375,11 +317,10 @@ def write_template(path: Path | str) -> None:
     """The import template. Its CCCD cells are text already, so a typed 008... keeps its leading zeros."""
     blank = [None] * len(COLUMNS)
     cccd = [c.key for c in COLUMNS].index("id_number")
-    write_households(path, ([*blank[:cccd], TEXT_CELL, *blank[cccd + 1:]] for _ in range(TEMPLATE_ROWS)),
+    write_households(path, ([*blank[:cccd], xlsx_stream.TEXT_CELL, *blank[cccd + 1:]] for _ in range(TEMPLATE_ROWS)),
                      instructions=True)
 
 
-TEXT_CELL = object()  # an empty cell formatted as text
 
 
 # --- reading a sheet ---------------------------------------------------------------------------------
