@@ -67,7 +67,7 @@ def _cell(ref: str, value, style: int) -> str:
         value = "Có" if value else "Không"
     if isinstance(value, (int, float)):
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
+    text = escape(_ILLEGAL.sub("", str(value)), {"\r": "&#13;"})  # a bare CR would read back as LF
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
