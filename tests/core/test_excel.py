@@ -254,3 +254,14 @@ def test_template_filled_in_then_imported(filled_store, tmp_path):
     assert record["deprivations"] == ["water_source", "sanitation"]
     assert (record["status"], record["income_per_capita"], record["cultural_family"]) == ("near_poor", 950000, True)
     assert record["assessments"]["effort"] is True and record["assessments"]["initiative"] is None
+
+
+def test_years_and_dates_as_excel_holds_them():
+    assert excel.read_year(43831, "Năm") == 2020            # the serial number of 01/01/2020
+    assert excel.read_year("05/01/2019", "Năm") == 2019
+    assert excel.read_year("2019", "Năm") == 2019
+    assert excel.read_year(2019.0, "Năm") == 2019
+    assert excel.read_year(dt.date(1975, 3, 2), "Năm sinh") == 1975
+    assert excel.read_date(43466, "Ngày") == dt.date(2019, 1, 1)
+    with pytest.raises(CellError, match="không phải ngày"):
+        excel.read_year("32/13/2019", "Năm")
