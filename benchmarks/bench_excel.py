@@ -60,7 +60,7 @@ def main() -> None:
               f"{base:.2f} s")
 
         # Export: a store whose households and years make the wanted number of rows.
-        households = args.export_rows // 6
+        households = args.export_rows * 10 // 57  # about 5.8 review years a household in generated data
         big = Store.open(folder / "big.sqlite")
         dataset.import_data(big, demo.generate(households, 200, seed=9, meetings=False))
         records = big.query("SELECT count(*) FROM review_record")[0][0]
