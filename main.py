@@ -9,6 +9,10 @@ from thidua_desktop import cli
 
 def main(argv: list[str] | None = None) -> int:
     args = cli.build_parser().parse_args(argv)
+    if args.smoke_test:
+        from ui.app import run_smoke_test
+
+        return run_smoke_test()
     if args.command:
         return cli.run_command(args)
     from ui.app import run_gui  # Qt is loaded only when a window is wanted

@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", type=Path, help="tệp dữ liệu khác với tệp mặc định trong thư mục dữ liệu người dùng")
     parser.add_argument("--officer", help="tên cán bộ ghi vào nhật ký thay đổi (mặc định: tên người dùng máy)")
     parser.add_argument("--demo", action="store_true", help="mở một xã mẫu trong tệp tạm để xem thử")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="tự kiểm tra: mở cửa sổ (không hiện), đánh giá và in một lần trong thư mục tạm, rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     p = sub.add_parser("import-json", help="nhập tệp dữ liệu JSON (kiểm tra trước, ghi tất cả hoặc không ghi gì)")
     p.add_argument("file", type=Path, metavar="DATASET.json")

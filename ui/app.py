@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from thidua_desktop import dataset, demo, paths
+from thidua_desktop import care, criteria, dataset, demo, evaluation, paths
 from thidua_desktop.store import Store, StoreError
 
 from .commune.commune_page import CommuneDialog
@@ -45,13 +47,40 @@ def open_store(args: argparse.Namespace) -> Store:
     return store
 
 
+def log_qt_messages() -> None:
+    """Qt's own warnings go to the log file, not to a console the officer never sees."""
+    log = logging.getLogger("thidua.qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+    qInstallMessageHandler(lambda kind, context, message: log.log(levels.get(kind, logging.WARNING), message))
+
+
+def report_crash(log_path: Path):
+    """Our bugs: logged whole, and the officer told where the log is, never shown a traceback."""
+    def hook(kind, value, tb):
+        logging.getLogger("thidua").critical("unexpected error", exc_info=(kind, value, tb))
+        QMessageBox.critical(None, "Lỗi không mong muốn",
+                             "Chương trình gặp lỗi không mong muốn; dữ liệu đã lưu không bị ảnh hưởng. "
+                             f"Hãy gửi tệp nhật ký cho người hỗ trợ:\n{log_path}")
+    return hook
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = make_application()
+    log_path = care.setup_logging()
+    log_qt_messages()
+    sys.excepthook = report_crash(log_path)
     try:
         store = open_store(args)
     except StoreError as exc:
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
+    if not args.demo:
+        try:
+            care.daily_backup(store)
+        except (StoreError, OSError) as exc:
+            logging.getLogger("thidua").warning("daily backup failed: %s", exc)
     if store.commune() is None and not CommuneDialog(store, first_run=True).exec():
         return 0
     window = MainWindow(store, demo=args.demo)
@@ -59,3 +88,33 @@ def run_gui(args: argparse.Namespace) -> int:
     code = app.exec()
     store.close()
     return code
+
+
+def run_smoke_test() -> int:
+    """--smoke-test: a temporary data folder, the main window offscreen, one evaluation and one printed
+    page; 0 when all of it worked. The frozen build runs it before it is packaged."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    folder = Path(tempfile.mkdtemp(prefix="thidua-smoke-"))
+    os.environ["THIDUA_DATA_DIR"] = str(folder)
+    from PySide6.QtPrintSupport import QPrinter
+
+    app = make_application()
+    care.setup_logging()
+    log_qt_messages()
+    store = Store.open(folder / "smoke.sqlite", actor="smoke-test")
+    dataset.import_data(store, demo.generate(households=60, villages=3), "dữ liệu mẫu")
+    window = MainWindow(store)
+    window.show()
+    app.processEvents()
+    result = evaluation.run(store, 2019, criteria.load())
+    window.evaluation.show_report(result)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(folder / "smoke.pdf"))
+    window.evaluation.print_to(printer)
+    printed = (folder / "smoke.pdf").read_bytes().startswith(b"%PDF")
+    window.close()
+    store.close()
+    ok = printed and bool(result.report["households"])
+    print("Tự kiểm tra: đạt." if ok else "Tự kiểm tra: KHÔNG ĐẠT.")
+    return 0 if ok else 1

@@ -1,0 +1,42 @@
+"""The program looks after itself: daily checked backups, kept to a number, and a log file."""
+
+import logging
+import logging.handlers
+
+from thidua_desktop import care, paths
+from thidua_desktop.store import Store
+
+
+def test_daily_backup_once_a_day_checked_and_kept_to_ten(filled_store):
+    folder = paths.backups_dir(filled_store.path)
+    for day in range(1, 15):  # two weeks of older daily copies
+        (folder / f"{filled_store.path.stem}-202601{day:02d}-080000-000000-{care.DAILY}.sqlite").write_bytes(b"x")
+    first = care.daily_backup(filled_store)
+    assert first is not None and care.backup_is_sound(first)
+    assert care.daily_backup(filled_store) is None  # once a day
+    kept = sorted(folder.glob(f"*-{care.DAILY}.sqlite"))
+    assert len(kept) == care.KEEP_DAILY and kept[-1] == first
+    restored = Store.open(first)  # the copy is a real database with the same households
+    assert restored.household_count() == filled_store.household_count()
+    restored.close()
+
+
+def test_damaged_copy_fails_the_integrity_check(tmp_path):
+    broken = tmp_path / "hong.sqlite"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    assert not care.backup_is_sound(broken)
+
+
+def test_log_file_rotates_in_the_data_folder():
+    path = care.setup_logging()
+    assert path.parent == paths.logs_dir()
+    logging.getLogger("thidua.test").info("Nhật ký: xin chào")
+    for handler in logging.getLogger("thidua").handlers:
+        handler.flush()
+    assert "Nhật ký: xin chào" in path.read_text(encoding="utf-8")
+    assert care.setup_logging() == path  # a second call adds no second handler
+    assert sum(isinstance(h, logging.handlers.RotatingFileHandler)
+               for h in logging.getLogger("thidua").handlers) == 1
+    for handler in list(logging.getLogger("thidua").handlers):
+        logging.getLogger("thidua").removeHandler(handler)
+        handler.close()

@@ -1,0 +1,59 @@
+"""The program looks after itself: a rotating log file and daily, checked backups of the database."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import logging.handlers
+import sqlite3
+from pathlib import Path
+
+from . import paths
+
+LOG_FILE = "thidua.log"
+DAILY = "hang-ngay"
+KEEP_DAILY = 10
+
+
+def setup_logging() -> Path:
+    """Everything worth knowing goes to logs/thidua.log, five files of 1 MB kept in turn."""
+    path = paths.logs_dir() / LOG_FILE
+    root = logging.getLogger("thidua")
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+    return path
+
+
+def backup_is_sound(path: Path) -> bool:
+    """SQLite's own integrity check on a copy."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
+def daily_backup(store, today: _dt.date | None = None) -> Path | None:
+    """Once a day, a checked copy in backups/; the last KEEP_DAILY daily copies are kept."""
+    log = logging.getLogger("thidua.care")
+    folder = paths.backups_dir(store.path)
+    stamp = (today or _dt.date.today()).strftime("%Y%m%d")
+    daily = sorted(folder.glob(f"{store.path.stem}-*-{DAILY}{store.path.suffix}"))
+    if any(f.name.startswith(f"{store.path.stem}-{stamp}") for f in daily):
+        return None
+    copy = store.backup(DAILY)
+    if not backup_is_sound(copy):
+        log.error("daily backup %s failed its integrity check; removed", copy)
+        copy.unlink(missing_ok=True)
+        return None
+    daily = sorted(folder.glob(f"{store.path.stem}-*-{DAILY}{store.path.suffix}"))
+    for old in daily[:-KEEP_DAILY]:
+        old.unlink(missing_ok=True)
+    log.info("daily backup %s", copy)
+    return copy
