@@ -39,6 +39,45 @@ def backup_is_sound(path: Path) -> bool:
         return False
 
 
+REASONS = {DAILY: "Sao lưu hằng ngày", "truoc-nhap-json": "Trước khi nhập tệp dữ liệu",
+           "truoc-nang-cap": "Trước khi nâng cấp chương trình", "truoc-khoi-phuc": "Trước khi khôi phục"}
+
+
+def list_backups(store) -> list[dict]:
+    """The copies in backups/, newest first, with when, why and how big."""
+    out = []
+    for path in paths.backups_dir(store.path).glob(f"{store.path.stem}-*{store.path.suffix}"):
+        parts = path.stem[len(store.path.stem) + 1:].split("-", 3)
+        try:
+            when = _dt.datetime.strptime(f"{parts[0]}-{parts[1]}", "%Y%m%d-%H%M%S")
+        except (ValueError, IndexError):
+            continue
+        reason = parts[3] if len(parts) > 3 else ""
+        out.append({"path": path, "when": when, "reason": REASONS.get(reason, reason), "size": path.stat().st_size})
+    return sorted(out, key=lambda b: b["when"], reverse=True)
+
+
+def describe_backup(path: Path) -> dict:
+    """What a copy holds, read without changing it: the preview before a restore."""
+    info = {"sound": backup_is_sound(path), "commune": None, "households": 0, "villages": 0, "records": 0,
+            "years": []}
+    if not info["sound"]:
+        return info
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT name FROM commune").fetchone()
+        info["commune"] = row[0] if row else None
+        info["households"] = conn.execute("SELECT count(*) FROM household WHERE deleted_at IS NULL").fetchone()[0]
+        info["villages"] = conn.execute("SELECT count(*) FROM village WHERE deleted_at IS NULL").fetchone()[0]
+        info["records"] = conn.execute("SELECT count(*) FROM review_record").fetchone()[0]
+        info["years"] = [r[0] for r in conn.execute("SELECT DISTINCT year FROM review_record ORDER BY year")]
+    except sqlite3.Error:
+        info["sound"] = False
+    finally:
+        conn.close()
+    return info
+
+
 def daily_backup(store, today: _dt.date | None = None) -> Path | None:
     """Once a day, a checked copy in backups/; the last KEEP_DAILY daily copies are kept."""
     log = logging.getLogger("thidua.care")

@@ -364,6 +364,24 @@ class Store:
             dest.close()
         return target
 
+    def restore_from(self, copy: Path) -> Path:
+        """Put a backup's content in place of this file's, keeping a copy of what was there first.
+
+        SQLite's backup API writes the pages in one go into the open file; the copy's schema is then
+        brought up to date as any older file would be.
+        """
+        before = self.backup("truoc-khoi-phuc")
+        source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+        try:
+            source.backup(self.conn)
+        except sqlite3.Error as exc:
+            raise explain_sqlite_error(exc, copy) from exc
+        finally:
+            source.close()
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
+        return before
+
     @contextmanager
     def bulk_transaction(self) -> Iterator[sqlite3.Connection]:
         """A transaction for thousands of rows. Added rows are audited in one statement a table at the

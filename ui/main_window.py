@@ -9,11 +9,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressDialog, QTabWidget)
 
-from thidua_desktop import __version__, dataset, excel
+from thidua_desktop import __version__, dataset, excel, paths
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
 from .commune.commune_page import CommuneDialog, CommuneYearsPage
+from .common.backups_dialog import BackupsDialog
 from .common.widgets import confirm, show_error
 from .common.worker import Worker
 from .register.household_page import HouseholdPage
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
             (None, None, None),
             ("&Thông tin xã...", None, self.edit_commune),
             ("Đổi &cán bộ sử dụng...", None, self.change_officer),
+            ("&Khôi phục từ bản sao lưu...", None, self.restore_backup),
             (None, None, None),
             ("T&hoát", "Ctrl+Q", self.close),
         ):
@@ -144,11 +146,17 @@ class MainWindow(QMainWindow):
             self.store.actor = name
             self._update_title()
 
+    def restore_backup(self) -> None:
+        if BackupsDialog(self.store, self).exec():
+            self.refresh()
+            self.statusBar().showMessage("Đã khôi phục dữ liệu từ bản sao lưu.", 15000)
+
     def about(self) -> None:
         QMessageBox.about(self, "Giới thiệu ThiDua Desktop",
                           f"ThiDua Desktop {__version__}\n\nPhong trào thi đua \"Cả nước chung tay vì người nghèo - "
                           f"Không để ai bị bỏ lại phía sau\".\n\nTệp dữ liệu: {self.store.path}\n"
-                          f"Thư mục sao lưu: {self.store.path.parent / 'backups'}")
+                          f"Thư mục sao lưu: {paths.backups_dir(self.store.path)}\n"
+                          f"Nhật ký: {paths.logs_dir()}")
 
     # --- dataset import and export, in a worker ------------------------------------------
     def import_json(self) -> None:

@@ -40,3 +40,19 @@ def test_log_file_rotates_in_the_data_folder():
     for handler in list(logging.getLogger("thidua").handlers):
         logging.getLogger("thidua").removeHandler(handler)
         handler.close()
+
+
+def test_restore_brings_back_what_the_copy_holds_and_keeps_the_present(filled_store):
+    copy = filled_store.backup("hang-ngay")
+    count = filled_store.household_count()
+    hid = filled_store.query("SELECT id FROM household LIMIT 1")[0][0]
+    filled_store.delete_household(hid)
+    preview = care.describe_backup(copy)
+    assert preview["sound"] and preview["households"] == count and preview["commune"]
+    listed = care.list_backups(filled_store)
+    assert listed[0]["path"] == copy and listed[0]["reason"] == "Sao lưu hằng ngày"
+    before = filled_store.restore_from(copy)
+    assert filled_store.household_count() == count
+    assert Store.open(before).household_count() == count - 1  # the present was kept first
+    filled_store.save_household({**filled_store.household(hid), "members": 7})  # still writable, audited
+    assert any(e.field == "members" for e in filled_store.audit_for_household(hid))

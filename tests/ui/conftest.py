@@ -23,19 +23,22 @@ def prompts(monkeypatch):
             return value
         return prompt
 
+    import sys
+
     from PySide6.QtWidgets import QMessageBox
-    import ui.main_window  # noqa: F401 - loads every module whose prompts are patched below
-    for module_name in ("ui.common.widgets", "ui.register.household_dialog", "ui.register.household_page",
-                        "ui.register.village_page", "ui.review.grid", "ui.main_window"):
-        module = __import__(module_name, fromlist=["confirm"])
-        if hasattr(module, "confirm"):
-            monkeypatch.setattr(module, "confirm", answer(True))
+
+    import ui.common.backups_dialog  # noqa: F401 - every module whose prompts are patched below
+    import ui.main_window  # noqa: F401
+    from ui.common import widgets
+    original_confirm, original_error = widgets.confirm, widgets.show_error
+    for name, module in list(sys.modules.items()):
+        if name.startswith("ui.") and module is not None:
+            if getattr(module, "confirm", None) is original_confirm:
+                monkeypatch.setattr(module, "confirm", answer(True))
+            if getattr(module, "show_error", None) is original_error:
+                monkeypatch.setattr(module, "show_error", lambda parent, text, title="": said.append(text))
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: said.append(a[2]))
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: said.append(a[2]))
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: said.append(a[2]))
     monkeypatch.setattr(QMessageBox, "about", lambda *a, **k: said.append(a[2]))
-    for module_name in ("ui.common.widgets", "ui.main_window", "ui.review.grid"):
-        module = __import__(module_name, fromlist=["show_error"])
-        if hasattr(module, "show_error"):
-            monkeypatch.setattr(module, "show_error", lambda parent, text, title="": said.append(text))
     return said

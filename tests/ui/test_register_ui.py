@@ -256,3 +256,17 @@ def test_standard_buttons_speak_vietnamese(qtbot):
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)
     assert [b.text() for b in box.buttons()] == ["Đồng ý", "Hủy"]
+
+
+def test_restore_from_the_menu_after_a_preview(qtbot, filled_store, prompts):
+    from ui.common.backups_dialog import BackupsDialog
+    filled_store.backup("hang-ngay")
+    count = filled_store.household_count()
+    filled_store.delete_household(filled_store.query("SELECT id FROM household LIMIT 1")[0][0])
+    dialog = BackupsDialog(filled_store)
+    qtbot.addWidget(dialog)
+    assert f"{count} hộ" in dialog.preview.text()
+    dialog.restore_button.click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert reopen(filled_store).household_count() == count
+    assert any("sao lưu trước" in s for s in prompts)

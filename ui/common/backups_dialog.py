@@ -1,0 +1,73 @@
+"""Restoring a backup from the menu, after seeing what it holds."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from thidua_desktop import care
+from thidua_desktop.store import Store
+
+from .widgets import confirm, run_guarded
+
+
+class BackupsDialog(QDialog):
+    def __init__(self, store: Store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("Khôi phục dữ liệu từ bản sao lưu")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Chọn một bản sao lưu để xem nó chứa gì. Khi khôi phục, dữ liệu hiện tại được "
+                                "sao lưu trước, nên có thể quay lại."))
+        self.backups = care.list_backups(store)
+        self.table = QTableWidget(len(self.backups), 3)
+        self.table.setHorizontalHeaderLabels(["Thời điểm", "Lý do", "Dung lượng"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for row, b in enumerate(self.backups):
+            for col, text in enumerate((b["when"].strftime("%d/%m/%Y %H:%M:%S"), b["reason"],
+                                        f"{b['size'] / 1e6:.1f} MB".replace(".", ","))):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.currentCellChanged.connect(lambda row, *_: self._preview(row))
+        layout.addWidget(self.table, 1)
+        self.preview = QLabel("Chưa có bản sao lưu nào." if not self.backups else "")
+        self.preview.setWordWrap(True)
+        layout.addWidget(self.preview)
+        buttons = QHBoxLayout()
+        self.restore_button = QPushButton("&Khôi phục bản này")
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(self.restore)
+        close = QPushButton("Đó&ng")
+        close.clicked.connect(self.reject)
+        buttons.addStretch(1)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.resize(720, 460)
+        if self.backups:
+            self.table.selectRow(0)
+
+    def _preview(self, row: int) -> None:
+        if not 0 <= row < len(self.backups):
+            return
+        info = care.describe_backup(self.backups[row]["path"])
+        if not info["sound"]:
+            self.preview.setText("Bản sao lưu này bị hỏng (không qua được kiểm tra toàn vẹn), không dùng được.")
+            self.restore_button.setEnabled(False)
+            return
+        years = ", ".join(map(str, info["years"])) or "chưa có"
+        self.preview.setText(f"{info['commune'] or 'Chưa có thông tin xã'}: {info['villages']} thôn, "
+                             f"{info['households']} hộ, {info['records']} kết quả rà soát (các năm {years}).")
+        self.restore_button.setEnabled(True)
+
+    def restore(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.backups):
+            return
+        chosen = self.backups[row]
+        if confirm(self, "Khôi phục dữ liệu",
+                   f"Thay dữ liệu hiện tại bằng bản sao lưu lúc {chosen['when']:%d/%m/%Y %H:%M}?\n"
+                   "Dữ liệu hiện tại sẽ được sao lưu trước.", yes="Khôi phục", no="Không"):
+            if run_guarded(self, lambda: self.store.restore_from(chosen["path"])):
+                self.accept()
