@@ -25,6 +25,7 @@ class BackupsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 160)  # dd/mm/yyyy hh:mm:ss on one line
         for row, b in enumerate(self.backups):
             for col, text in enumerate((b["when"].strftime("%d/%m/%Y %H:%M:%S"), b["reason"],
                                         f"{b['size'] / 1e6:.1f} MB".replace(".", ","))):
