@@ -547,10 +547,17 @@ def plan(store, sheet: Sheet, source: str, create_villages: bool = False) -> Exc
                      [v["name"] for v in new_villages.values()])
 
 
+# Where a field of the dataset stands in the sheet, to name the column of a problem found there.
+FIELD_COLUMNS = {"code": "code", "head.name": "name", "head.gender": "gender", "head.birth_year": "birth_year",
+                 "head.ethnicity": "ethnicity", "head.id_number": "id_number", "village_id": "village",
+                 "members": "members", "left_in": "left_in", "year": "year", "status": "status",
+                 "income_per_capita": "income", "deprivations": "deprivations", "note": "note"}
+
+
 def _row_problem(problem, rows_of: list[dict]) -> RowProblem:
-    """A dataset problem ('households[3] (Tên).years[1].status') told as the sheet's row."""
+    """A dataset problem ('households[3] (Tên).years[1].status') told as the sheet's row and column."""
     import re
-    match = re.match(r"households\[(\d+)\][^.]*\.?(years\[(\d+)\])?(.*)", problem.path)
+    match = re.match(r"households\[(\d+)\][^.]*\.?(years\[(\d+)\]\.?)?(.*)", problem.path)
     if not match:
         return RowProblem(0, "", f"{problem.path}: {problem.message}")
     group = rows_of[int(match.group(1))]
@@ -560,7 +567,8 @@ def _row_problem(problem, rows_of: list[dict]) -> RowProblem:
         index = int(match.group(3))
         if index < len(years):
             row = group["rows"].get(years[index], row)
-    return RowProblem(row, "", problem.message)
+    key = FIELD_COLUMNS.get(match.group(4))
+    return RowProblem(row, BY_KEY[key].header if key else "", problem.message)
 
 
 def apply(store, checked: ExcelPlan, source: str, progress=None) -> None:

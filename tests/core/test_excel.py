@@ -116,7 +116,7 @@ def test_rules_of_the_register_apply_to_sheets(filled_store, tmp_path):
     village = filled_store.villages()[0]["name"]
     path = tmp_path / "ds.xlsx"
     fill(path, [["M9", "Lò Văn Páo", "Nữ", 1980, "008080001234", village, 5, 2021, "Hộ nghèo", None]])
-    with pytest.raises(excel.ExcelRefused, match="Dòng 2: Chữ số thứ 4"):
+    with pytest.raises(excel.ExcelRefused, match="Dòng 2, cột 'Số CCCD/CMND': Chữ số thứ 4"):
         excel.import_file(filled_store, path)
 
 
@@ -265,3 +265,11 @@ def test_years_and_dates_as_excel_holds_them():
     assert excel.read_date(43466, "Ngày") == dt.date(2019, 1, 1)
     with pytest.raises(CellError, match="không phải ngày"):
         excel.read_year("32/13/2019", "Năm")
+
+
+def test_a_rule_broken_in_a_sheet_names_its_column(filled_store, tmp_path):
+    village = filled_store.villages()[0]["name"]
+    path = tmp_path / "ds.xlsx"
+    fill(path, [["M9", "Lò Văn Páo", "Nam", 1980, None, village, 0, 2021, "Hộ nghèo", None]])
+    with pytest.raises(excel.ExcelRefused, match="Dòng 2, cột 'Số nhân khẩu': phải từ 1 trở lên"):
+        excel.import_file(filled_store, path)
