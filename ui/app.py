@@ -16,6 +16,7 @@ from thidua_desktop import care, criteria, dataset, demo, evaluation, paths
 from thidua_desktop.store import Store, StoreError
 
 from .commune.commune_page import CommuneDialog
+from .common import single_instance
 from .common.translator import VietnameseTranslator
 from .main_window import MainWindow
 
@@ -71,6 +72,12 @@ def run_gui(args: argparse.Namespace) -> int:
     log_path = care.setup_logging()
     log_qt_messages()
     sys.excepthook = report_crash(log_path)
+    instance = None
+    if not args.demo:
+        name = single_instance.server_name(args.db or paths.default_db())
+        if single_instance.ask_running_window(name):
+            return 0  # the window that has this file open came forward
+        instance = single_instance.InstanceServer(name, app)
     try:
         store = open_store(args)
     except StoreError as exc:
@@ -84,6 +91,8 @@ def run_gui(args: argparse.Namespace) -> int:
     if store.commune() is None and not CommuneDialog(store, first_run=True).exec():
         return 0
     window = MainWindow(store, demo=args.demo)
+    if instance is not None:
+        instance.activated.connect(window.bring_forward)
     window.show()
     code = app.exec()
     store.close()

@@ -146,6 +146,14 @@ class MainWindow(QMainWindow):
             self.store.actor = name
             self._update_title()
 
+    def bring_forward(self) -> None:
+        """Someone started the program again on this file: show this window instead."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def restore_backup(self) -> None:
         if BackupsDialog(self.store, self).exec():
             self.refresh()

@@ -270,3 +270,19 @@ def test_restore_from_the_menu_after_a_preview(qtbot, filled_store, prompts):
     assert dialog.result() == dialog.DialogCode.Accepted
     assert reopen(filled_store).household_count() == count
     assert any("sao lưu trước" in s for s in prompts)
+
+
+def test_second_start_on_the_same_file_brings_the_window_forward(qtbot, filled_store, tmp_path):
+    from ui.common import single_instance
+    name = single_instance.server_name(filled_store.path)
+    assert name != single_instance.server_name(tmp_path / "another.sqlite")
+    window = MainWindow(filled_store)
+    qtbot.addWidget(window)
+    server = single_instance.InstanceServer(name)
+    server.activated.connect(window.bring_forward)
+    window.showMinimized()
+    with qtbot.waitSignal(server.activated, timeout=5000):
+        assert single_instance.ask_running_window(name)
+    assert not window.isMinimized()
+    server.server.close()
+    assert not single_instance.ask_running_window(name, timeout_ms=200)
