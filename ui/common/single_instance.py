@@ -43,6 +43,6 @@ class InstanceServer(QObject):
     def _connection(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            socket.readyRead.connect(socket.readAll)
+            socket.readyRead.connect(lambda s=socket: s.readAll())  # the message is only a knock
             socket.disconnected.connect(socket.deleteLater)
             self.activated.emit()
