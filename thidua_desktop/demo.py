@@ -198,7 +198,7 @@ def _meetings(rng: random.Random, villages: list, households: list, years: range
                 "chair": person_name(rng, "male"), "secretary": person_name(rng, "female"),
                 "attendees": attendees, "households_represented": rng.randint(listed * 2 // 3, listed),
                 "households_on_list": listed, "decisions": decisions,
-                "place": f"Nhà văn hóa {v['name'].lower().replace('thôn ', 'thôn ')}",
+                "place": f"Nhà văn hóa {v['name']}",
                 "officials": [{"name": person_name(rng, "male"), "role": "Ban chỉ đạo xã"},
                               {"name": person_name(rng, "female"), "role": "Ủy ban MTTQ xã"}],
             })

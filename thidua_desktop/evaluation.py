@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from . import dataset, domain, evaluator
 from .criteria import CriteriaSet
 from .store import Store, now_iso
+from .text import format_percent
 
 
 @dataclass
@@ -43,11 +44,11 @@ def summary(report: dict, data_names: dict[str, str], commune_name: str, criteri
     lines.append(f"Xã: {label[commune['verdict']].upper()}")
     for key, c in commune["criteria"].items():
         lines.append(f"  {key} {domain.CRITERION_LABELS[key]}: {label[c['verdict']]}. {c['reason']}")
-    rates = ", ".join(f"{y}: {_pct(r)}" for y, r in commune["poverty_rates"].items())
+    rates = ", ".join(f"{y}: {format_percent(r)}" for y, r in commune["poverty_rates"].items())
     lines += ["", f"Tỷ lệ hộ nghèo theo năm: {rates}", "", "Thôn, bản, tổ dân phố:"]
     for v in report["villages"]:
-        lines.append(f"  {data_names.get(v['id'], v['id'])}: {label[v['verdict']]} (hộ nghèo {_pct(v['poverty_rate'])}, "
-                     f"cận nghèo {_pct(v['near_poor_rate'])})")
+        lines.append(f"  {data_names.get(v['id'], v['id'])}: {label[v['verdict']]} (hộ nghèo {format_percent(v['poverty_rate'])}, "
+                     f"cận nghèo {format_percent(v['near_poor_rate'])})")
         for key, c in v["criteria"].items():
             if c["verdict"] != "met":
                 lines.append(f"      {key}: {label[c['verdict']]}. {c['reason']}")
@@ -61,8 +62,3 @@ def summary(report: dict, data_names: dict[str, str], commune_name: str, criteri
               f"  Phân loại khác với kết quả tính theo chuẩn nghèo (cần xem lại): {differs}"]
     return "\n".join(lines)
 
-
-def _pct(value: float | None) -> str:
-    if value is None:
-        return "không có số liệu"
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from . import domain
 from .criteria import CriteriaSet
+from .text import format_decimal, format_percent
 
 MET, NOT_MET, MISSING, NA = "met", "not_met", "missing", "not_applicable"
 JUDGEMENT_TEXT = {True: "có", False: "không", None: "chưa đánh giá"}
@@ -57,13 +58,11 @@ def percent(value: Fraction | None) -> float | None:
 
 
 def num_text(value: Fraction) -> str:
-    """'12,5' as Vietnamese reports write numbers (decimal comma), at most 2 decimals."""
-    text = f"{percent(value):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return format_decimal(percent(value))
 
 
 def pct_text(value: Fraction | None) -> str:
-    return "không có số liệu" if value is None else num_text(value) + "%"
+    return format_percent(percent(value))
 
 
 def vnd(amount: int | None) -> str:

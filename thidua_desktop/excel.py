@@ -409,7 +409,7 @@ def _village_key(name: str) -> str:
 
 def plan(store, sheet: Sheet, source: str, create_villages: bool = False) -> ExcelPlan:
     """Read every row, match households to the store, and check the result with the register's rules."""
-    from .store import new_id
+    from .store import new_id, sort_name
 
     problems: list[RowProblem] = []
     header_of = {key: sheet.headers[i] for i, key in sheet.mapping.items()}
@@ -478,7 +478,6 @@ def plan(store, sheet: Sheet, source: str, create_villages: bool = False) -> Exc
                     ("person", fold(name), birth, village["id"] if village else village_name))
         group = groups.get(identity)
         if group is None:
-            from .store import sort_name
             vid = village["id"] if village else None
             match = (household_id if household_id in by_id else
                      (by_code.get(fold(code)) or [None])[0] if code and len(by_code.get(fold(code), [])) == 1 else
@@ -572,7 +571,11 @@ def _row_problem(problem, rows_of: list[dict]) -> RowProblem:
 
 
 def apply(store, checked: ExcelPlan, source: str, progress=None) -> None:
-    """Store a checked plan in one transaction (after a backup of what is there)."""
+    """Store a checked plan in one transaction (after a backup of what is there).
+
+    import_data checks the data once more: in the window the file may have changed between the
+    preview and the import, and a stale plan must be refused, not written.
+    """
     say = progress or (lambda pct, text: None)
     dataset.import_data(store, checked.data, source, progress=lambda pct, text: say(40 + pct * 6 // 10, text))
 

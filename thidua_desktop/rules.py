@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from . import domain
 from .schema_check import Problem, join
-from .text import clean, fold
+from .text import clean
 
 CURRENT_YEAR = _dt.date.today().year
 
@@ -22,14 +22,6 @@ def check_name(value: str | None, what: str = "Họ và tên") -> str | None:
         return f"{what} không được để trống."
     if len(clean(value)) > 200:
         return f"{what} dài quá 200 ký tự."
-    return None
-
-
-def check_year(value: int | None, what: str = "Năm", required: bool = True) -> str | None:
-    if value is None:
-        return f"{what} không được để trống." if required else None
-    if not domain.MIN_YEAR <= value <= domain.MAX_YEAR:
-        return f"{what} {value} nằm ngoài khoảng {domain.MIN_YEAR}-{domain.MAX_YEAR}."
     return None
 
 
@@ -145,11 +137,6 @@ def check_loan_dates(disbursed_on: str, due_on: str | None) -> str | None:
         if end < start:
             return "Ngày đến hạn phải sau ngày giải ngân."
     return None
-
-
-def duplicate_key(name: str, birth_year: int | None, village_id: str) -> tuple:
-    """Two heads with this key in one village are probably the same household."""
-    return (village_id, fold(name), birth_year)
 
 
 def _real_date(value: str | None) -> bool:

@@ -28,6 +28,15 @@ def format_vnd(amount: int | None) -> str:
     return f"{amount:,}".replace(",", ".")
 
 
+def format_decimal(value: float) -> str:
+    """'12,5' as Vietnamese reports write numbers: decimal comma, at most 2 decimals."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def format_percent(value: float | None) -> str:
+    return "không có số liệu" if value is None else format_decimal(value) + "%"
+
+
 def format_date(iso: str | None) -> str:
     """'2019-01-05' as Vietnamese documents write it: '05/01/2019'."""
     if not iso:

@@ -6,14 +6,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from thidua_desktop.text import format_decimal
+
 POOR_COLOR = QColor("#c62828")
 NEAR_COLOR = QColor("#ef6c00")
 TARGET_OK = QColor("#2e7d32")
 TARGET_MISS = QColor("#c62828")
-
-
-def _num(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 class RateChart(QWidget):
@@ -60,7 +58,7 @@ class RateChart(QWidget):
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(QColor("#555555"))
             p.drawText(QRectF(0, y - 9, left - 6, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       f"{_num(top * i / 5)}%")
+                       f"{format_decimal(top * i / 5)}%")
             p.setPen(QPen(QColor("#dddddd")))
         step = plot.width() / max(1, len(years) - 1) if len(years) > 1 else 0
 
@@ -80,7 +78,7 @@ class RateChart(QWidget):
                 if v is not None:
                     p.setBrush(color)
                     p.drawEllipse(QPointF(x_of(i), y_of(v)), 3.5, 3.5)
-                    p.drawText(QRectF(x_of(i) - 30, y_of(v) - 22, 60, 16), Qt.AlignmentFlag.AlignCenter, _num(v))
+                    p.drawText(QRectF(x_of(i) - 30, y_of(v) - 22, 60, 16), Qt.AlignmentFlag.AlignCenter, format_decimal(v))
         # years and reductions against the target
         for i, y in enumerate(years):
             p.setPen(QColor("#222222"))
@@ -92,7 +90,7 @@ class RateChart(QWidget):
             ok = self.target is None or cut >= self.target
             p.setPen(TARGET_OK if ok else TARGET_MISS)
             mark = "✔" if ok else "✘"
-            text = f"{mark} {'giảm' if cut >= 0 else 'tăng'} {_num(abs(cut))}"
+            text = f"{mark} {'giảm' if cut >= 0 else 'tăng'} {format_decimal(abs(cut))}"
             p.drawText(QRectF(x_of(i) - 45, plot.bottom() + 22, 90, 18), Qt.AlignmentFlag.AlignCenter, text)
         # legend
         legend_y = self.height() - 44
@@ -105,5 +103,5 @@ class RateChart(QWidget):
         if self.target is not None:
             p.drawText(QRectF(left, legend_y + 20, self.width() - left, 18), Qt.AlignmentFlag.AlignVCenter,
                        f"Dưới mỗi năm: tỷ lệ hộ nghèo giảm bao nhiêu điểm % so với năm trước "
-                       f"(✔ đạt chỉ tiêu giảm ≥ {_num(self.target)} điểm %/năm, ✘ chưa đạt)")
+                       f"(✔ đạt chỉ tiêu giảm ≥ {format_decimal(self.target)} điểm %/năm, ✘ chưa đạt)")
         p.end()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 from thidua_desktop import annual_report, criteria, dataset, domain, evaluation, evaluator
 from thidua_desktop.criteria import CriteriaError, CriteriaSet
 from thidua_desktop.store import Store
+from thidua_desktop.text import format_percent
 
 from ..common.widgets import add_labelled, latest_year_spin, show_error
 from ..common.worker import Worker
@@ -419,8 +420,7 @@ class EvaluationPage(QWidget):
             cells = [self.village_names.get(v["id"], ""), verdict_text(v["verdict"])]
             cells += [MARKS[v["criteria"][k]["verdict"]] + " " + domain.VERDICT_LABELS[v["criteria"][k]["verdict"]]
                       for k in ("V1", "V2", "V3", "V4")]
-            cells += [evaluator.pct_text(None) if v["poverty_rate"] is None else f"{v['poverty_rate']:.2f}%".replace(".", ","),
-                      "" if v["near_poor_rate"] is None else f"{v['near_poor_rate']:.2f}%".replace(".", ",")]
+            cells += [format_percent(v["poverty_rate"]), format_percent(v["near_poor_rate"])]
             verdicts = [None, v["verdict"]] + [v["criteria"][k]["verdict"] for k in ("V1", "V2", "V3", "V4")]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
