@@ -6,12 +6,13 @@ Exit codes: 0 done, 1 input refused (which file, record and field, and why), 2 w
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, annual_report, criteria, dataset, evaluation, excel, paths
+from . import __version__, annual_report, criteria, dataset, dossier, evaluation, excel, paths
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -23,6 +24,7 @@ _ARGPARSE_VI = [
     ("invalid choice: ", "lệnh không có: "),
     ("invalid int value: ", "không phải số nguyên: "),
     ("expected one argument", "cần đúng một giá trị"),
+    ("argument ", "tham số "),
     ("choose from", "chọn một trong"),
 ]
 
@@ -66,12 +68,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True, metavar="NĂM")
     p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
     p.add_argument("--criteria", default=None, metavar="TÊN", help="bộ tiêu chí (mặc định: bộ đã chọn)")
+    p = sub.add_parser("print-dossier", help="in hồ sơ đề nghị khen thưởng của một năm ra các tệp PDF")
+    p.add_argument("--year", type=int, required=True, metavar="NĂM")
+    p.add_argument("--out", type=Path, required=True, metavar="THƯ_MỤC")
+    p.add_argument("--number", type=int, default=None, metavar="SỐ", help="số của tờ trình (để trống: ghi tay)")
+    p.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD", help="ngày ký (mặc định: hôm nay)")
+    p.add_argument("--signer", default=None, metavar="HỌ_TÊN", help="Chủ tịch UBND xã ký tờ trình")
+    p.add_argument("--to", default=None, metavar="NƠI_NHẬN", help="'Kính gửi' của tờ trình (mặc định: theo cài đặt)")
+    p.add_argument("--criteria", default=None, metavar="TÊN", help="bộ tiêu chí (mặc định: bộ đã chọn)")
+    p = sub.add_parser("print-minutes", help="in biên bản một cuộc họp bình xét ra PDF")
+    p.add_argument("meeting_id", metavar="MEETING_ID")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument("--blank", action="store_true", help="biên bản trống và phiếu kiểm đếm để mang đến cuộc họp")
+    p.add_argument("--copies", type=int, default=2, choices=range(1, 6), metavar="SỐ_BẢN",
+                   help="số bản biên bản (mặc định 2: một bản lưu ở thôn, một bản gửi xã)")
+    p.add_argument("--criteria", default=None, metavar="TÊN", help="bộ tiêu chí (mặc định: bộ đã chọn)")
     p = sub.add_parser("evaluate", help="đánh giá hộ, thôn và xã theo bộ tiêu chí cho một năm")
     p.add_argument("--year", type=int, required=True, metavar="NĂM")
     p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
     p.add_argument("--criteria", default=None, metavar="TÊN",
                    help=f"bộ tiêu chí (mặc định: bộ đã chọn trong chương trình, hoặc {criteria.DEFAULT_SET})")
     return parser
+
+
+def _iso_date(text: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' không phải ngày dạng năm-tháng-ngày (ví dụ 2020-01-05)") from None
+
+
+def _criteria(store: Store, args: argparse.Namespace) -> criteria.CriteriaSet:
+    return criteria.load(args.criteria or store.setting("criteria_set") or criteria.DEFAULT_SET)
 
 
 def open_store(args: argparse.Namespace) -> Store:
@@ -106,11 +134,17 @@ def run_command(args: argparse.Namespace) -> int:
             if store.commune() is None:
                 print(f"Tệp dữ liệu {store.path} chưa có thông tin xã.", file=sys.stderr)
                 return EXIT_REFUSED
-            chosen = criteria.load(args.criteria or store.setting("criteria_set") or criteria.DEFAULT_SET)
-            annual_report.write(store, args.year, chosen, args.out)
+            annual_report.write(store, args.year, _criteria(store, args), args.out)
             print(f"Đã ghi báo cáo năm {args.year}: {args.out}")
         elif args.command == "evaluate":
             return _evaluate(store, args)
+        elif args.command == "print-dossier":
+            options = dossier.PaperOptions(args.number, args.date or _dt.date.today(), args.signer, args.to)
+            for path in dossier.write_dossier(store, args.year, args.out, _criteria(store, args), options):
+                print(f"Đã in: {path}")
+        elif args.command == "print-minutes":
+            dossier.write_minutes(store, args.meeting_id, args.out, _criteria(store, args), args.blank, args.copies)
+            print(f"Đã in {'biên bản trống' if args.blank else 'biên bản'}: {args.out}")
         elif args.command == "export-json":
             if store.commune() is None:
                 print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa có gì để xuất.", file=sys.stderr)
@@ -124,7 +158,7 @@ def run_command(args: argparse.Namespace) -> int:
     except excel.CellError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
-    except criteria.CriteriaError as exc:
+    except (criteria.CriteriaError, dossier.PapersRefused) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except (StoreError, OSError) as exc:
@@ -139,7 +173,7 @@ def _evaluate(store: Store, args: argparse.Namespace) -> int:
     if commune is None:
         print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa đánh giá được.", file=sys.stderr)
         return EXIT_REFUSED
-    chosen = criteria.load(args.criteria or store.setting("criteria_set") or criteria.DEFAULT_SET)
+    chosen = _criteria(store, args)
     report = evaluation.run(store, args.year, chosen).report
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from . import rules
 from .schema_check import Problem, check_dataset_shape
-from .store import NOMINATION_COLS, Store, meeting_dict
+from .store import Store
 
 Progress = Callable[[int, str], None]  # percent done, what is happening (Vietnamese)
 
@@ -165,18 +165,6 @@ def export_data(store: Store, exported_at: str | None = None) -> dict:
     if commune is None:
         raise ValueError("no commune in this store")
     households = list(store.iter_households())
-    decisions: dict[str, list] = {}
-    for r in store.query("SELECT * FROM decision ORDER BY rowid"):
-        decisions.setdefault(r["meeting_id"], []).append(
-            {"household_id": r["household_id"], "agree": r["agree"], "disagree": r["disagree"],
-             "abstain": r["abstain"]})
-    meetings = []
-    for row in store.query("SELECT * FROM meeting WHERE deleted_at IS NULL ORDER BY rowid"):
-        m = meeting_dict(row)
-        m["decisions"] = decisions.get(m["id"], [])
-        meetings.append(m)
-    nominations = [{c: row[c] for c in NOMINATION_COLS}
-                   for row in store.query("SELECT * FROM nomination ORDER BY rowid")]
     return {
         "format": "thidua-dataset",
         "version": 1,
@@ -184,8 +172,8 @@ def export_data(store: Store, exported_at: str | None = None) -> dict:
         "commune": commune,
         "villages": store.villages(),
         "households": households,
-        "meetings": meetings,
-        "nominations": nominations,
+        "meetings": store.meetings(),
+        "nominations": store.nominations(),
     }
 
 
@@ -197,17 +185,10 @@ def household_data(store: Store, household_id: str) -> dict:
     hh = store.household(household_id, with_evidence=False)
     hh.pop("deleted", None)
     village = store.village(hh["village_id"])
-    decisions: dict[str, list] = {}
-    meetings = []
-    for row in store.query("SELECT m.* FROM meeting m JOIN decision d ON d.meeting_id = m.id "
-                           "WHERE d.household_id = ? AND m.deleted_at IS NULL ORDER BY m.rowid", (household_id,)):
-        meetings.append(meeting_dict(row))
-    for r in store.query("SELECT * FROM decision WHERE household_id = ?", (household_id,)):
-        decisions.setdefault(r["meeting_id"], []).append(
-            {"household_id": r["household_id"], "agree": r["agree"], "disagree": r["disagree"],
-             "abstain": r["abstain"]})
+    ids = [r[0] for r in store.query("SELECT meeting_id FROM decision WHERE household_id = ?", (household_id,))]
+    meetings = store.meetings(ids=ids)
     for m in meetings:
-        m["decisions"] = decisions.get(m["id"], [])
+        m["decisions"] = [d for d in m["decisions"] if d["household_id"] == household_id]
     return {"format": "thidua-dataset", "version": 1, "commune": store.commune(), "villages": [village],
             "households": [hh], "meetings": meetings, "nominations": []}
 

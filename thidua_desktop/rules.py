@@ -8,7 +8,7 @@ has the schema's shape and lists every problem with its path.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Iterable
+from typing import Any, Container, Iterable
 
 from . import domain
 from .schema_check import Problem, join
@@ -223,40 +223,61 @@ def check_dataset_rules(data: dict[str, Any], known_village_ids: Iterable[str] =
     for i, meeting in enumerate(data["meetings"]):
         path = f"meetings[{i}]"
         unique_id(meeting["id"], path)
-        if meeting["village_id"] not in villages:
-            add(Problem(join(path, "village_id"), f"không có thôn nào mang mã {meeting['village_id']}"))
-        if not _real_date(meeting["held_on"]):
-            add(Problem(join(path, "held_on"), f"ngày {meeting['held_on']} không phải ngày có thật"))
-        decided: set[str] = set()
-        for j, decision in enumerate(meeting["decisions"]):
-            dpath = f"{path}.decisions[{j}]"
-            hid = decision["household_id"]
-            if hid not in households:
-                add(Problem(join(dpath, "household_id"), f"không có hộ nào mang mã {hid} trong tệp"))
-            if hid in decided:
-                add(Problem(join(dpath, "household_id"), "hộ này được biểu quyết hai lần trong cùng cuộc họp"))
-            decided.add(hid)
-            msg = check_decision(decision["agree"], decision["disagree"], decision["abstain"],
-                                 meeting["attendees"])
-            if msg:
-                add(Problem(dpath, msg))
-        represented, listed = meeting.get("households_represented"), meeting.get("households_on_list")
-        if represented is not None and listed is not None and represented > listed:
-            add(Problem(join(path, "households_represented"),
-                        f"số hộ có đại diện ({represented}) vượt quá số hộ trong danh sách ({listed})"))
+        out += check_meeting(meeting, villages, households, path)
 
     for i, nom in enumerate(data.get("nominations") or ()):
         path = f"nominations[{i}]"
         unique_id(nom["id"], path)
-        kind = nom["nominee_kind"]
-        if kind == "household":
-            if nom.get("household_id") not in households:
-                add(Problem(join(path, "household_id"), "đề nghị khen thưởng hộ nhưng không chỉ ra hộ có trong tệp"))
-        elif kind == "village":
-            if nom.get("village_id") not in villages:
-                add(Problem(join(path, "village_id"), "đề nghị khen thưởng thôn nhưng không chỉ ra thôn có trong tệp"))
-        elif not (nom.get("nominee_name") or "").strip():
-            add(Problem(join(path, "nominee_name"), "cần ghi tên cá nhân hoặc tập thể được đề nghị"))
-        if nom.get("decision_date") and not _real_date(nom["decision_date"]):
-            add(Problem(join(path, "decision_date"), f"ngày {nom['decision_date']} không phải ngày có thật"))
+        out += check_nomination(nom, villages, households, path)
+    return out
+
+
+def check_meeting(meeting: dict, villages: Container[str], households: Container[str],
+                  path: str = "") -> list[Problem]:
+    """A meeting's references, date and votes (criteria.md, community vote)."""
+    out: list[Problem] = []
+    add = out.append
+    if meeting["village_id"] not in villages:
+        add(Problem(join(path, "village_id"), f"không có thôn nào mang mã {meeting['village_id']}"))
+    if not _real_date(meeting["held_on"]):
+        add(Problem(join(path, "held_on"), f"ngày {meeting['held_on']} không phải ngày có thật"))
+    elif not meeting["year"] <= int(meeting["held_on"][:4]) <= meeting["year"] + 1:
+        add(Problem(join(path, "held_on"), f"cuộc họp xét năm {meeting['year']} phải họp trong năm đó "
+                                           "hoặc đầu năm sau"))
+    decided: set[str] = set()
+    for j, decision in enumerate(meeting["decisions"]):
+        dpath = join(path, f"decisions[{j}]")
+        hid = decision["household_id"]
+        if hid not in households:
+            add(Problem(join(dpath, "household_id"), f"không có hộ nào mang mã {hid}"))
+        if hid in decided:
+            add(Problem(join(dpath, "household_id"), "hộ này được biểu quyết hai lần trong cùng cuộc họp"))
+        decided.add(hid)
+        msg = check_decision(decision["agree"], decision["disagree"], decision["abstain"],
+                             meeting["attendees"])
+        if msg:
+            add(Problem(dpath, msg))
+    represented, listed = meeting.get("households_represented"), meeting.get("households_on_list")
+    if represented is not None and listed is not None and represented > listed:
+        add(Problem(join(path, "households_represented"),
+                    f"số hộ có đại diện ({represented}) vượt quá số hộ trong danh sách ({listed})"))
+    return out
+
+
+def check_nomination(nom: dict, villages: Container[str], households: Container[str],
+                     path: str = "") -> list[Problem]:
+    """A nomination's nominee, and the facts each status needs."""
+    out: list[Problem] = []
+    add = out.append
+    kind = nom["nominee_kind"]
+    if kind == "household":
+        if nom.get("household_id") not in households:
+            add(Problem(join(path, "household_id"), "đề nghị khen thưởng hộ nhưng không chỉ ra hộ có trong dữ liệu"))
+    elif kind == "village":
+        if nom.get("village_id") not in villages:
+            add(Problem(join(path, "village_id"), "đề nghị khen thưởng thôn nhưng không chỉ ra thôn có trong dữ liệu"))
+    elif not (nom.get("nominee_name") or "").strip():
+        add(Problem(join(path, "nominee_name"), "cần ghi tên cá nhân hoặc tập thể được đề nghị"))
+    if nom.get("decision_date") and not _real_date(nom["decision_date"]):
+        add(Problem(join(path, "decision_date"), f"ngày {nom['decision_date']} không phải ngày có thật"))
     return out

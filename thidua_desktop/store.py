@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from sqlite_utils import Database
 
-from . import paths
+from . import paths, rules
 from .migrations import (APPLICATION_ID, AUDIT_HOUSEHOLD_INDEX, migrations, pause_insert_audit,
                          resume_insert_audit)
 from .text import clean, fold
@@ -711,7 +711,67 @@ class Store:
                           "WHERE household_id = ? ORDER BY id DESC", (household_id,))
         return [AuditEntry(*r) for r in rows]
 
-    # --- meetings and nominations (dataset round trip; their forms come with the meetings work) ---
+    # --- meetings and nominations -------------------------------------------------------------
+    def meetings(self, year: int | None = None, ids: Sequence[str] | None = None) -> list[dict]:
+        """Meetings (not in the recycle bin) in the dataset shape, oldest first."""
+        where, params = ["m.deleted_at IS NULL"], []
+        if year is not None:
+            where.append("m.year = ?")
+            params.append(year)
+        if ids is not None:
+            where.append(f"m.id IN ({', '.join('?' * len(ids))})")
+            params += list(ids)
+        cond = " AND ".join(where)
+        rows = self.query(f"SELECT m.* FROM meeting m WHERE {cond} ORDER BY m.held_on, m.rowid", params)
+        meetings = {r["id"]: meeting_dict(r) for r in rows}
+        for r in self.query(f"SELECT d.* FROM decision d JOIN meeting m ON m.id = d.meeting_id WHERE {cond} "
+                            "ORDER BY d.rowid", params):
+            meetings[r["meeting_id"]]["decisions"].append(
+                {"household_id": r["household_id"], "agree": r["agree"], "disagree": r["disagree"],
+                 "abstain": r["abstain"]})
+        return list(meetings.values())
+
+    def meeting(self, meeting_id: str) -> dict | None:
+        found = self.meetings(ids=[meeting_id])
+        return found[0] if found else None
+
+    def save_meeting(self, meeting: dict) -> None:
+        """Check a meeting against the register, then write it whole, or refuse it with the reasons."""
+        with self.transaction() as c:
+            villages = {r[0] for r in c.execute("SELECT id FROM village WHERE deleted_at IS NULL")}
+            wanted = [d["household_id"] for d in meeting["decisions"]]
+            present = {r[0] for r in c.execute(
+                f"SELECT id FROM household WHERE deleted_at IS NULL AND id IN ({', '.join('?' * len(wanted))})",
+                wanted)} if wanted else set()
+            problems = rules.check_meeting(meeting, villages, present)
+            if problems:
+                raise StoreError("; ".join(p.message for p in problems))
+            self._write_meetings(c, [meeting])
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE meeting SET deleted_at = ? WHERE id = ?", (now_iso(), meeting_id))
+
+    def nominations(self, year: int | None = None) -> list[dict]:
+        sql, params = "SELECT * FROM nomination", ()
+        if year is not None:
+            sql, params = sql + " WHERE year = ?", (year,)
+        return [{c: row[c] for c in NOMINATION_COLS} for row in self.query(sql + " ORDER BY rowid", params)]
+
+    def save_nominations(self, nominations: Sequence[dict]) -> None:
+        """Several nominations in one transaction (a list picked from the evaluation, or one edit)."""
+        with self.transaction() as c:
+            villages = {r[0] for r in c.execute("SELECT id FROM village WHERE deleted_at IS NULL")}
+            households = {r[0] for r in c.execute("SELECT id FROM household WHERE deleted_at IS NULL")}
+            problems = [p for n in nominations for p in rules.check_nomination(n, villages, households)]
+            if problems:
+                raise StoreError("; ".join(p.message for p in problems))
+            self._write_nominations(c, nominations)
+
+    def delete_nomination(self, nomination_id: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM nomination WHERE id = ?", (nomination_id,))
+
     def _write_meetings(self, c: sqlite3.Connection, meetings: Sequence[dict]) -> None:
         c.executemany(_upsert_sql("meeting", MEETING_COLS, ("id",), "deleted_at = NULL"),
                       [meeting_row(m) for m in meetings])

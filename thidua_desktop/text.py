@@ -43,3 +43,8 @@ def format_date(iso: str | None) -> str:
         return ""
     year, month, day = iso.split("-")
     return f"{day}/{month}/{year}"
+
+
+def lower_first(text: str) -> str:
+    """'Xã Hồng Thái' as it reads inside a sentence: 'xã Hồng Thái'."""
+    return text[:1].lower() + text[1:]
