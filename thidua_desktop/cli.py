@@ -99,7 +99,7 @@ def _iso_date(text: str) -> _dt.date:
 
 
 def _criteria(store: Store, args: argparse.Namespace) -> criteria.CriteriaSet:
-    return criteria.load(args.criteria or store.setting("criteria_set") or criteria.DEFAULT_SET)
+    return criteria.load(args.criteria or criteria.chosen_name(store))
 
 
 def open_store(args: argparse.Namespace) -> Store:

@@ -187,3 +187,15 @@ def load(name: str = DEFAULT_SET) -> CriteriaSet:
     if name not in sets:
         raise CriteriaError(f"Không có bộ tiêu chí '{name}'. Các bộ có sẵn: {', '.join(sorted(sets))}.")
     return load_file(sets[name])
+
+
+SETTING = "criteria_set"  # the store setting naming the set the officer chose
+
+
+def chosen_name(store) -> str:
+    """The set the officer last chose for this commune's file (the default set until then)."""
+    return store.setting(SETTING) or DEFAULT_SET
+
+
+def load_chosen(store) -> CriteriaSet:
+    return load(chosen_name(store))

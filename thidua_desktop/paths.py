@@ -40,5 +40,12 @@ def logs_dir() -> Path:
     return path
 
 
+def printouts_dir() -> Path:
+    """Where printed PDFs are written before the officer previews, prints or saves them."""
+    path = data_dir() / "ban-in"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def resource(*parts: str) -> Path:
     return RESOURCES.joinpath(*parts)

@@ -12,13 +12,14 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from thidua_desktop import care, criteria, dataset, demo, evaluation, paths
+from thidua_desktop import care, criteria, dataset, demo, dossier, evaluation, paths
 from thidua_desktop.store import Store, StoreError
 
 from .commune.commune_page import CommuneDialog
 from .common import single_instance
 from .common.translator import VietnameseTranslator
 from .main_window import MainWindow
+from .printing.preview import page_count
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -121,7 +122,10 @@ def run_smoke_test() -> int:
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(folder / "smoke.pdf"))
     window.evaluation.print_to(printer)
-    printed = (folder / "smoke.pdf").read_bytes().startswith(b"%PDF")
+    meeting = store.meetings(2019)[0]
+    minutes = dossier.write_minutes(store, meeting["id"], folder / "bien-ban.pdf", criteria.load())
+    printed = all(p.read_bytes().startswith(b"%PDF") for p in (folder / "smoke.pdf", minutes))
+    printed = printed and page_count(minutes) >= 2
     window.close()
     store.close()
     ok = printed and bool(result.report["households"])

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressDialog, QTabWidget)
 
-from thidua_desktop import __version__, dataset, excel, paths
+from thidua_desktop import __version__, dataset, excel, meetings, paths
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
@@ -22,6 +22,8 @@ from .register.recycle_bin import RecycleBinPage
 from .register.household_dialog import HouseholdDialog
 from .register.village_page import VillageDialog, VillagePage
 from .evaluation.page import EvaluationPage
+from .meetings.meetings_page import MeetingsPage
+from .nominations.nominations_page import NominationsPage
 from .excel.import_dialog import ExcelImportDialog
 from .review.grid import ReviewGridPage
 
@@ -53,10 +55,13 @@ class MainWindow(QMainWindow):
         self.commune_years = CommuneYearsPage(store)
         self.recycle_bin = RecycleBinPage(store)
         self.evaluation = EvaluationPage(store)
-        self.pages = [self.households, self.villages, self.review, self.commune_years, self.evaluation,
-                      self.recycle_bin]
+        self.meetings = MeetingsPage(store)
+        self.nominations = NominationsPage(store)
+        self.pages = [self.households, self.villages, self.review, self.commune_years, self.meetings,
+                      self.evaluation, self.nominations, self.recycle_bin]
         for page, title in zip(self.pages, ["&Hộ gia đình", "&Thôn, bản, tổ dân phố", "&Rà soát hằng năm",
-                                            "Đánh giá của &xã", "Kết &quả thi đua", "Thùng &rác"]):
+                                            "Đánh giá của &xã", "Họp &bình xét", "Kết &quả thi đua",
+                                            "Đề &nghị khen thưởng", "Thùng &rác"]):
             self.tabs.addTab(page, title)
             page.data_changed.connect(self.refresh)
         self.evaluation.open_household.connect(self.fill_household_criterion)
@@ -119,11 +124,10 @@ class MainWindow(QMainWindow):
 
     def fill_household_criterion(self, household_id: str, criterion: str, year: int) -> None:
         """From a verdict to the field that decides it; the household is judged again on saving."""
-        if criterion in ("A6", "B4"):
-            QMessageBox.information(
-                self, "Bình xét của cộng đồng",
-                "Tiêu chí này lấy kết quả biểu quyết từ biên bản họp bình xét thi đua của thôn "
-                f"năm {year}. Biên bản họp được nhập cùng tệp dữ liệu (menu Tệp).")
+        if criterion in meetings.VOTE_CRITERIA:
+            # the vote comes from the village meeting's minutes: open that year's meetings
+            self.meetings.year.setValue(year)
+            self.tabs.setCurrentWidget(self.meetings)
             return
         dialog = HouseholdDialog(self.store, household_id, year=year, parent=self)
         dialog.focus_criterion(criterion, year)

@@ -194,7 +194,7 @@ class EvaluationPage(QWidget):
         self.criteria_combo = QComboBox()
         for name in sorted(criteria.available()):
             self.criteria_combo.addItem(name, name)
-        chosen = store.setting("criteria_set") or criteria.DEFAULT_SET
+        chosen = criteria.chosen_name(store)
         self.criteria_combo.setCurrentIndex(max(self.criteria_combo.findData(chosen), 0))
         self.run_button = QPushButton("Đánh &giá")
         self.run_button.clicked.connect(self.run)
@@ -324,7 +324,7 @@ class EvaluationPage(QWidget):
         except CriteriaError as exc:
             show_error(self, str(exc), "Bộ tiêu chí không dùng được")
             return
-        self.store.set_setting("criteria_set", chosen.name)
+        self.store.set_setting(criteria.SETTING, chosen.name)
         self.run_button.setEnabled(False)
         self.progress.show()
         self.progress.setValue(5)

@@ -1,0 +1,1 @@
+"""Village meetings (họp bình xét): the list, the form and their printouts."""

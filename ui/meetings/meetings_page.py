@@ -1,0 +1,175 @@
+"""The meetings of a year: prepare one, print what goes to the village hall, enter the result, print
+the minutes for signature."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from thidua_desktop import criteria, domain, dossier, meetings, paths
+from thidua_desktop.criteria import CriteriaError
+from thidua_desktop.store import Store, StoreError
+
+from ..common.widgets import ChoiceCombo, add_labelled, confirm, latest_year_spin, run_guarded, show_error
+from ..printing.preview import PdfPreview
+from .meeting_dialog import MeetingDialog
+
+ALL = "__all__"
+
+
+class MeetingsPage(QWidget):
+    data_changed = Signal()
+    HEADERS = ["Ngày họp", "Thôn", "Năm xét", "Nội dung", "Người dự họp", "Hộ có đại diện", "Số hộ được xét",
+               "Được đề nghị"]
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.meetings: list[dict] = []
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.year = latest_year_spin(store)
+        self.year.valueChanged.connect(self.reload)
+        self.village = ChoiceCombo({ALL: "Tất cả các thôn"})
+        self.village.currentIndexChanged.connect(self.reload)
+        add_labelled(bar, ("&Năm được xét:", self.year), ("Thô&n:", self.village))
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self.edit)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        for text, slot in (("&Thêm cuộc họp...", self.add), ("&Sửa, nhập kết quả...", self.edit),
+                           ("&Xóa vào thùng rác", self.delete), (None, None),
+                           ("In biên bản &trống và phiếu kiểm đếm...", self.print_blank),
+                           ("In &biên bản để ký...", self.print_minutes)):
+            if text is None:
+                buttons.addSpacing(24)
+                continue
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def criteria(self) -> criteria.CriteriaSet | None:
+        try:
+            return criteria.load_chosen(self.store)
+        except CriteriaError as exc:
+            show_error(self, str(exc))
+            return None
+
+    def reload(self, *_args) -> None:
+        chosen = self.village.value()
+        self.village.blockSignals(True)
+        self.village.clear()
+        self.village.addItem("Tất cả các thôn", ALL)
+        names = {}
+        for v in self.store.villages():
+            self.village.addItem(v["name"], v["id"])
+            names[v["id"]] = v["name"]
+        self.village.set_value(chosen if chosen else ALL)
+        self.village.blockSignals(False)
+        wanted = self.village.value()
+        self.meetings = [m for m in self.store.meetings(self.year.value())
+                         if wanted in (ALL, None) or m["village_id"] == wanted]
+        rules = self.criteria()
+        self.table.setRowCount(len(self.meetings))
+        for row, m in enumerate(self.meetings):
+            approved = (sum(meetings.outcome(d, m["attendees"], rules).approved for d in m["decisions"])
+                        if rules else "")
+            share = meetings.attendance(m)
+            values = [f"{_dt.date.fromisoformat(m['held_on']):%d/%m/%Y}", names.get(m["village_id"], "?"),
+                      str(m["year"]), domain.MEETING_PURPOSE_LABELS[m["purpose"]], str(m["attendees"]),
+                      f"{m['households_represented']}/{m['households_on_list']} ({meetings.percent(share)})"
+                      if share is not None else "chưa rõ",
+                      str(len(m["decisions"])), str(approved)]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col >= 4:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def selected(self) -> dict | None:
+        row = self.table.currentRow()
+        return self.meetings[row] if 0 <= row < len(self.meetings) else None
+
+    def add(self) -> None:
+        rules = self.criteria()
+        villages = self.store.villages()
+        if rules is None or not villages:
+            if not villages:
+                show_error(self, "Chưa có thôn nào. Hãy thêm thôn ở trang Thôn, bản, tổ dân phố trước.")
+            return
+        village = self.village.value()
+        village = village if village not in (ALL, None) else villages[0]["id"]
+        year = self.year.value()
+        held = min(_dt.date.today(), _dt.date(year, 12, 14))
+        meeting = meetings.new_meeting(village, year, held.isoformat())
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            dialog = MeetingDialog(self.store, rules, meeting, True, self)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if dialog.exec():
+            self._changed()
+
+    def edit(self, *_args) -> None:
+        meeting, rules = self.selected(), self.criteria()
+        if meeting and rules and MeetingDialog(self.store, rules, meeting, False, self).exec():
+            self._changed()
+
+    def delete(self) -> None:
+        meeting = self.selected()
+        if meeting and confirm(self, "Xóa cuộc họp", "Đưa cuộc họp này vào thùng rác? Có thể khôi phục sau.",
+                               yes="Đưa vào thùng rác", no="Không"):
+            if run_guarded(self, lambda: self.store.delete_meeting(meeting["id"])):
+                self._changed()
+
+    def _changed(self) -> None:
+        self.reload()
+        self.data_changed.emit()
+
+    # --- printing -------------------------------------------------------------------------------
+    def print_blank(self) -> None:
+        self._print(blank=True)
+
+    def print_minutes(self) -> None:
+        self._print(blank=False)
+
+    def _print(self, blank: bool) -> None:
+        meeting, rules = self.selected(), self.criteria()
+        if not meeting or not rules:
+            if not meeting:
+                show_error(self, "Hãy chọn một cuộc họp trong danh sách trước.", "Chưa chọn cuộc họp")
+            return
+        name = f"bien-ban-{'trong-' if blank else ''}{meeting['held_on']}-{meeting['id'][:8]}.pdf"
+        out = paths.printouts_dir() / name
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            dossier.write_minutes(self.store, meeting["id"], out, rules, blank=blank)
+        except (dossier.PapersRefused, StoreError) as exc:
+            show_error(self, str(exc), "Chưa in được")
+            return
+        except OSError as exc:
+            show_error(self, f"Không ghi được tệp {out}: {exc.strerror}")
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.preview([out], "Biên bản trống và phiếu kiểm đếm" if blank else "Biên bản họp bình xét")
+
+    def preview(self, files: list[Path], title: str) -> None:
+        PdfPreview(self.store, files, title, self).exec()

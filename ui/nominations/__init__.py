@@ -1,0 +1,1 @@
+"""The year's nomination list and the printed dossier."""

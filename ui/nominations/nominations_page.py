@@ -1,0 +1,345 @@
+"""The year's nomination list: pick nominees from the evaluation, move them along, print the dossier."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QProgressDialog,
+                               QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from thidua_desktop import criteria, dataset, domain, dossier, evaluator, nominations, paths
+from thidua_desktop.criteria import CriteriaError
+from thidua_desktop.nominations import NominationError
+from thidua_desktop.store import Store, StoreError
+
+from ..common.widgets import add_labelled, confirm, latest_year_spin, run_guarded, show_error
+from ..common.worker import Worker
+from ..printing.preview import PdfPreview
+from .nomination_dialog import NominationDialog
+
+STATUS_COLORS = {"draft": "#ffffff", "approved": "#e7f1ff", "sent": "#fff3cd", "decided": "#dff0d8",
+                 "returned": "#f8d7da"}
+
+
+class DecisionDialog(QDialog):
+    """The number and date of the award decision."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Ghi quyết định khen thưởng")
+        form = QFormLayout(self)
+        self.number = QLineEdit()
+        self.number.setPlaceholderText("Ví dụ: 125/QĐ-UBND")
+        form.addRow("&Số quyết định", self.number)
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setCalendarPopup(True)
+        form.addRow("&Ngày quyết định", self.date)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Ghi")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class PrintDossierDialog(QDialog):
+    """Number, date, signer and recipient of the tờ trình; the signer and recipient are remembered."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("In hồ sơ đề nghị khen thưởng")
+        form = QFormLayout(self)
+        self.number = QSpinBox()
+        self.number.setRange(0, 99999)
+        self.number.setSpecialValueText("để trống, ghi tay")
+        form.addRow("Số &tờ trình", self.number)
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setCalendarPopup(True)
+        form.addRow("&Ngày ký", self.date)
+        self.signer = QLineEdit(store.setting(dossier.SETTING_SIGNER) or "")
+        self.signer.setPlaceholderText("Họ tên Chủ tịch UBND xã")
+        form.addRow("&Người ký", self.signer)
+        commune = store.commune() or {}
+        self.recipient = QLineEdit(store.setting(dossier.SETTING_RECIPIENT) or "")
+        self.recipient.setPlaceholderText(f"Ủy ban nhân dân tỉnh {commune.get('province_name', '')}")
+        form.addRow("&Kính gửi", self.recipient)
+        form.addRow(QLabel("Cấp trên nhận hồ sơ là cài đặt của xã: từ 1/7/2025 là tỉnh, trước đó là huyện."))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&In")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(560, 0)
+
+    def options(self) -> dossier.PaperOptions:
+        signer, recipient = self.signer.text().strip(), self.recipient.text().strip()
+        self.store.set_setting(dossier.SETTING_SIGNER, signer or None)
+        self.store.set_setting(dossier.SETTING_RECIPIENT, recipient or None)
+        return dossier.PaperOptions(self.number.value() or None, self.date.date().toPython(), signer or None,
+                                    recipient or None)
+
+
+class NominationsPage(QWidget):
+    data_changed = Signal()
+    dossier_printed = Signal(list)
+    HEADERS = ["STT", "Tên", "Thôn", "Đối tượng", "Kết quả đánh giá", "Hình thức khen thưởng", "Trạng thái",
+               "Lý do, quyết định, ý kiến"]
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.report: dict | None = None
+        self.rows: list[dict] = []
+        self.stale = True
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.year = latest_year_spin(store)
+        self.year.valueChanged.connect(self._year_changed)
+        add_labelled(bar, ("&Năm:", self.year))
+        pick = QPushButton("&Lấy các hộ, thôn đủ điều kiện từ kết quả đánh giá")
+        pick.clicked.connect(self.pick_from_evaluation)
+        bar.addWidget(pick)
+        bar.addStretch(1)
+        print_button = QPushButton("&In hồ sơ đề nghị...")
+        print_button.clicked.connect(self.print_dossier)
+        bar.addWidget(print_button)
+        layout.addLayout(bar)
+        self.summary = QLabel()
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self.edit)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        for text, slot in (("&Thêm...", self.add), ("&Sửa...", self.edit), ("&Xóa", self.delete), (None, None),
+                           ("Xã &duyệt", self.approve), ("Đã &gửi lên trên", self.mark_sent),
+                           ("Ghi &quyết định...", self.mark_decided), ("Bị t&rả lại...", self.mark_returned),
+                           ("Đưa về dự thả&o", self.back_to_draft)):
+            if text is None:
+                buttons.addSpacing(24)
+                continue
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    # --- data ---------------------------------------------------------------------------------------
+    def criteria(self) -> criteria.CriteriaSet | None:
+        try:
+            return criteria.load_chosen(self.store)
+        except CriteriaError as exc:
+            show_error(self, str(exc))
+            return None
+
+    def showEvent(self, event):  # noqa: N802
+        if self.stale:
+            self.reload()
+        super().showEvent(event)
+
+    def _year_changed(self, *_args) -> None:
+        self.report = None
+        self.reload()
+
+    def reload(self) -> None:
+        """Judge the year again (the list shows what the evaluation says of each nominee) and list it."""
+        if not self.isVisible():
+            self.stale, self.report = True, None
+            return
+        self.stale = False
+        rules = self.criteria()
+        if rules is None:
+            return
+        if self.report is None:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.report = evaluator.evaluate(dataset.export_data(self.store), self.year.value(), rules)
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+        self.fill()
+
+    def fill(self) -> None:
+        year = self.year.value()
+        noms = self.store.nominations(year)
+        villages = {v["id"]: v["name"] for v in self.store.villages(include_deleted=True)}
+        heads = {r[0]: (r[1], r[2]) for r in self.store.query(
+            "SELECT id, head_name, village_id FROM household WHERE id IN "
+            "(SELECT household_id FROM nomination WHERE year = ?)", (year,))}
+        self.rows = noms
+        self.table.setRowCount(len(noms))
+        for row, n in enumerate(noms):
+            kind = n["nominee_kind"]
+            if kind == "household":
+                name, village_id = heads.get(n["household_id"], ("?", None))
+                name, village = f"Hộ {name}", villages.get(village_id, "")
+            elif kind == "village":
+                name, village = villages.get(n["village_id"], "?"), villages.get(n["village_id"], "")
+            else:
+                name, village = n["nominee_name"] or "", ""
+            verdict = nominations.verdict_of(n, self.report)
+            notes = [f"Lý do: {n['override_reason']}" if n.get("override_reason") else "",
+                     f"QĐ số {n['decision_number']} ngày {_dt.date.fromisoformat(n['decision_date']):%d/%m/%Y}"
+                     if n.get("decision_number") and n.get("decision_date") else "",
+                     f"Cấp trên: {n['comment']}" if n.get("comment") else ""]
+            values = [str(row + 1), name, village, nominations.KIND_LABELS[kind],
+                      domain.VERDICT_LABELS[verdict] if verdict else "không đánh giá tự động",
+                      n["award"], domain.NOMINATION_STATUS_LABELS[n["status"]], "; ".join(filter(None, notes))]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col == 6:
+                    item.setBackground(QColor(STATUS_COLORS[n["status"]]))
+                if col == 4 and nominations.needs_reason(n, self.report):
+                    item.setForeground(QColor("#b00020"))
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        counts = {s: sum(1 for n in noms if n["status"] == s) for s in domain.NOMINATION_STATUS_LABELS}
+        self.summary.setText(f"Năm {year}: {len(noms)} đề nghị - " + ", ".join(
+            f"{domain.NOMINATION_STATUS_LABELS[s].lower()} {c}" for s, c in counts.items() if c))
+
+    def selected(self) -> list[dict]:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return [self.rows[r] for r in rows if r < len(self.rows)]
+
+    def _save(self, noms: list[dict]) -> bool:
+        try:
+            nominations.save(self.store, noms, self.report)
+        except (NominationError, StoreError) as exc:
+            show_error(self, str(exc))
+            return False
+        self.fill()
+        self.data_changed.emit()
+        return True
+
+    # --- actions --------------------------------------------------------------------------------------
+    def pick_from_evaluation(self) -> None:
+        if self.report is None:
+            self.reload()
+        if self.report is None:
+            return
+        found = nominations.candidates(self.store, self.report)
+        if not found:
+            show_error(self, f"Không còn hộ hay thôn nào đủ điều kiện năm {self.year.value()} mà chưa có trong "
+                             "danh sách.", "Không có ai để thêm")
+            return
+        households = sum(1 for n in found if n["nominee_kind"] == "household")
+        if confirm(self, "Lấy từ kết quả đánh giá",
+                   f"Thêm {households} hộ và {len(found) - households} thôn đủ điều kiện năm {self.year.value()} "
+                   f"vào danh sách đề nghị (trạng thái dự thảo, hình thức: {nominations.COMMUNE_AWARD})?",
+                   yes="Thêm", no="Không"):
+            self._save(found)
+
+    def add(self) -> None:
+        if self.report is None:
+            self.reload()
+        if self.report is not None and NominationDialog(
+                self.store, self.report, nominations.draft(self.year.value(), "individual"), True, self).exec():
+            self.fill()
+            self.data_changed.emit()
+
+    def edit(self, *_args) -> None:
+        chosen = self.selected()
+        if chosen and NominationDialog(self.store, self.report, chosen[0], False, self).exec():
+            self.fill()
+            self.data_changed.emit()
+
+    def delete(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        if any(n["status"] not in ("draft", "returned") for n in chosen):
+            show_error(self, "Chỉ xóa được đề nghị ở trạng thái dự thảo hoặc bị trả lại. Đưa về dự thảo trước.")
+            return
+        if confirm(self, "Xóa đề nghị", f"Xóa {len(chosen)} đề nghị khỏi danh sách?", yes="Xóa", no="Không"):
+            for n in chosen:
+                if not run_guarded(self, lambda n=n: self.store.delete_nomination(n["id"])):
+                    break
+            self.fill()
+            self.data_changed.emit()
+
+    def _move(self, status: str, ask=None) -> None:
+        """Move the selected proposals on; `ask` asks for what the new status needs (None: cancelled)."""
+        chosen = self.selected()
+        if not chosen:
+            show_error(self, "Hãy chọn một hoặc nhiều dòng trong danh sách trước.", "Chưa chọn")
+            return
+        try:
+            for n in chosen:
+                nominations.move(n, status)
+        except NominationError as exc:
+            show_error(self, str(exc))
+            return
+        facts = ask() if ask else {}
+        if facts is not None:
+            self._save([nominations.move(n, status, **facts) for n in chosen])
+
+    def approve(self) -> None:
+        self._move("approved")
+
+    def mark_sent(self) -> None:
+        self._move("sent")
+
+    def back_to_draft(self) -> None:
+        self._move("draft")
+
+    def mark_decided(self) -> None:
+        def ask() -> dict | None:
+            dialog = DecisionDialog(self)
+            if not dialog.exec():
+                return None
+            return {"decision_number": dialog.number.text().strip() or None,
+                    "decision_date": dialog.date.date().toString("yyyy-MM-dd")}
+        self._move("decided", ask)
+
+    def mark_returned(self) -> None:
+        def ask() -> dict | None:
+            text, ok = QInputDialog.getMultiLineText(self, "Hồ sơ bị trả lại", "Ý kiến của cấp trên:")
+            return {"comment": text.strip() or None} if ok else None
+        self._move("returned", ask)
+
+    # --- the dossier ------------------------------------------------------------------------------------
+    def print_dossier(self) -> None:
+        rules = self.criteria()
+        if rules is None:
+            return
+        dialog = PrintDossierDialog(self.store, self)
+        if not dialog.exec():
+            return
+        options, year = dialog.options(), self.year.value()
+        out = paths.printouts_dir() / f"ho-so-de-nghi-{year}"
+        self._progress = QProgressDialog("Đang in hồ sơ...", None, 0, 100, self)
+        self._progress.setWindowTitle("In hồ sơ đề nghị khen thưởng")
+        self._progress.setMinimumDuration(0)
+
+        def work(store: Store, progress) -> list[Path]:
+            try:
+                return dossier.write_dossier(store, year, out, rules, options, progress)
+            except dossier.PapersRefused as exc:
+                raise StoreError(str(exc)) from exc
+
+        Worker(self, self.store, work, self._on_progress, self._on_printed, self._on_failed)
+
+    def _on_progress(self, pct: int, text: str) -> None:
+        self._progress.setValue(pct)
+        self._progress.setLabelText(text)
+
+    def _on_printed(self, files: list[Path]) -> None:
+        self._progress.close()
+        self.dossier_printed.emit(files)
+        PdfPreview(self.store, files, f"Hồ sơ đề nghị khen thưởng năm {self.year.value()}", self).exec()
+
+    def _on_failed(self, message: str) -> None:
+        self._progress.close()
+        show_error(self, message, "Chưa in được hồ sơ")

@@ -1,0 +1,1 @@
+"""Printing: PDF preview, printer and saving."""
