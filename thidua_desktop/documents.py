@@ -58,6 +58,7 @@ def _style(name: str, size: float = 13, align: int = TA_JUSTIFY, bold: bool = Fa
 _register_fonts()
 BODY = _style("body", indent=10 * mm)
 BODY_FLUSH = _style("body-flush")
+ITEM = _style("item", 12, space_after=2, leading=14.5, indent=10 * mm)
 TITLE = _style("title", 14, TA_CENTER, bold=True, space_after=0)
 SUBJECT = _style("subject", 13, TA_CENTER, bold=True, space_after=6)
 CENTER = _style("center", 13, TA_CENTER, space_after=6)
@@ -185,7 +186,7 @@ def title(kind: str, subject: Iterable[str] = ()) -> list[Flowable]:
 
 
 def signatures(blocks: Sequence[Sequence[str]], recipients: Sequence[str] | None = None,
-               name_space: float = 24 * mm) -> Flowable:
+               name_space: float = 20 * mm) -> Flowable:
     """Signature blocks side by side (titles in bold, then space to sign, then the name), with
     'Nơi nhận' in the left column when given."""
     cells = []

@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Spacer
 from . import dataset, domain, evaluator, meetings, nominations
 from .criteria import CriteriaSet
 from .documents import (CELL, CELL_CENTER, CELL_RIGHT, DOTS, HEADING, MOVEMENT, BODY, BODY_FLUSH,
-                        CENTER, CENTER_ITALIC, Letterhead, doc_number, grid, letterhead, nation_only,
+                        CENTER, CENTER_ITALIC, ITEM, Letterhead, doc_number, grid, letterhead, nation_only,
                         new_document, p, place_name, signatures, title, vn_date, write)
 from .store import Store
 from .text import lower_first
@@ -327,11 +327,11 @@ def _achievement_report(ctx: _Context, year: int, x: _Nominee, options: PaperOpt
         for key, cat in judged["categories"].items():
             story.append(p(f"Đánh giá theo tiêu chí ({domain.CATEGORY_LABELS[key].lower()}):", BODY))
             story += [p(f"- {domain.CRITERION_LABELS[k]}: {domain.VERDICT_LABELS[c['verdict']].lower()}. {c['reason']}",
-                        BODY) for k, c in cat["criteria"].items()]
+                        ITEM) for k, c in cat["criteria"].items()]
     elif judged:
         story.append(p("Đánh giá theo tiêu chí đối với thôn:", BODY))
         story += [p(f"- {domain.CRITERION_LABELS[k]}: {domain.VERDICT_LABELS[c['verdict']].lower()}. {c['reason']}",
-                    BODY) for k, c in judged["criteria"].items()]
+                    ITEM) for k, c in judged["criteria"].items()]
     if n.get("override_reason"):
         story.append(p(f"Lý do đề nghị khen thưởng: {n['override_reason']}", BODY))
     story.append(p("III. HÌNH THỨC ĐỀ NGHỊ KHEN THƯỞNG", HEADING))
