@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, annual_report, criteria, dataset, dossier, evaluation, excel, paths
+from . import __version__, annual_report, criteria, dataset, evaluation, excel, paths
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="mở một xã mẫu trong tệp tạm để xem thử")
     parser.add_argument("--smoke-test", action="store_true",
                         help="tự kiểm tra: mở cửa sổ (không hiện), đánh giá và in một lần trong thư mục tạm, rồi thoát")
+    parser.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)  # start-up benchmark
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     p = sub.add_parser("import-json", help="nhập tệp dữ liệu JSON (kiểm tra trước, ghi tất cả hoặc không ghi gì)")
     p.add_argument("file", type=Path, metavar="DATASET.json")
@@ -138,13 +139,8 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"Đã ghi báo cáo năm {args.year}: {args.out}")
         elif args.command == "evaluate":
             return _evaluate(store, args)
-        elif args.command == "print-dossier":
-            options = dossier.PaperOptions(args.number, args.date or _dt.date.today(), args.signer, args.to)
-            for path in dossier.write_dossier(store, args.year, args.out, _criteria(store, args), options):
-                print(f"Đã in: {path}")
-        elif args.command == "print-minutes":
-            dossier.write_minutes(store, args.meeting_id, args.out, _criteria(store, args), args.blank, args.copies)
-            print(f"Đã in {'biên bản trống' if args.blank else 'biên bản'}: {args.out}")
+        elif args.command in ("print-dossier", "print-minutes"):
+            return _print(store, args)
         elif args.command == "export-json":
             if store.commune() is None:
                 print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa có gì để xuất.", file=sys.stderr)
@@ -158,7 +154,7 @@ def run_command(args: argparse.Namespace) -> int:
     except excel.CellError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
-    except (criteria.CriteriaError, dossier.PapersRefused) as exc:
+    except criteria.CriteriaError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except (StoreError, OSError) as exc:
@@ -180,6 +176,23 @@ def _evaluate(store: Store, args: argparse.Namespace) -> int:
     else:
         names = {v["id"]: v["name"] for v in store.villages(include_deleted=True)}
         print(evaluation.summary(report, names, commune["name"], chosen))
+    return EXIT_OK
+
+
+def _print(store: Store, args: argparse.Namespace) -> int:
+    from . import dossier  # reportlab loads only to print: every other command, and the window, start faster
+
+    try:
+        if args.command == "print-dossier":
+            options = dossier.PaperOptions(args.number, args.date or _dt.date.today(), args.signer, args.to)
+            for path in dossier.write_dossier(store, args.year, args.out, _criteria(store, args), options):
+                print(f"Đã in: {path}")
+        else:
+            dossier.write_minutes(store, args.meeting_id, args.out, _criteria(store, args), args.blank, args.copies)
+            print(f"Đã in {'biên bản trống' if args.blank else 'biên bản'}: {args.out}")
+    except dossier.PapersRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
     return EXIT_OK
 
 

@@ -9,10 +9,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QLocale, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from thidua_desktop import care, criteria, dataset, demo, dossier, evaluation, paths
+from thidua_desktop import care, criteria, dataset, demo, evaluation, paths
 from thidua_desktop.store import Store, StoreError
 
 from .commune.commune_page import CommuneDialog
@@ -26,6 +27,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("ThiDua Desktop")
     app.setOrganizationName("ThiDua")
+    app.setWindowIcon(QIcon(str(paths.resource("icon", "thidua.png"))))
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     translator = VietnameseTranslator(app)
     app.installTranslator(translator)
@@ -95,6 +97,8 @@ def run_gui(args: argparse.Namespace) -> int:
     if instance is not None:
         instance.activated.connect(window.bring_forward)
     window.show()
+    if args.quit_when_shown:
+        QTimer.singleShot(0, app.quit)  # the start-up benchmark times launch to a painted window
     code = app.exec()
     store.close()
     return code
@@ -122,6 +126,8 @@ def run_smoke_test() -> int:
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(folder / "smoke.pdf"))
     window.evaluation.print_to(printer)
+    from thidua_desktop import dossier
+
     meeting = store.meetings(2019)[0]
     minutes = dossier.write_minutes(store, meeting["id"], folder / "bien-ban.pdf", criteria.load())
     printed = all(p.read_bytes().startswith(b"%PDF") for p in (folder / "smoke.pdf", minutes))

@@ -190,6 +190,26 @@ class FormDialog(QDialog):
         super().reject()
 
 
+class LoadsWhenShown:
+    """A tab that reads the file only when it is on screen: the window opens without loading every
+    tab, and a change made elsewhere marks it stale instead of reloading it unseen. Subclasses
+    implement `load()`."""
+
+    stale = True
+
+    def reload(self) -> None:
+        if not self.isVisible():
+            self.stale = True
+            return
+        self.stale = False
+        self.load()
+
+    def showEvent(self, event):  # noqa: N802
+        if self.stale:
+            self.reload()
+        super().showEvent(event)
+
+
 def confirm(parent: QWidget, title: str, text: str, yes: str = "Đồng ý", no: str = "Không") -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import criteria, domain, dossier, meetings, paths
+from thidua_desktop import criteria, domain, meetings, paths
 from thidua_desktop.criteria import CriteriaError
 from thidua_desktop.store import Store, StoreError
 
@@ -156,6 +156,8 @@ class MeetingsPage(QWidget):
             if not meeting:
                 show_error(self, "Hãy chọn một cuộc họp trong danh sách trước.", "Chưa chọn cuộc họp")
             return
+        from thidua_desktop import dossier  # reportlab loads on the first print, not when the window opens
+
         name = f"bien-ban-{'trong-' if blank else ''}{meeting['held_on']}-{meeting['id'][:8]}.pdf"
         out = paths.printouts_dir() / name
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

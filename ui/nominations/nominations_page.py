@@ -11,12 +11,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QDialog, QDialogBut
                                QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QProgressDialog,
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import criteria, dataset, domain, dossier, evaluator, nominations, paths
+from thidua_desktop import criteria, dataset, domain, evaluator, nominations, paths
 from thidua_desktop.criteria import CriteriaError
 from thidua_desktop.nominations import NominationError
 from thidua_desktop.store import Store, StoreError
 
-from ..common.widgets import add_labelled, confirm, latest_year_spin, run_guarded, show_error
+from ..common.widgets import LoadsWhenShown, add_labelled, confirm, latest_year_spin, run_guarded, show_error
 from ..common.worker import Worker
 from ..printing.preview import PdfPreview
 from .nomination_dialog import NominationDialog
@@ -52,6 +52,8 @@ class PrintDossierDialog(QDialog):
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
+        from thidua_desktop import dossier  # reportlab loads on the first print, not when the window opens
+
         self.store = store
         self.setWindowTitle("In hồ sơ đề nghị khen thưởng")
         form = QFormLayout(self)
@@ -79,7 +81,9 @@ class PrintDossierDialog(QDialog):
         form.addRow(buttons)
         self.resize(560, 0)
 
-    def options(self) -> dossier.PaperOptions:
+    def options(self):
+        from thidua_desktop import dossier
+
         signer, recipient = self.signer.text().strip(), self.recipient.text().strip()
         self.store.set_setting(dossier.SETTING_SIGNER, signer or None)
         self.store.set_setting(dossier.SETTING_RECIPIENT, recipient or None)
@@ -87,7 +91,7 @@ class PrintDossierDialog(QDialog):
                                     recipient or None)
 
 
-class NominationsPage(QWidget):
+class NominationsPage(LoadsWhenShown, QWidget):
     data_changed = Signal()
     dossier_printed = Signal(list)
     HEADERS = ["STT", "Tên", "Thôn", "Đối tượng", "Kết quả đánh giá", "Hình thức khen thưởng", "Trạng thái",
@@ -98,7 +102,6 @@ class NominationsPage(QWidget):
         self.store = store
         self.report: dict | None = None
         self.rows: list[dict] = []
-        self.stale = True
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.year = latest_year_spin(store)
@@ -144,21 +147,15 @@ class NominationsPage(QWidget):
             show_error(self, str(exc))
             return None
 
-    def showEvent(self, event):  # noqa: N802
-        if self.stale:
-            self.reload()
-        super().showEvent(event)
-
     def _year_changed(self, *_args) -> None:
-        self.report = None
         self.reload()
 
     def reload(self) -> None:
-        """Judge the year again (the list shows what the evaluation says of each nominee) and list it."""
-        if not self.isVisible():
-            self.stale, self.report = True, None
-            return
-        self.stale = False
+        self.report = None  # the data changed: judge the year again
+        super().reload()
+
+    def load(self) -> None:
+        """List the year's proposals with what the evaluation says of each nominee."""
         rules = self.criteria()
         if rules is None:
             return
@@ -322,6 +319,8 @@ class NominationsPage(QWidget):
         self._progress = QProgressDialog("Đang in hồ sơ...", None, 0, 100, self)
         self._progress.setWindowTitle("In hồ sơ đề nghị khen thưởng")
         self._progress.setMinimumDuration(0)
+
+        from thidua_desktop import dossier
 
         def work(store: Store, progress) -> list[Path]:
             try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -25,7 +24,7 @@ PREVIEW_DPI = 96
 
 def page_images(path: Path, dpi: float, pages: range | None = None):
     """The PDF's pages as QImages at the given resolution (one at a time: a long dossier stays light)."""
-    pdf = pdfium.PdfDocument(str(path))
+    pdf = _open(path)
     try:
         for i in pages if pages is not None else range(len(pdf)):
             bitmap = pdf[i].render(scale=dpi / 72, rev_byteorder=True)
@@ -36,8 +35,14 @@ def page_images(path: Path, dpi: float, pages: range | None = None):
         pdf.close()
 
 
+def _open(path: Path):
+    import pypdfium2  # loads on the first preview, not when the window opens
+
+    return pypdfium2.PdfDocument(str(path))
+
+
 def page_count(path: Path) -> int:
-    pdf = pdfium.PdfDocument(str(path))
+    pdf = _open(path)
     try:
         return len(pdf)
     finally:

@@ -14,7 +14,7 @@ from thidua_desktop import domain, rules
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_vnd
 
-from ..common.widgets import add_labelled, confirm, latest_year_spin, run_guarded, show_error
+from ..common.widgets import LoadsWhenShown, add_labelled, confirm, latest_year_spin, run_guarded, show_error
 
 STATUS, INCOME, DEPRIVATIONS = 3, 4, 5
 FLAG_COLUMNS = {6: "cultural_family", 7: "registered_to_exit"}
@@ -246,7 +246,7 @@ class DeprivationDialog(QDialog):
         return [k for k, c in self.checks.items() if c.isChecked()]
 
 
-class ReviewGridPage(QWidget):
+class ReviewGridPage(LoadsWhenShown, QWidget):
     data_changed = Signal()
 
     def __init__(self, store: Store, parent: QWidget | None = None):
@@ -287,9 +287,8 @@ class ReviewGridPage(QWidget):
         self._shown = (None, None)
         self.year.valueChanged.connect(self._switch)
         self.village.currentIndexChanged.connect(self._switch)
-        self.reload()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         self.village.blockSignals(True)
         chosen = self.village.currentData()
         self.village.clear()
