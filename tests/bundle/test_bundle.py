@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT.parent / "shared" / "schema" / "example-dataset.json"
+EXAMPLE = ROOT / "tests" / "fixtures" / "example-dataset.json"
 EXE = ".exe" if sys.platform == "win32" else ""
 
 

@@ -17,7 +17,7 @@ from thidua_desktop import dataset, demo
 from thidua_desktop.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT.parent / "shared" / "schema" / "example-dataset.json"
+EXAMPLE = ROOT / "tests" / "fixtures" / "example-dataset.json"
 
 
 def _without_time(data):
@@ -63,8 +63,6 @@ def test_round_trip_of_generated_datasets(tmp_path_factory, seed, households, vi
 
 
 def test_example_dataset_imports(store):
-    if not EXAMPLE.exists():
-        pytest.skip("shared/ not beside this checkout")
     result = dataset.import_file(store, EXAMPLE)
     assert (result.villages, result.households, result.meetings, result.nominations) == (3, 14, 12, 3)
 

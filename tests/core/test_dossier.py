@@ -17,7 +17,7 @@ from thidua_desktop import criteria, dataset, dossier, evaluator, nominations
 from thidua_desktop.documents import vn_date
 
 CRITERIA = criteria.load()
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "schema" / "example-dataset.json"
+EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
 MAIN = Path(__file__).resolve().parents[2] / "main.py"
 MM = 72 / 25.4
 
