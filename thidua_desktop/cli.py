@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__, annual_report, criteria, dataset, evaluation, excel, paths
+from .package import PackageRefused
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -84,6 +85,52 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--copies", type=int, default=2, choices=range(1, 6), metavar="SỐ_BẢN",
                    help="số bản biên bản (mặc định 2: một bản lưu ở thôn, một bản gửi xã)")
     p.add_argument("--criteria", default=None, metavar="TÊN", help="bộ tiêu chí (mặc định: bộ đã chọn)")
+    p = sub.add_parser("package", help="xã: gói dữ liệu gửi lên cấp trên (đã ký, đã mã hóa)")
+    psub = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Parser, required=True)
+    q = psub.add_parser("setup", help="tin cậy cấp trên theo tệp thiết lập cấp trên gửi xuống")
+    q.add_argument("file", type=Path, metavar="UPPER_SETUP_FILE")
+    psub.add_parser("fingerprint", help="in mã nhận diện khóa của xã (đọc cho cấp trên qua điện thoại)")
+    q = psub.add_parser("export", help="ghi gói tiếp theo vào một thư mục (USB, thư mục chia sẻ) và in đường dẫn")
+    q.add_argument("--out", type=Path, required=True, metavar="THƯ_MỤC")
+    q = psub.add_parser("receipt", help="nhận biên nhận của cấp trên")
+    q.add_argument("file", type=Path, metavar="RECEIPT_FILE")
+    q = psub.add_parser("send", help="gửi các gói chưa có biên nhận qua mạng tới địa chỉ của cấp trên")
+    q.add_argument("--address", default=None, metavar="URL", help="mặc định: địa chỉ trong tệp thiết lập")
+    psub.add_parser("outbox", help="liệt kê hộp thư đi")
+    psub.add_parser("new-key", help="tạo khóa mới khi khóa cũ bị mất hoặc lộ (cấp trên phải xác nhận lại)")
+    p = sub.add_parser("upper", help="cấp trên (huyện, tỉnh): nhận gói của các xã")
+    usub = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Parser, required=True)
+    q = usub.add_parser("init", help="biến tệp này thành tệp của cấp trên, có khóa riêng; ghi tệp thiết lập cho xã")
+    q.add_argument("--name", required=True, metavar="TÊN")
+    q.add_argument("--level", required=True, choices=["district", "province"])
+    q.add_argument("--setup-out", type=Path, required=True, metavar="FILE")
+    q.add_argument("--address", default=None, metavar="URL", help="địa chỉ hộp thư đến qua mạng (nếu có)")
+    q = usub.add_parser("setup-file", help="ghi lại tệp thiết lập cho xã (có thể kèm bộ tiêu chí)")
+    q.add_argument("--out", type=Path, required=True, metavar="FILE")
+    q.add_argument("--criteria-file", type=Path, default=None, metavar="BỘ_TIÊU_CHÍ.json")
+    q = usub.add_parser("trust", help="xác nhận khóa của một xã theo mã nhận diện đọc qua điện thoại")
+    q.add_argument("code", metavar="COMMUNE_CODE")
+    q.add_argument("--fingerprint", required=True, metavar="FP")
+    q = usub.add_parser("import", help="kiểm tra và nhập các gói, ghi biên nhận")
+    q.add_argument("files", type=Path, nargs="+", metavar="PACKAGE")
+    q.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và báo cáo, không ghi gì")
+    q.add_argument("--receipt-dir", type=Path, default=None, metavar="THƯ_MỤC")
+    q = usub.add_parser("serve-inbox", help="nhận gói qua mạng (HTTP)")
+    q.add_argument("--host", default="127.0.0.1", metavar="H")
+    q.add_argument("--port", type=int, default=8765, metavar="N")
+    q = usub.add_parser("decide", help="quyết định về một đề nghị khen thưởng của xã (gửi về trong biên nhận)")
+    q.add_argument("code", metavar="COMMUNE_CODE")
+    q.add_argument("nomination_id", metavar="NOMINATION_ID")
+    q.add_argument("--status", required=True, choices=["decided", "returned"])
+    q.add_argument("--number", default=None, metavar="SỐ_QĐ")
+    q.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD")
+    q.add_argument("--comment", default=None, metavar="Ý_KIẾN")
+    q = usub.add_parser("receipt", help="ghi biên nhận mới cho gói cuối của một xã (mang các quyết định mới)")
+    q.add_argument("code", metavar="COMMUNE_CODE")
+    q.add_argument("--out", type=Path, required=True, metavar="THƯ_MỤC")
+    q = usub.add_parser("report", help="báo cáo của cấp trên cho một năm ra Excel (.xlsx) hoặc PDF (.pdf)")
+    q.add_argument("--year", type=int, required=True, metavar="NĂM")
+    q.add_argument("--out", type=Path, required=True, metavar="FILE")
     p = sub.add_parser("evaluate", help="đánh giá hộ, thôn và xã theo bộ tiêu chí cho một năm")
     p.add_argument("--year", type=int, required=True, metavar="NĂM")
     p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
@@ -141,6 +188,10 @@ def run_command(args: argparse.Namespace) -> int:
             return _evaluate(store, args)
         elif args.command in ("print-dossier", "print-minutes"):
             return _print(store, args)
+        elif args.command == "package":
+            return _package(store, args)
+        elif args.command == "upper":
+            return _upper(store, args)
         elif args.command == "export-json":
             if store.commune() is None:
                 print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa có gì để xuất.", file=sys.stderr)
@@ -154,7 +205,7 @@ def run_command(args: argparse.Namespace) -> int:
     except excel.CellError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
-    except criteria.CriteriaError as exc:
+    except (criteria.CriteriaError, PackageRefused) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except (StoreError, OSError) as exc:
@@ -176,6 +227,101 @@ def _evaluate(store: Store, args: argparse.Namespace) -> int:
     else:
         names = {v["id"]: v["name"] for v in store.villages(include_deleted=True)}
         print(evaluation.summary(report, names, commune["name"], chosen))
+    return EXIT_OK
+
+
+def _package(store: Store, args: argparse.Namespace) -> int:
+    from . import upward
+
+    if args.action == "setup":
+        got = upward.setup_upper(store, args.file.read_bytes(), str(args.file))
+        print(f"Đã thiết lập cấp trên: {got.name} ({upward.LEVEL_LABELS[got.level]}).")
+        print(f"Mã nhận diện của cấp trên (đọc đối chiếu khi gọi điện): {got.fingerprint}")
+        print(f"Mã nhận diện của xã (đọc cho cấp trên): {upward.own_keys(store).fingerprint}")
+    elif args.action == "fingerprint":
+        print("Mã nhận diện khóa của xã:")
+        print(upward.own_keys(store).fingerprint)
+    elif args.action == "export":
+        print(upward.export_package(store, args.out))
+    elif args.action == "receipt":
+        print(upward.take_receipt(store, args.file.read_bytes(), str(args.file)))
+    elif args.action == "send":
+        upper_ = upward.upper_of(store)
+        address = args.address or (upper_.address if upper_ else None)
+        if not address:
+            print("Chưa có địa chỉ của cấp trên: dùng --address, hoặc gửi gói bằng USB.", file=sys.stderr)
+            return EXIT_REFUSED
+        said = upward.deliver_due(store, address)
+        print("\n".join(said) or "Không có gói nào cần gửi.")
+        return EXIT_OK if all("chưa gửi được" not in s for s in said) else EXIT_REFUSED
+    elif args.action == "outbox":
+        for e in upward.outbox(store):
+            print(f"{e.sequence:>4}  {e.file_name}  {upward.STATUS_LABELS[e.status]}  {e.receipt_message or e.last_error or ''}")
+    elif args.action == "new-key":
+        pair = upward.replace_key(store)
+        print("Đã tạo khóa mới; khóa cũ được cất riêng. Gói tiếp theo mang khóa mới và cấp trên sẽ từ chối cho đến")
+        print("khi xác nhận lại mã nhận diện mới của xã:")
+        print(pair.fingerprint)
+    return EXIT_OK
+
+
+def _upper(store: Store, args: argparse.Namespace) -> int:
+    from . import upper
+
+    if args.action == "init":
+        setup = upper.init(store, args.name, args.level, args.address)
+        dataset.write_bytes_atomic(args.setup_out, setup)
+        print(f"Đã tạo tệp cấp trên {store.path} ({args.name}). Tệp thiết lập cho các xã: {args.setup_out}")
+        print(f"Mã nhận diện của cấp trên: {upper.fingerprint_of(store)}")
+    elif args.action == "setup-file":
+        raw = json.loads(args.criteria_file.read_text(encoding="utf-8")) if args.criteria_file else None
+        if raw is not None:
+            criteria.parse(raw, str(args.criteria_file))
+        dataset.write_bytes_atomic(args.out, upper.setup_document(store, raw))
+        print(f"Đã ghi tệp thiết lập: {args.out}")
+    elif args.action == "trust":
+        print(upper.trust(store, args.code, args.fingerprint))
+    elif args.action == "import":
+        results = upper.import_files(store, args.files, args.dry_run, args.receipt_dir)
+        for r in results:
+            print(r.line())
+        taken = sum(r.status in ("accepted", "duplicate", "checked") for r in results)
+        print(f"{'Chạy thử' if args.dry_run else 'Xong'}: {taken}/{len(results)} gói được nhận"
+              + (f"; biên nhận trong {args.receipt_dir}" if args.receipt_dir and not args.dry_run else "") + ".")
+        return EXIT_OK if taken == len(results) else EXIT_REFUSED
+    elif args.action == "serve-inbox":
+        return _serve(store, args)
+    elif args.action == "decide":
+        upper.decide(store, args.code, args.nomination_id, args.status, args.number,
+                     args.date.isoformat() if args.date else None, args.comment)
+        print("Đã ghi quyết định; xã nhận được trong biên nhận tiếp theo (upper receipt để ghi ngay).")
+    elif args.action == "receipt":
+        args.out.mkdir(parents=True, exist_ok=True)
+        target = args.out / f"bien-nhan-{args.code}.json"
+        dataset.write_bytes_atomic(target, upper.fresh_receipt(store, args.code))
+        print(f"Đã ghi biên nhận: {target}")
+    elif args.action == "report":
+        from . import upper_report
+
+        upper_report.write(store, args.year, args.out)
+        print(f"Đã ghi báo cáo năm {args.year}: {args.out}")
+    return EXIT_OK
+
+
+def _serve(store: Store, args: argparse.Namespace) -> int:
+    from . import inbox, upper
+
+    upper._upper_only(store)
+    box = inbox.Inbox(store.path, store.actor)
+    server = inbox.make_server(box, args.host, args.port)
+    print(f"Hộp thư đến đang nhận gói tại http://{args.host}:{server.server_address[1]}/goi "
+          f"(gói lưu trong {box.folder}). Nhấn Ctrl+C để dừng.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("Đã dừng hộp thư đến.")
+    finally:
+        server.server_close()
     return EXIT_OK
 
 

@@ -194,15 +194,21 @@ def household_data(store: Store, household_id: str) -> dict:
 
 
 def write_json_atomic(path: Path | str, payload: Any) -> None:
+    write_bytes_atomic(path, (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path | str, data: bytes) -> None:
     """Write beside the target, flush to disk, then rename: a crash never leaves half a file."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def export_file(store: Store, path: Path | str) -> dict:

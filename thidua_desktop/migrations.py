@@ -256,3 +256,50 @@ def m004_household_list_covers_search(db: Database) -> None:
     """The list's index carries the search text: filtering 300,000 households reads only the index."""
     db.execute("DROP INDEX household_list")
     db.execute("CREATE INDEX household_list ON household (sort_name, pk, search) WHERE deleted_at IS NULL")
+
+
+@migrations()
+def m005_packages(db: Database) -> None:
+    """Upward packages: the commune's outbox, and the level above's communes, packages and decisions."""
+    db.execute("""CREATE TABLE outbox (
+        sequence INTEGER PRIMARY KEY,
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        previous_sha256 TEXT,
+        created_at TEXT NOT NULL,
+        households INTEGER NOT NULL,
+        package BLOB,
+        status TEXT NOT NULL CHECK (status IN ('waiting', 'delivered', 'received', 'refused')),
+        delivered_at TEXT, delivered_to TEXT,
+        receipt_at TEXT, receipt_message TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_try_at TEXT
+    )""")
+    db.execute("""CREATE TABLE upper_unit (
+        code TEXT PRIMARY KEY,
+        name TEXT,
+        verify_key BLOB, fingerprint TEXT, trusted_at TEXT, trusted_by TEXT,
+        seen_key BLOB, seen_fingerprint TEXT, seen_at TEXT,
+        merged_into TEXT,
+        last_sequence INTEGER, last_sha256 TEXT, last_package_at TEXT
+    )""")
+    db.execute("""CREATE TABLE upper_package (
+        sha256 TEXT PRIMARY KEY,
+        commune_code TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        previous_sha256 TEXT,
+        created_at TEXT,
+        imported_at TEXT NOT NULL,
+        file_name TEXT,
+        manifest TEXT NOT NULL,
+        added INTEGER NOT NULL, changed INTEGER NOT NULL,
+        note TEXT
+    )""")
+    db.execute("CREATE INDEX upper_package_commune ON upper_package (commune_code, sequence)")
+    db.execute("""CREATE TABLE upper_decision (
+        commune_code TEXT NOT NULL,
+        nomination_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('decided', 'returned')),
+        decision_number TEXT, decision_date TEXT, comment TEXT,
+        decided_at TEXT NOT NULL, actor TEXT NOT NULL,
+        PRIMARY KEY (commune_code, nomination_id)
+    )""")

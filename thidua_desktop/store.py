@@ -425,8 +425,13 @@ class Store:
 
     def set_setting(self, key: str, value: str | None) -> None:
         with self.transaction() as c:
-            c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+            self.write_setting(c, key, value)
+
+    @staticmethod
+    def write_setting(c: sqlite3.Connection, key: str, value: str | None) -> None:
+        """A setting inside a larger transaction."""
+        c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
     # --- commune ----------------------------------------------------------------------------
     def commune(self, with_evidence: bool = False) -> dict | None:

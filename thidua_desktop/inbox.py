@@ -1,0 +1,134 @@
+"""The level above's HTTP receiver (`upper serve-inbox`): packages arrive whole or not at all.
+
+POST /goi with the package as the body (Content-Length required, X-Thidua-Sha256 optional): the body is
+read to its declared length into a temporary file; a body that ends early (the connection dropped) is
+thrown away. A whole package is renamed into inbox/, imported, and the answer is its signed receipt.
+GET /bien-nhan/<sha256> gives the receipt again, with the decisions made since. Imports run one at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from . import package, upper
+from .store import Store, StoreError
+
+log = logging.getLogger("thidua.inbox")
+
+
+class Inbox:
+    def __init__(self, db_path: Path, actor: str):
+        self.db_path, self.actor = Path(db_path), actor
+        self.lock = threading.Lock()
+        self.folder = self.db_path.resolve().parent / f"{self.db_path.stem}-hop-thu-den"
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def receive(self, raw: bytes) -> bytes:
+        """Keep the package in inbox/, import it, answer with its receipt."""
+        digest = package.sha256(raw)
+        header = package.header_of(raw[:4096])
+        name = (f"thidua-{header.commune_code}-{header.sequence:04d}-{digest[:8]}.tdgoi" if header
+                else f"{digest[:16]}.tdgoi")
+        target = self.folder / name
+        tmp = self.folder / f".{name}.tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        with self.lock:
+            store = Store.open(self.db_path, actor=self.actor)
+            try:
+                result = upper.import_bytes(store, raw, name)
+            finally:
+                store.close()
+        log.info("inbox: %s", result.line())
+        return result.receipt or b""
+
+    def receipt(self, digest: str) -> bytes | None:
+        with self.lock:
+            store = Store.open(self.db_path, actor=self.actor)
+            try:
+                row = store.conn.execute("SELECT commune_code FROM upper_package WHERE sha256 = ?", (digest,)).fetchone()
+                if row is None:
+                    return None
+                result = upper.PackageResult(digest, "accepted", "", row[0])
+                pkg = store.conn.execute("SELECT file_name, sequence FROM upper_package WHERE sha256 = ?",
+                                         (digest,)).fetchone()
+                result.name, result.sequence, result.sha256 = pkg[0], pkg[1], digest
+                result.message = f"Gói số {pkg[1]} đã được nhập."
+                return upper.receipt_for(store, result, upper._upper_only(store), upper.own_keys(store))
+            finally:
+                store.close()
+
+
+def make_server(inbox: Inbox, host: str, port: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "ThiDuaInbox/1"
+
+        def log_message(self, fmt: str, *args) -> None:  # noqa: D401 - to our log, not stderr
+            log.info("%s %s", self.address_string(), fmt % args)
+
+        def _answer(self, code: int, body: bytes, kind: str = "application/json") -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _text(self, code: int, text: str) -> None:
+            self._answer(code, text.encode("utf-8"), "text/plain; charset=utf-8")
+
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path in ("/", "/ping"):
+                self._text(200, "ThiDua: hộp thư đến của cấp trên đang chạy.")
+                return
+            if self.path.startswith("/bien-nhan/"):
+                found = inbox.receipt(self.path.rsplit("/", 1)[1])
+                if found:
+                    self._answer(200, found)
+                else:
+                    self._text(404, "Chưa có gói này.")
+                return
+            self._text(404, "Không có địa chỉ này.")
+
+        def do_POST(self) -> None:  # noqa: N802
+            if self.path != "/goi":
+                self._text(404, "Không có địa chỉ này.")
+                return
+            try:
+                length = int(self.headers.get("Content-Length", ""))
+            except ValueError:
+                self._text(411, "Thiếu độ dài gói (Content-Length).")
+                return
+            if not 0 < length <= package.MAX_PACKAGE_BYTES:
+                self._text(413, "Gói quá lớn hoặc rỗng.")
+                return
+            raw = bytearray()
+            digest = hashlib.sha256()
+            while len(raw) < length:
+                chunk = self.rfile.read(min(1 << 20, length - len(raw)))
+                if not chunk:
+                    log.warning("inbox: connection dropped after %d of %d bytes; nothing kept", len(raw), length)
+                    self.close_connection = True
+                    return
+                raw += chunk
+                digest.update(chunk)
+            claimed = self.headers.get("X-Thidua-Sha256")
+            if claimed and claimed != digest.hexdigest():
+                self._text(400, "Mã băm của gói không khớp: gói bị hỏng trên đường truyền. Hãy gửi lại.")
+                return
+            try:
+                receipt = inbox.receive(bytes(raw))
+            except (StoreError, OSError) as exc:
+                log.error("inbox: %s", exc)
+                self._text(503, f"Cấp trên chưa nhận được gói: {exc}. Hãy gửi lại sau.")
+                return
+            self._answer(200, receipt)
+
+    return ThreadingHTTPServer((host, port), Handler)
