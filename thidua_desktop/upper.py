@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -191,22 +193,28 @@ def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pa
                             "lưu); hãy hỏi lại xã.")
     target = commune_store(store, code)
     try:
-        problems = dataset.check(data, target)
-        if problems:
-            listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:10])
-            more = f" (và {len(problems) - 10} lỗi khác)" if len(problems) > 10 else ""
-            raise PackageRefused(f"{name}: dữ liệu của xã {code} có {len(problems)} lỗi: {listed}{more}. Không nhập; "
-                                 "xã cần sửa rồi gửi gói mới.")
-        before = _household_hashes(target.iter_households()) if target.household_count() else {}
-        after = _household_hashes(data["households"])
-        result.households = len(after)
-        result.added = sum(1 for hid in after if hid not in before)
-        result.changed = sum(1 for hid, digest in after.items() if hid in before and before[hid] != digest)
+        incoming = {h["id"] for h in data.get("households") or () if isinstance(h, dict) and "id" in h}
+        existing = {r[0] for r in target.query("SELECT id FROM household")}
+        result.households, result.added = len(incoming), len(incoming - existing)
+        if dry_run:
+            problems = dataset.check(data, target)
+            if problems:
+                raise dataset.DatasetRefused(name, problems)
+        if existing & incoming:  # only households seen before can have changed
+            before = _household_hashes(h for h in target.iter_households() if h["id"] in incoming)
+            after = _household_hashes(h for h in data["households"] if h["id"] in existing)
+            result.changed = sum(1 for hid, digest in after.items() if before.get(hid) != digest)
         if dry_run:
             result.message = f"xã {code} {result.commune_name}: {result.households} hộ, {result.added} hộ mới, " \
                              f"{result.changed} hộ thay đổi. Chưa ghi (chạy thử)."
             return result
-        dataset.import_data(target, data, name)
+        dataset.import_data(target, data, name)   # checks the whole dataset first, writes all or nothing
+    except dataset.DatasetRefused as exc:
+        problems = exc.problems
+        listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:10])
+        more = f" (và {len(problems) - 10} lỗi khác)" if len(problems) > 10 else ""
+        raise PackageRefused(f"{name}: dữ liệu của xã {code} có {len(problems)} lỗi: {listed}{more}. Không nhập; "
+                             "xã cần sửa rồi gửi gói mới.") from None
     finally:
         target.close()
     merged = [(u["code"], u["name"]) for u in data["commune"].get("former_units") or ()]
@@ -248,35 +256,58 @@ def receipt_for(store: Store, result: PackageResult, me: dict, pair: keys.KeyPai
 
 
 def import_files(store: Store, files: Iterable[Path], dry_run: bool = False, receipt_dir: Path | None = None,
-                 progress: Progress | None = None) -> list[PackageResult]:
-    order = []
+                 progress: Progress | None = None, workers: int | None = None) -> list[PackageResult]:
+    """Import packages, each commune's oldest first whatever order they come in. Communes are
+    independent (each has its own file), so several are imported side by side on a multi-core PC."""
+    groups: dict[str, list[tuple[int, Path]]] = {}
     for f in (Path(f) for f in files):
         try:
             h = package.peek(f)
         except OSError:
             h = None
-        order.append(((h.commune_code, h.sequence) if h else ("", 0), f))
-    results = []
-    # Oldest first within a commune, whatever order the files come in.
-    for i, (_, f) in enumerate(sorted(order, key=lambda x: (x[0], x[1].name))):
-        if progress:
-            progress(int(100 * i / max(len(order), 1)), f"Đang nhập {f.name}…")
-        try:
-            if f.stat().st_size > package.MAX_PACKAGE_BYTES:
-                raw = b""
-                result = PackageResult(f.name, "refused", f"{f.name}: gói quá lớn "
-                                       f"({f.stat().st_size / 1e6:.0f} MB, tối đa "
-                                       f"{package.MAX_PACKAGE_BYTES / 1e6:.0f} MB). Không nhận.")
-            else:
-                raw = f.read_bytes()
-                result = import_bytes(store, raw, f.name, dry_run)
-        except OSError as exc:
-            result = PackageResult(f.name, "refused", f"{f.name}: không đọc được tệp ({exc.strerror}).")
-        results.append(result)
+        key = h.commune_code if h else f"?{f.name}"
+        groups.setdefault(key, []).append((h.sequence if h else 0, f))
+    batches = [[str(f) for _, f in sorted(g)] for _, g in sorted(groups.items())]
+    workers = min(workers or os.cpu_count() or 1, 4, len(batches))
+    results: list[PackageResult] = []
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            futures = [pool.submit(_import_batch, str(store.path), store.actor, batch, dry_run) for batch in batches]
+            for done, future in enumerate(as_completed(futures), 1):
+                results += future.result()
+                if progress:
+                    progress(int(100 * done / len(futures)), f"Đã xử lý {len(results)} gói…")
+    else:
+        for done, batch in enumerate(batches, 1):
+            results += [_import_file(store, Path(f), dry_run) for f in batch]
+            if progress:
+                progress(int(100 * done / len(batches)), f"Đã xử lý {len(results)} gói…")
+    results.sort(key=lambda r: (r.commune_code or "", r.sequence or 0, r.name))
+    for result in results:
         if receipt_dir and result.receipt:
             receipt_dir.mkdir(parents=True, exist_ok=True)
             dataset.write_bytes_atomic(receipt_dir / f"{Path(result.name).stem}.bien-nhan.json", result.receipt)
     return results
+
+
+def _import_batch(db_path: str, actor: str, batch: list[str], dry_run: bool) -> list[PackageResult]:
+    """One commune's packages, in a worker process with its own connections."""
+    store = Store.open(db_path, actor=actor)
+    try:
+        return [_import_file(store, Path(f), dry_run) for f in batch]
+    finally:
+        store.close()
+
+
+def _import_file(store: Store, f: Path, dry_run: bool) -> PackageResult:
+    try:
+        size = f.stat().st_size
+        if size > package.MAX_PACKAGE_BYTES:
+            return PackageResult(f.name, "refused", f"{f.name}: gói quá lớn ({size / 1e6:.0f} MB, tối đa "
+                                                    f"{package.MAX_PACKAGE_BYTES / 1e6:.0f} MB). Không nhận.")
+        return import_bytes(store, f.read_bytes(), f.name, dry_run)
+    except OSError as exc:
+        return PackageResult(f.name, "refused", f"{f.name}: không đọc được tệp ({exc.strerror}).")
 
 
 # --- decisions on nominations -------------------------------------------------------------------------
