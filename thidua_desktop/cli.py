@@ -246,8 +246,7 @@ def _package(store: Store, args: argparse.Namespace) -> int:
     elif args.action == "receipt":
         print(upward.take_receipt(store, args.file.read_bytes(), str(args.file)))
     elif args.action == "send":
-        upper_ = upward.upper_of(store)
-        address = args.address or (upper_.address if upper_ else None)
+        address = args.address or upward.address(store)
         if not address:
             print("Chưa có địa chỉ của cấp trên: dùng --address, hoặc gửi gói bằng USB.", file=sys.stderr)
             return EXIT_REFUSED

@@ -12,11 +12,9 @@ import json
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import criteria as criteria_mod
 from . import dataset, evaluator, keys, package
 from .criteria import CriteriaSet
 from .keys import b64, fingerprint, same_fingerprint
@@ -160,8 +158,7 @@ def import_bytes(store: Store, raw: bytes, name: str, dry_run: bool = False) -> 
         try:
             opened = package.open_package(raw, name, pair.box, trusted)
         except UntrustedCommune as refusal:
-            if not dry_run:
-                _seen(store, refusal)
+            _seen(store, refusal)  # even on a dry run: the key is needed to confirm it by phone
             raise
         return _import_opened(store, opened, name, me, pair, dry_run)
     except PackageRefused as exc:
@@ -468,17 +465,5 @@ def received_nominations(store: Store, year: int | None = None) -> list[dict]:
     return out
 
 
-def rate_text(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
-
-
-def fraction_text(value: Fraction | None) -> str:
-    return "" if value is None else rate_text(float(value))
-
-
 def fingerprint_of(store: Store) -> str:
     return fingerprint(own_keys(store).verify_key)
-
-
-def chosen_criteria(store: Store) -> CriteriaSet:
-    return criteria_mod.load_chosen(store)

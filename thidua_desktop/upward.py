@@ -48,6 +48,15 @@ def upper_of(store: Store) -> Upper | None:
     return Upper(d["name"], d["level"], unb64(d["signing_key"]), unb64(d["box_key"]), d.get("address"))
 
 
+SETTING_ADDRESS = "upper_address"   # the officer's own address for the level above's receiver
+
+
+def address(store: Store) -> str | None:
+    """Where packages go over HTTP: the address the officer typed, else the one in the setup file."""
+    upper = upper_of(store)
+    return store.setting(SETTING_ADDRESS) or (upper.address if upper else None)
+
+
 def _commune_only(store: Store) -> dict:
     if store.setting("mode") == "upper":
         raise StoreError(f"Tệp {store.path} là tệp của cấp trên, không phải của xã.")

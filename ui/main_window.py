@@ -15,7 +15,7 @@ from thidua_desktop.text import clean
 
 from .commune.commune_page import CommuneDialog, CommuneYearsPage
 from .common.backups_dialog import BackupsDialog
-from .common.widgets import confirm, show_error
+from .common.widgets import bring_forward, confirm, show_error
 from .common.worker import Worker
 from .register.household_page import HouseholdPage
 from .register.recycle_bin import RecycleBinPage
@@ -24,6 +24,7 @@ from .register.village_page import VillageDialog, VillagePage
 from .evaluation.page import EvaluationPage
 from .meetings.meetings_page import MeetingsPage
 from .nominations.nominations_page import NominationsPage
+from .upward.upward_page import UpwardPage
 from .excel.import_dialog import ExcelImportDialog
 from .review.grid import ReviewGridPage
 
@@ -57,11 +58,12 @@ class MainWindow(QMainWindow):
         self.evaluation = EvaluationPage(store)
         self.meetings = MeetingsPage(store)
         self.nominations = NominationsPage(store)
+        self.upward = UpwardPage(store)
         self.pages = [self.households, self.villages, self.review, self.commune_years, self.meetings,
-                      self.evaluation, self.nominations, self.recycle_bin]
+                      self.evaluation, self.nominations, self.upward, self.recycle_bin]
         for page, title in zip(self.pages, ["&Hộ gia đình", "&Thôn, bản, tổ dân phố", "&Rà soát hằng năm",
                                             "Đánh giá của &xã", "Họp &bình xét", "Kết &quả thi đua",
-                                            "Đề &nghị khen thưởng", "Thùng &rác"]):
+                                            "Đề &nghị khen thưởng", "Gửi &lên cấp trên", "Thùng &rác"]):
             self.tabs.addTab(page, title)
             page.data_changed.connect(self.refresh)
         self.evaluation.open_household.connect(self.fill_household_criterion)
@@ -151,12 +153,7 @@ class MainWindow(QMainWindow):
             self._update_title()
 
     def bring_forward(self) -> None:
-        """Someone started the program again on this file: show this window instead."""
-        if self.isMinimized():
-            self.showNormal()
-        self.show()
-        self.raise_()
-        self.activateWindow()
+        bring_forward(self)
 
     def restore_backup(self) -> None:
         if BackupsDialog(self.store, self).exec():

@@ -210,6 +210,15 @@ class LoadsWhenShown:
         super().showEvent(event)
 
 
+def bring_forward(window: QWidget) -> None:
+    """Someone started the program again on this file: show this window instead."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
 def confirm(parent: QWidget, title: str, text: str, yes: str = "Đồng ý", no: str = "Không") -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)

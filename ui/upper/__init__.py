@@ -1,0 +1,1 @@
+"""The level above's window."""

@@ -1,0 +1,1 @@
+"""The commune's upward packages: outbox, delivery and receipts."""

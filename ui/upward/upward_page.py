@@ -1,0 +1,257 @@
+"""The commune's outbox: make the package, carry it by USB or a folder, or send it when a connection is
+there (a background job retries with growing waits), and take in the receipts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from thidua_desktop import upward
+from thidua_desktop.package import PackageRefused
+from thidua_desktop.store import Store, StoreError
+
+from ..common.widgets import LoadsWhenShown, confirm, show_error
+from ..common.worker import Worker
+
+STATUS_COLORS = {"waiting": "#fff3cd", "delivered": "#e7f1ff", "received": "#dff0d8", "refused": "#f8d7da"}
+SETTING_AUTO_SEND = "auto_send"
+SEND_EVERY_MS = 60_000
+
+
+class UpwardPage(LoadsWhenShown, QWidget):
+    data_changed = Signal()
+    sent = Signal(list)   # what a sending round said, one line a package
+    HEADERS = ["Số", "Tệp", "Tạo lúc", "Số hộ", "Trạng thái", "Đã chuyển tới", "Biên nhận hoặc lỗi"]
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self._sending = False
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        upper_box = QGroupBox("Cấp trên nhận dữ liệu")
+        upper_layout = QVBoxLayout(upper_box)
+        self.upper_label = QLabel()
+        self.upper_label.setWordWrap(True)
+        upper_layout.addWidget(self.upper_label)
+        row = QHBoxLayout()
+        setup = QPushButton("Nhận tệp &thiết lập của cấp trên...")
+        setup.clicked.connect(self.take_setup)
+        row.addWidget(setup)
+        row.addStretch(1)
+        upper_layout.addLayout(row)
+        address_row = QHBoxLayout()
+        address_row.addWidget(QLabel("Địa chỉ nhận qua mạng:"))
+        self.address = QLineEdit()
+        self.address.setPlaceholderText("ví dụ http://192.168.1.10:8765 (để trống nếu chỉ gửi bằng USB)")
+        self.address.editingFinished.connect(self._save_address)
+        address_row.addWidget(self.address, 1)
+        upper_layout.addLayout(address_row)
+        self.auto = QCheckBox("Tự gửi các gói chưa có biên nhận mỗi khi có mạng")
+        self.auto.toggled.connect(lambda on: self.store.set_setting(SETTING_AUTO_SEND, "1" if on else None))
+        upper_layout.addWidget(self.auto)
+        top.addWidget(upper_box, 3)
+        key_box = QGroupBox("Mã nhận diện của xã")
+        key_layout = QVBoxLayout(key_box)
+        self.fingerprint = QLabel()
+        font = QFont("monospace")
+        font.setPointSize(14)
+        font.setBold(True)
+        self.fingerprint.setFont(font)
+        key_layout.addWidget(self.fingerprint)
+        key_layout.addWidget(QLabel("Đọc mã này cho cấp trên qua điện thoại khi gửi gói lần đầu."))
+        new_key = QPushButton("Tạo khóa mới (khi khóa cũ bị mất)...")
+        new_key.clicked.connect(self.new_key)
+        key_layout.addWidget(new_key)
+        top.addWidget(key_box, 2)
+        layout.addLayout(top)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        for text, slot in (("Tạo &gói mới", self.make), ("Ghi vào &USB...", self.to_usb),
+                           ("Ghi vào thư &mục...", self.to_folder), ("Gửi &qua mạng", self.send_now),
+                           ("Nhận &biên nhận...", self.take_receipt)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.timer = QTimer(self)
+        self.timer.setInterval(SEND_EVERY_MS)
+        self.timer.timeout.connect(self.send_in_background)
+        self.timer.start()
+
+    # --- showing --------------------------------------------------------------------------------
+    def load(self) -> None:
+        upper = upward.upper_of(self.store)
+        if upper:
+            self.upper_label.setText(f"{upper.name} (cấp {upward.LEVEL_LABELS[upper.level]}). Mã nhận diện của "
+                                     f"cấp trên: {upper.fingerprint}")
+        else:
+            self.upper_label.setText("Chưa thiết lập. Cấp trên (huyện trước 1/7/2025, tỉnh từ nay) gửi cho xã một "
+                                     "tệp thiết lập qua USB hoặc thư điện tử.")
+        self.address.setText(upward.address(self.store) or "")
+        self.auto.blockSignals(True)
+        self.auto.setChecked(bool(self.store.setting(SETTING_AUTO_SEND)))
+        self.auto.blockSignals(False)
+        try:
+            self.fingerprint.setText(upward.own_keys(self.store).fingerprint)
+        except StoreError as exc:
+            self.fingerprint.setText("?")
+            self.status.setText(str(exc))
+        self.entries = upward.outbox(self.store)
+        self.table.setRowCount(len(self.entries))
+        for row, e in enumerate(self.entries):
+            values = [str(e.sequence), e.file_name, e.created_at[:16].replace("T", " "), str(e.households),
+                      upward.STATUS_LABELS[e.status], e.delivered_to or "",
+                      e.receipt_message or (f"Lỗi lần {e.attempts}: {e.last_error}" if e.last_error else "")]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col == 4:
+                    item.setBackground(QColor(STATUS_COLORS[e.status]))
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+
+    def selected(self) -> upward.OutboxEntry | None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.entries):
+            return self.entries[row]
+        waiting = [e for e in self.entries if e.status in ("waiting", "delivered")]
+        return waiting[0] if waiting else None
+
+    def _done(self, text: str) -> None:
+        self.status.setText(text)
+        self.reload()
+        self.data_changed.emit()
+
+    def _try(self, action) -> tuple[bool, object]:
+        """Run a store action; a refusal or an unreadable file becomes a message."""
+        try:
+            return True, action()
+        except (StoreError, PackageRefused) as exc:
+            show_error(self, str(exc))
+        except OSError as exc:
+            show_error(self, f"Không đọc hoặc ghi được tệp: {exc.strerror or exc}")
+        return False, None
+
+    # --- actions ------------------------------------------------------------------------------------
+    def _save_address(self) -> None:
+        self.store.set_setting(upward.SETTING_ADDRESS, self.address.text().strip() or None)
+
+    def take_setup(self) -> None:
+        file, _ = QFileDialog.getOpenFileName(self, "Tệp thiết lập của cấp trên", "", "Tệp thiết lập (*.json)")
+        if not file:
+            return
+        ok, upper = self._try(lambda: upward.setup_upper(self.store, Path(file).read_bytes(), Path(file).name))
+        if ok:
+            self._done(f"Đã thiết lập cấp trên: {upper.name}. Hãy gọi điện cho cấp trên để đọc đối chiếu mã "
+                       f"nhận diện {upper.fingerprint}.")
+
+    def new_key(self) -> None:
+        if confirm(self, "Tạo khóa mới",
+                   "Chỉ làm việc này khi khóa cũ bị mất hoặc lộ. Cấp trên sẽ từ chối các gói mới cho đến khi xác "
+                   "nhận lại mã nhận diện mới của xã qua điện thoại. Tạo khóa mới?", yes="Tạo khóa mới", no="Không"):
+            if self._try(lambda: upward.replace_key(self.store))[0]:
+                self._done("Đã tạo khóa mới. Hãy gọi điện cho cấp trên và đọc mã nhận diện mới.")
+
+    def make(self) -> None:
+        ok, made = self._try(lambda: upward.make_package(self.store))
+        if ok:
+            self._done(f"Đã tạo gói số {made.sequence} ({made.households} hộ). Ghi vào USB, thư mục "
+                       "hoặc gửi qua mạng.")
+
+    def to_usb(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            show_error(self, "Chưa có gói nào chờ gửi. Bấm 'Tạo gói mới' trước.", "Chưa có gói")
+            return
+        volumes = upward.removable_volumes()
+        if not volumes:
+            show_error(self, "Không thấy USB nào. Cắm USB vào máy rồi thử lại, hoặc dùng 'Ghi vào thư mục'.",
+                       "Chưa có USB")
+            return
+        choice = str(volumes[0])
+        if len(volumes) > 1:
+            choice, ok = QInputDialog.getItem(self, "Chọn USB", "Ghi gói vào:", [str(v) for v in volumes], 0, False)
+            if not ok:
+                return
+        self._write(entry, Path(choice), usb=True)
+
+    def to_folder(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            show_error(self, "Chưa có gói nào chờ gửi. Bấm 'Tạo gói mới' trước.", "Chưa có gói")
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Ghi gói vào thư mục",
+                                                  self.store.setting("last_package_folder") or str(Path.home()))
+        if folder:
+            self.store.set_setting("last_package_folder", folder)
+            self._write(entry, Path(folder), usb=False)
+
+    def _write(self, entry: upward.OutboxEntry, folder: Path, usb: bool) -> None:
+        ok, written = self._try(lambda: upward.write_to_folder(self.store, entry.sequence, folder))
+        if ok:
+            tail = " Đã ghi xong và kiểm tra lại: có thể rút USB ra an toàn." if usb else ""
+            self._done(f"Đã ghi gói số {entry.sequence} vào {written}.{tail}")
+
+    def take_receipt(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Biên nhận của cấp trên", "", "Biên nhận (*.json)")
+        said = []
+        for file in files:
+            ok, told = self._try(lambda f=file: upward.take_receipt(self.store, Path(f).read_bytes(), Path(f).name))
+            if not ok:
+                break
+            said.append(told)
+        if said:
+            self._done("\n".join(said))
+
+    # --- sending over the network, in the background ------------------------------------------------
+    def send_now(self) -> None:
+        if not upward.address(self.store):
+            show_error(self, "Chưa có địa chỉ nhận qua mạng của cấp trên. Ghi địa chỉ ở trên, hoặc gửi bằng USB.",
+                       "Chưa có địa chỉ")
+            return
+        with self.store.transaction() as c:  # the officer asks now: do not wait for the next try
+            c.execute("UPDATE outbox SET next_try_at = NULL WHERE status IN ('waiting', 'delivered')")
+        self.send_in_background(force=True)
+
+    def send_in_background(self, force: bool = False) -> None:
+        address = upward.address(self.store)
+        if self._sending or not address or not (force or self.store.setting(SETTING_AUTO_SEND)):
+            return
+        if not any(e.status in ("waiting", "delivered") for e in upward.outbox(self.store)):
+            return
+        self._sending = True
+        self.status.setText("Đang gửi các gói chưa có biên nhận...")
+
+        def work(store: Store, progress) -> list[str]:
+            return upward.deliver_due(store, address)
+
+        Worker(self, self.store, work, self._progress, self._on_sent, self._on_failed)
+
+    def _progress(self, pct: int, text: str) -> None:
+        self.status.setText(text)
+
+    def _on_sent(self, said: list[str]) -> None:
+        self._sending = False
+        self._done("\n".join(said) or "Không có gói nào đến lượt gửi.")
+        self.sent.emit(said)
+
+    def _on_failed(self, message: str) -> None:
+        self._sending = False
+        self._done(f"Chưa gửi được: {message}")
+        self.sent.emit([message])
