@@ -213,7 +213,7 @@ class ImportPage(QWidget):
         else:
             self.summary.setText(f"Đã nhập {sum(r.status == 'accepted' for r in results)} gói ({added} hộ mới, "
                                  f"{changed} hộ thay đổi); biên nhận trong {self.files[0].parent}.")
-            self.on_imported()
+        self.on_imported()  # even a check makes known the key an untrusted commune's package carries
 
     def _on_failed(self, message: str) -> None:
         self.progress.hide()

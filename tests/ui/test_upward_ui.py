@@ -1,0 +1,101 @@
+"""The upward trip in the windows: the commune's outbox page and the level above's window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from thidua_desktop import dataset, upper, upward
+from thidua_desktop.store import Store
+from ui.main_window import MainWindow
+from ui.upper.upper_window import UpperWindow
+from ui.upward import upward_page
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
+
+
+@pytest.fixture
+def pair(tmp_path):
+    province = Store.open(tmp_path / "tinh.sqlite", actor="Cán bộ tỉnh")
+    setup = tmp_path / "thiet-lap.json"
+    setup.write_bytes(upper.init(province, "UBND tỉnh Tuyên Quang", "province"))
+    commune = Store.open(tmp_path / "xa.sqlite", actor="Cán bộ xã")
+    dataset.import_data(commune, dataset.read_file(EXAMPLE))
+    yield province, commune, setup
+    province.close()
+    commune.close()
+
+
+def test_the_outbox_page_takes_the_setup_makes_a_package_and_writes_it(qtbot, pair, tmp_path, monkeypatch, prompts):
+    province, commune, setup = pair
+    window = MainWindow(commune)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.upward
+    window.tabs.setCurrentWidget(page)
+    assert "Chưa thiết lập" in page.upper_label.text()
+    assert page.fingerprint.text() == upward.own_keys(commune).fingerprint
+    page.make()
+    assert prompts[-1].startswith("Chưa thiết lập cấp trên")
+    monkeypatch.setattr(upward_page.QFileDialog, "getOpenFileName", lambda *a, **k: (str(setup), ""))
+    page.take_setup()
+    assert "UBND tỉnh Tuyên Quang (cấp tỉnh)" in page.upper_label.text()
+    page.make()
+    assert page.table.rowCount() == 1 and page.table.item(0, 4).text() == "Chờ gửi"
+    monkeypatch.setattr(upward, "removable_volumes", lambda: [])
+    page.to_usb()
+    assert prompts[-1].startswith("Không thấy USB nào")
+    stick = tmp_path / "usb"
+    monkeypatch.setattr(upward, "removable_volumes", lambda: [stick])
+    page.to_usb()
+    assert "có thể rút USB ra an toàn" in page.status.text()
+    assert page.table.item(0, 4).text() == "Đã chuyển, chờ biên nhận"
+    # the province imports it (trusting the key read over the phone) and the receipt comes back
+    upper.import_files(province, list(stick.glob("*.tdgoi")))
+    upper.trust(province, "02191", page.fingerprint.text())
+    upper.import_files(province, list(stick.glob("*.tdgoi")), receipt_dir=stick)
+    receipt = next(stick.glob("*.bien-nhan.json"))
+    monkeypatch.setattr(upward_page.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(receipt)], ""))
+    page.take_receipt()
+    assert page.table.item(0, 4).text() == "Cấp trên đã nhận"
+    assert page.status.text().startswith("Gói số 1: cấp trên đã nhận.")
+
+
+def test_sending_without_an_address_says_what_to_do(qtbot, pair, prompts):
+    province, commune, setup = pair
+    upward.setup_upper(commune, setup.read_bytes(), setup.name)
+    window = MainWindow(commune)
+    qtbot.addWidget(window)
+    window.upward.send_now()
+    assert prompts[-1].startswith("Chưa có địa chỉ nhận qua mạng")
+
+
+def test_the_upper_window_checks_then_imports_and_decides(qtbot, pair, tmp_path, monkeypatch):
+    province, commune, setup = pair
+    upward.setup_upper(commune, setup.read_bytes(), setup.name)
+    package_file = upward.export_package(commune, tmp_path / "usb")
+    window = UpperWindow(province)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.importer
+    page.check([package_file])
+    qtbot.waitUntil(lambda: page.table.item(0, 6) is not None, timeout=30000)
+    assert "chưa được xác nhận" in page.table.item(0, 6).text()
+    assert not page.import_button.isEnabled()
+    window.tabs.setCurrentWidget(window.communes)
+    window.communes.table.selectRow(0)
+    monkeypatch.setattr("ui.upper.upper_window.QInputDialog.getText",
+                        lambda *a, **k: (upward.own_keys(commune).fingerprint.lower(), True))
+    window.communes.trust()
+    assert window.communes.table.item(0, 2).text() == "Đã xác nhận"
+    window.tabs.setCurrentWidget(page)
+    page.check([package_file])
+    qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=30000)
+    assert page.table.item(0, 6).text().endswith("Chưa ghi (chạy thử).")
+    assert "Chưa ghi gì" in page.summary.text()
+    assert province.query("SELECT count(*) FROM upper_package")[0][0] == 0
+    page._run(False)
+    qtbot.waitUntil(lambda: province.query("SELECT count(*) FROM upper_package")[0][0] == 1, timeout=30000)
+    qtbot.waitUntil(lambda: "Đã nhập 1 gói" in page.summary.text(), timeout=30000)
+    assert list((tmp_path / "usb").glob("*.bien-nhan.json"))
