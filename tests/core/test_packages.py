@@ -322,3 +322,26 @@ def test_no_connection_keeps_the_package_and_waits_longer_each_time(trip):
     [entry] = upward.outbox(commune)
     assert entry.status == "waiting" and entry.attempts == 2
     assert upward.package_bytes(commune, entry.sequence)
+
+
+def test_a_merged_commune_records_its_former_units_apart(trip):
+    province, commune, tmp = trip
+    data = dataset.export_data(commune)
+    data["commune"]["former_units"] = [{"code": "02188", "name": "Xã Thanh Tương", "district_name": "Na Hang",
+                                        "until": "2025-06-30"}]
+    dataset.import_data(commune, data)
+    upper.import_files(province, [trusted(province, commune, tmp / "usb")])
+    rows = {c.code: c for c in upper.communes(province)}
+    assert rows["02188"].merged_into == "02191" and rows["02188"].name == "Xã Thanh Tương"
+    assert not (upper.communes_dir(province) / "02188.sqlite").exists()    # nothing mixed into it
+    assert [c.code for c, _ in upper.completeness(province, 2019)] == ["02191"]
+
+
+def test_a_refused_package_is_marked_so_at_the_commune(trip):
+    province, commune, tmp = trip
+    first = upward.export_package(commune, tmp / "usb")
+    [r] = upper.import_files(province, [first], receipt_dir=tmp / "usb")
+    told = upward.take_receipt(commune, next((tmp / "usb").glob("*.bien-nhan.json")).read_bytes(), "bn.json")
+    assert told.startswith("Gói số 1: cấp trên từ chối.") and "chưa được xác nhận" in told
+    [entry] = upward.outbox(commune)
+    assert entry.status == "refused" and upward.package_bytes(commune, 1) == first.read_bytes()
