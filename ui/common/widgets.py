@@ -9,8 +9,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 import datetime as _dt
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel,
-                               QLineEdit, QMessageBox, QSpinBox, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
+from thidua_desktop import criteria
+from thidua_desktop.criteria import CriteriaError, CriteriaSet
 from thidua_desktop.domain import JUDGEMENT_LABELS, MAX_YEAR, MIN_YEAR
 from thidua_desktop.rules import parse_money
 from thidua_desktop.text import format_vnd
@@ -208,6 +211,29 @@ class LoadsWhenShown:
         if self.stale:
             self.reload()
         super().showEvent(event)
+
+
+def button_row(*pairs: tuple[str | None, Callable | None]) -> QHBoxLayout:
+    """Buttons left to right, then the stretch; (None, None) leaves a gap between groups."""
+    row = QHBoxLayout()
+    for text, slot in pairs:
+        if text is None:
+            row.addSpacing(24)
+            continue
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+def chosen_criteria(parent: QWidget, store) -> CriteriaSet | None:
+    """The criteria set the officer chose for this file, or None after saying why it cannot be read."""
+    try:
+        return criteria.load_chosen(store)
+    except CriteriaError as exc:
+        show_error(parent, str(exc))
+        return None
 
 
 def bring_forward(window: QWidget) -> None:

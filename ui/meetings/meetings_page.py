@@ -8,14 +8,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import criteria, domain, meetings, paths
-from thidua_desktop.criteria import CriteriaError
+from thidua_desktop import domain, meetings, paths
+from thidua_desktop.criteria import CriteriaSet
 from thidua_desktop.store import Store, StoreError
 
-from ..common.widgets import ChoiceCombo, add_labelled, confirm, latest_year_spin, run_guarded, show_error
+from ..common.widgets import (ChoiceCombo, add_labelled, button_row, chosen_criteria, confirm, latest_year_spin,
+                              run_guarded, show_error)
 from ..printing.preview import PdfPreview
 from .meeting_dialog import MeetingDialog
 
@@ -48,27 +49,14 @@ class MeetingsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self.edit)
         layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
-        for text, slot in (("&Thêm cuộc họp...", self.add), ("&Sửa, nhập kết quả...", self.edit),
-                           ("&Xóa vào thùng rác", self.delete), (None, None),
-                           ("In biên bản &trống và phiếu kiểm đếm...", self.print_blank),
-                           ("In &biên bản để ký...", self.print_minutes)):
-            if text is None:
-                buttons.addSpacing(24)
-                continue
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(("&Thêm cuộc họp...", self.add), ("&Sửa, nhập kết quả...", self.edit),
+                                    ("&Xóa vào thùng rác", self.delete), (None, None),
+                                    ("In biên bản &trống và phiếu kiểm đếm...", self.print_blank),
+                                    ("In &biên bản để ký...", self.print_minutes)))
         self.reload()
 
-    def criteria(self) -> criteria.CriteriaSet | None:
-        try:
-            return criteria.load_chosen(self.store)
-        except CriteriaError as exc:
-            show_error(self, str(exc))
-            return None
+    def criteria(self) -> CriteriaSet | None:
+        return chosen_criteria(self, self.store)
 
     def reload(self, *_args) -> None:
         chosen = self.village.value()

@@ -11,12 +11,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QDialog, QDialogBut
                                QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QProgressDialog,
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import criteria, dataset, domain, evaluator, nominations, paths
-from thidua_desktop.criteria import CriteriaError
+from thidua_desktop import dataset, domain, evaluator, nominations, paths
+from thidua_desktop.criteria import CriteriaSet
 from thidua_desktop.nominations import NominationError
 from thidua_desktop.store import Store, StoreError
 
-from ..common.widgets import LoadsWhenShown, add_labelled, confirm, latest_year_spin, run_guarded, show_error
+from ..common.widgets import (LoadsWhenShown, add_labelled, button_row, chosen_criteria, confirm, latest_year_spin,
+                              run_guarded, show_error)
 from ..common.worker import Worker
 from ..printing.preview import PdfPreview
 from .nomination_dialog import NominationDialog
@@ -125,27 +126,14 @@ class NominationsPage(LoadsWhenShown, QWidget):
         self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self.edit)
         layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
-        for text, slot in (("&Thêm...", self.add), ("&Sửa...", self.edit), ("&Xóa", self.delete), (None, None),
-                           ("Xã &duyệt", self.approve), ("Đã &gửi lên trên", self.mark_sent),
-                           ("Ghi &quyết định...", self.mark_decided), ("Bị t&rả lại...", self.mark_returned),
-                           ("Đưa về dự thả&o", self.back_to_draft)):
-            if text is None:
-                buttons.addSpacing(24)
-                continue
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(("&Thêm...", self.add), ("&Sửa...", self.edit), ("&Xóa", self.delete), (None, None),
+                                    ("Xã &duyệt", self.approve), ("Đã &gửi lên trên", self.mark_sent),
+                                    ("Ghi &quyết định...", self.mark_decided), ("Bị t&rả lại...", self.mark_returned),
+                                    ("Đưa về dự thả&o", self.back_to_draft)))
 
     # --- data ---------------------------------------------------------------------------------------
-    def criteria(self) -> criteria.CriteriaSet | None:
-        try:
-            return criteria.load_chosen(self.store)
-        except CriteriaError as exc:
-            show_error(self, str(exc))
-            return None
+    def criteria(self) -> CriteriaSet | None:
+        return chosen_criteria(self, self.store)
 
     def _year_changed(self, *_args) -> None:
         self.reload()

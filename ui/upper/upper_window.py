@@ -9,15 +9,15 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QMainWindow, QMessageBox, QProgressBar, QPushButton, QTableWidget,
+                               QMainWindow, QMessageBox, QProgressBar, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from thidua_desktop import criteria, dataset, domain, nominations, upper, upper_report
 from thidua_desktop.store import Store, StoreError
 from thidua_desktop.text import format_percent
 
-from ..common.widgets import (LoadsWhenShown, add_labelled, bring_forward, confirm, latest_year_spin, run_guarded,
-                              show_error)
+from ..common.widgets import (LoadsWhenShown, add_labelled, bring_forward, button_row, confirm, latest_year_spin,
+                              run_guarded, show_error)
 from ..common.worker import Worker
 from ..nominations.nominations_page import DecisionDialog
 
@@ -50,14 +50,17 @@ def table(headers: list[str]) -> QTableWidget:
     return t
 
 
-def button_row(*pairs) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for text, slot in pairs:
-        b = QPushButton(text)
-        b.clicked.connect(slot)
-        row.addWidget(b)
-    row.addStretch(1)
-    return row
+def year_bar(store: Store, layout: QVBoxLayout, on_change=None) -> QSpinBox:
+    """The year a page shows (last year by default: what communes send now), in a bar of its own."""
+    bar = QHBoxLayout()
+    year = latest_year_spin(store)
+    year.setValue(_dt.date.today().year - 1)
+    if on_change:
+        year.valueChanged.connect(on_change)
+    add_labelled(bar, ("&Năm:", year))
+    bar.addStretch(1)
+    layout.addLayout(bar)
+    return year
 
 
 class CommunesPage(LoadsWhenShown, QWidget):
@@ -67,13 +70,7 @@ class CommunesPage(LoadsWhenShown, QWidget):
         super().__init__(parent)
         self.store = store
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
-        self.year = latest_year_spin(store)
-        self.year.setValue(_dt.date.today().year - 1)
-        self.year.valueChanged.connect(self.reload)
-        add_labelled(bar, ("&Năm:", self.year))
-        bar.addStretch(1)
-        layout.addLayout(bar)
+        self.year = year_bar(store, layout, self.reload)
         self.table = table(self.HEADERS)
         layout.addWidget(self.table, 1)
         layout.addLayout(button_row(("&Xác nhận khóa của xã...", self.trust),
@@ -225,16 +222,9 @@ class OverviewPage(QWidget):
         super().__init__(parent)
         self.store = store
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
-        self.year = latest_year_spin(store)
-        self.year.setValue(_dt.date.today().year - 1)
-        add_labelled(bar, ("&Năm:", self.year))
-        for text, slot in (("&Tổng hợp", self.run), ("Xuất &Excel...", self.to_excel), ("Xuất &PDF...", self.to_pdf)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            bar.addWidget(b)
-        bar.addStretch(1)
-        layout.addLayout(bar)
+        self.year = year_bar(store, layout)
+        layout.addLayout(button_row(("&Tổng hợp", self.run), ("Xuất &Excel...", self.to_excel),
+                                    ("Xuất &PDF...", self.to_pdf)))
         self.summary = QLabel("Chọn năm rồi bấm Tổng hợp: đánh giá lại từng xã theo bộ tiêu chí.")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -295,13 +285,7 @@ class ReceivedNominationsPage(LoadsWhenShown, QWidget):
         super().__init__(parent)
         self.store = store
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
-        self.year = latest_year_spin(store)
-        self.year.setValue(_dt.date.today().year - 1)
-        self.year.valueChanged.connect(self.reload)
-        add_labelled(bar, ("&Năm:", self.year))
-        bar.addStretch(1)
-        layout.addLayout(bar)
+        self.year = year_bar(store, layout, self.reload)
         self.table = table(self.HEADERS)
         layout.addWidget(self.table, 1)
         layout.addLayout(button_row(("&Quyết định khen thưởng...", self.decide), ("&Trả lại cho xã...", self.send_back)))

@@ -15,7 +15,7 @@ from thidua_desktop import upward
 from thidua_desktop.package import PackageRefused
 from thidua_desktop.store import Store, StoreError
 
-from ..common.widgets import LoadsWhenShown, confirm, show_error
+from ..common.widgets import LoadsWhenShown, button_row, confirm, show_error
 from ..common.worker import Worker
 
 STATUS_COLORS = {"waiting": "#fff3cd", "delivered": "#e7f1ff", "received": "#dff0d8", "refused": "#f8d7da"}
@@ -77,15 +77,9 @@ class UpwardPage(LoadsWhenShown, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
-        for text, slot in (("Tạo &gói mới", self.make), ("Ghi vào &USB...", self.to_usb),
-                           ("Ghi vào thư &mục...", self.to_folder), ("Gửi &qua mạng", self.send_now),
-                           ("Nhận &biên nhận...", self.take_receipt)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(("Tạo &gói mới", self.make), ("Ghi vào &USB...", self.to_usb),
+                                    ("Ghi vào thư &mục...", self.to_folder), ("Gửi &qua mạng", self.send_now),
+                                    ("Nhận &biên nhận...", self.take_receipt)))
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
