@@ -50,3 +50,27 @@ def test_the_built_command_line_prints_a_dossier(bundle, tmp_path):
     assert printed.returncode == 0, printed.stderr
     assert sorted(p.name for p in (tmp_path / "hs").iterdir())[0] == "01-to-trinh-2019.pdf"
     assert (bundle / "_internal" / "resources" / "fonts" / "LICENSE-OFL.txt").exists()
+
+
+@pytest.mark.bundle
+@pytest.mark.slow
+def test_the_built_program_makes_and_imports_a_package(bundle, tmp_path):
+    cli = str(bundle / f"thidua{EXE}")
+
+    def run(*args):
+        done = subprocess.run([cli, *args], capture_output=True, text=True, encoding="utf-8", timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    province, commune = str(tmp_path / "tinh.sqlite"), str(tmp_path / "xa.sqlite")
+    run("--db", province, "upper", "init", "--name", "UBND tỉnh Tuyên Quang", "--level", "province",
+        "--setup-out", str(tmp_path / "setup.json"))
+    run("--db", commune, "import-json", str(EXAMPLE))
+    run("--db", commune, "package", "setup", str(tmp_path / "setup.json"))
+    fingerprint = run("--db", commune, "package", "fingerprint").strip().splitlines()[-1]
+    package = run("--db", commune, "package", "export", "--out", str(tmp_path / "usb")).strip()
+    untrusted = subprocess.run([cli, "--db", province, "upper", "import", package, "--dry-run"], capture_output=True,
+                               text=True, encoding="utf-8", timeout=120)
+    assert untrusted.returncode == 1 and fingerprint in untrusted.stdout
+    run("--db", province, "upper", "trust", "02191", "--fingerprint", fingerprint)
+    assert "[ĐÃ NHẬP]" in run("--db", province, "upper", "import", package)
