@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__, annual_report, criteria, dataset, evaluation, excel, paths
-from .package import PackageRefused
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -188,10 +187,8 @@ def run_command(args: argparse.Namespace) -> int:
             return _evaluate(store, args)
         elif args.command in ("print-dossier", "print-minutes"):
             return _print(store, args)
-        elif args.command == "package":
-            return _package(store, args)
-        elif args.command == "upper":
-            return _upper(store, args)
+        elif args.command in ("package", "upper"):
+            return _upward(store, args)
         elif args.command == "export-json":
             if store.commune() is None:
                 print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa có gì để xuất.", file=sys.stderr)
@@ -205,7 +202,7 @@ def run_command(args: argparse.Namespace) -> int:
     except excel.CellError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
-    except (criteria.CriteriaError, PackageRefused) as exc:
+    except criteria.CriteriaError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except (StoreError, OSError) as exc:
@@ -228,6 +225,16 @@ def _evaluate(store: Store, args: argparse.Namespace) -> int:
         names = {v["id"]: v["name"] for v in store.villages(include_deleted=True)}
         print(evaluation.summary(report, names, commune["name"], chosen))
     return EXIT_OK
+
+
+def _upward(store: Store, args: argparse.Namespace) -> int:
+    from .package import PackageRefused  # PyNaCl loads only for the package commands
+
+    try:
+        return (_package if args.command == "package" else _upper)(store, args)
+    except PackageRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
 
 
 def _package(store: Store, args: argparse.Namespace) -> int:

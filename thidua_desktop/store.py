@@ -433,6 +433,10 @@ class Store:
         c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
+    def is_upper_level(self) -> bool:
+        """A file of the level above (upper.init), not of a commune."""
+        return self.setting("mode") == "upper"
+
     # --- commune ----------------------------------------------------------------------------
     def commune(self, with_evidence: bool = False) -> dict | None:
         row = self.conn.execute("SELECT * FROM commune").fetchone()

@@ -26,12 +26,8 @@ LEVEL_LABELS = {"district": "Huyện", "province": "Tỉnh"}
 Progress = Callable[[int, str], None]
 
 
-def is_upper(store: Store) -> bool:
-    return store.setting("mode") == "upper"
-
-
 def _upper_only(store: Store) -> dict:
-    if not is_upper(store):
+    if not store.is_upper_level():
         raise StoreError(f"Tệp {store.path} không phải tệp của cấp trên. Tạo bằng lệnh 'upper init'.")
     return json.loads(store.setting("upper_self"))
 
@@ -46,7 +42,7 @@ def own_keys(store: Store) -> keys.KeyPair:
 
 def init(store: Store, name: str, level: str, address: str | None = None) -> bytes:
     """Make this (new) file the upper level's, with its own keys; returns the setup file for communes."""
-    if is_upper(store):
+    if store.is_upper_level():
         raise StoreError(f"Tệp {store.path} đã là tệp của cấp trên.")
     if store.commune() is not None:
         raise StoreError(f"Tệp {store.path} đang chứa dữ liệu của một xã; hãy dùng một tệp mới cho cấp trên.")

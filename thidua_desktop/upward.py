@@ -58,7 +58,7 @@ def address(store: Store) -> str | None:
 
 
 def _commune_only(store: Store) -> dict:
-    if store.setting("mode") == "upper":
+    if store.is_upper_level():
         raise StoreError(f"Tệp {store.path} là tệp của cấp trên, không phải của xã.")
     commune = store.commune()
     if commune is None:

@@ -13,14 +13,13 @@ from PySide6.QtCore import QLocale, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from thidua_desktop import care, criteria, dataset, demo, evaluation, paths, upper
+from thidua_desktop import care, criteria, dataset, demo, evaluation, paths
 from thidua_desktop.store import Store, StoreError
 
 from .commune.commune_page import CommuneDialog
 from .common import single_instance
 from .common.translator import VietnameseTranslator
 from .main_window import MainWindow
-from .upper.upper_window import UpperWindow
 from .printing.preview import page_count
 
 
@@ -92,8 +91,10 @@ def run_gui(args: argparse.Namespace) -> int:
             care.daily_backup(store)
         except (StoreError, OSError) as exc:
             logging.getLogger("thidua").warning("daily backup failed: %s", exc)
-    if upper.is_upper(store):
-        window = UpperWindow(store)  # the level above: the same program in upper-level mode
+    if store.is_upper_level():
+        from .upper.upper_window import UpperWindow  # the level above: the same program in upper-level mode
+
+        window = UpperWindow(store)
     elif store.commune() is None and not CommuneDialog(store, first_run=True).exec():
         return 0
     else:
