@@ -186,7 +186,8 @@ def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pa
                             "lưu); hãy hỏi lại xã.")
     target = commune_store(store, code)
     try:
-        incoming = {h["id"] for h in data.get("households") or () if isinstance(h, dict) and "id" in h}
+        households = data.get("households") if isinstance(data.get("households"), list) else []
+        incoming = {h["id"] for h in households if isinstance(h, dict) and "id" in h}
         existing = {r[0] for r in target.query("SELECT id FROM household")}
         result.households, result.added = len(incoming), len(incoming - existing)
         if dry_run:
@@ -352,15 +353,12 @@ class CommuneRow:
 def communes(store: Store) -> list[CommuneRow]:
     _upper_only(store)
     out = []
+    # The years with records, as the last package imported says (no commune file needs opening).
+    years_of = {r[0]: json.loads(r[1] or "[]") for r in store.query(
+        "SELECT commune_code, json_extract(manifest, '$.years') FROM upper_package p WHERE sequence = "
+        "(SELECT max(sequence) FROM upper_package q WHERE q.commune_code = p.commune_code)")}
     for u in store.query("SELECT * FROM upper_unit ORDER BY coalesce(merged_into, code), code"):
-        years: list[int] = []
-        path = communes_dir(store) / f"{u['code']}.sqlite"
-        if path.exists():
-            s = Store.open(path, actor=store.actor)
-            try:
-                years = s.record_years()
-            finally:
-                s.close()
+        years = years_of.get(u["code"], [])
         out.append(CommuneRow(u["code"], u["name"] or "", u["verify_key"] is not None,
                               u["fingerprint"] or u["seen_fingerprint"], u["merged_into"], u["last_sequence"],
                               u["last_package_at"], years))

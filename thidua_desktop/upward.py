@@ -197,7 +197,8 @@ def _fsync_dir(folder: Path) -> None:
 
 def _delivered(store: Store, sequence: int, where: str) -> None:
     with store.transaction() as c:
-        c.execute("UPDATE outbox SET status = CASE WHEN status = 'waiting' THEN 'delivered' ELSE status END, "
+        c.execute("UPDATE outbox SET status = CASE WHEN status IN ('waiting', 'refused') THEN 'delivered' "
+                  "ELSE status END, "
                   "delivered_at = ?, delivered_to = ?, last_error = NULL, next_try_at = NULL WHERE sequence = ?",
                   (now_iso(), where, sequence))
 
@@ -253,6 +254,16 @@ def send_http(store: Store, sequence: int, address: str) -> str:
         receipt = response.read(50 * 1024 * 1024)
     _delivered(store, sequence, address)
     return take_receipt(store, receipt, f"biên nhận từ {address}")
+
+
+def retry_now(store: Store, refused_sequence: int | None = None) -> None:
+    """The officer asks to send now: no waiting for the next try; a refused package chosen on purpose
+    (its commune's key confirmed since, say) goes again too."""
+    with store.transaction() as c:
+        c.execute("UPDATE outbox SET next_try_at = NULL WHERE status IN ('waiting', 'delivered')")
+        if refused_sequence is not None:
+            c.execute("UPDATE outbox SET status = 'waiting', next_try_at = NULL WHERE sequence = ? AND status = 'refused'",
+                      (refused_sequence,))
 
 
 def deliver_due(store: Store, address: str, now: _dt.datetime | None = None) -> list[str]:

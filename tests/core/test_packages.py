@@ -282,8 +282,7 @@ def test_packages_travel_over_http_and_the_answer_is_the_receipt(trip, receiver)
     assert "Cấp trên từ chối" not in said[0] and "từ chối" in said[0]          # not trusted yet
     assert upward.outbox(commune)[0].status == "refused"
     upper.trust(province, "02191", upward.own_keys(commune).fingerprint)
-    with commune.transaction() as c:   # the officer sends it again
-        c.execute("UPDATE outbox SET status = 'waiting' WHERE sequence = ?", (entry.sequence,))
+    upward.retry_now(commune, entry.sequence)   # the officer sends it again
     said = upward.deliver_due(commune, address)
     assert said[0].startswith("Gói số 1: cấp trên đã nhận.")
     assert upward.outbox(commune)[0].status == "received"

@@ -219,8 +219,8 @@ class UpwardPage(LoadsWhenShown, QWidget):
             show_error(self, "Chưa có địa chỉ nhận qua mạng của cấp trên. Ghi địa chỉ ở trên, hoặc gửi bằng USB.",
                        "Chưa có địa chỉ")
             return
-        with self.store.transaction() as c:  # the officer asks now: do not wait for the next try
-            c.execute("UPDATE outbox SET next_try_at = NULL WHERE status IN ('waiting', 'delivered')")
+        chosen = self.selected()
+        upward.retry_now(self.store, chosen.sequence if chosen and chosen.status == "refused" else None)
         self.send_in_background(force=True)
 
     def send_in_background(self, force: bool = False) -> None:
