@@ -70,8 +70,12 @@ def communes_dir(store: Store) -> Path:
     return folder
 
 
+def commune_path(store: Store, code: str) -> Path:
+    return communes_dir(store) / f"{code}.sqlite"
+
+
 def commune_store(store: Store, code: str) -> Store:
-    return Store.open(communes_dir(store) / f"{code}.sqlite", actor=store.actor)
+    return Store.open(commune_path(store, code), actor=store.actor)
 
 
 # --- trust --------------------------------------------------------------------------------------------
@@ -179,12 +183,17 @@ def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pa
         raise PackageRefused(f"{name}: gói số {seq} cũ hơn gói số {last} đã nhập của xã {code}; dữ liệu mới hơn "
                              "đã có. Không nhập.")
     if last is not None and seq > last + 1:
-        missing = ", ".join(str(n) for n in range(last + 1, seq))
+        missing = str(last + 1) if seq == last + 2 else f"{last + 1} đến {seq - 1}"
         result.notes.append(f"Thiếu gói số {missing} của xã (không mất dữ liệu: mỗi gói chứa toàn bộ dữ liệu của xã).")
     if last is not None and seq == last + 1 and m.get("previous_sha256") != unit["last_sha256"]:
         result.notes.append("Gói này không nối tiếp gói đã nhập trước (xã có thể đã khôi phục dữ liệu từ bản sao "
                             "lưu); hãy hỏi lại xã.")
-    target = commune_store(store, code)
+    path = commune_path(store, code)
+    fresh = not path.exists()
+    # A commune seen for the first time: a dry run checks against an empty store in memory, and a
+    # refused first package leaves no file behind.
+    target = Store.open(":memory:" if fresh and dry_run else path, actor=store.actor)
+    ok = False
     try:
         households = data.get("households") if isinstance(data.get("households"), list) else []
         incoming = {h["id"] for h in households if isinstance(h, dict) and "id" in h}
@@ -203,6 +212,7 @@ def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pa
                              f"{result.changed} hộ thay đổi. Chưa ghi (chạy thử)."
             return result
         dataset.import_data(target, data, name)   # checks the whole dataset first, writes all or nothing
+        ok = True
     except dataset.DatasetRefused as exc:
         problems = exc.problems
         listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:10])
@@ -211,6 +221,8 @@ def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pa
                              "xã cần sửa rồi gửi gói mới.") from None
     finally:
         target.close()
+        if fresh and not dry_run and not ok:
+            path.unlink(missing_ok=True)
     merged = [(u["code"], u["name"]) for u in data["commune"].get("former_units") or ()]
     with store.transaction() as c:
         c.execute("INSERT INTO upper_unit (code, name) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name",
@@ -406,7 +418,7 @@ def overview(store: Store, year: int, chosen: CriteriaSet, progress: Progress | 
     for i, c in enumerate(listed):
         if progress:
             progress(int(100 * i / max(len(listed), 1)), f"Đang đánh giá xã {c.name}…")
-        s = Store.open(communes_dir(store) / f"{c.code}.sqlite", actor=store.actor)
+        s = commune_store(store, c.code)
         try:
             data = dataset.export_data(s)
         finally:
@@ -440,10 +452,9 @@ def received_nominations(store: Store, year: int | None = None) -> list[dict]:
     decisions = {(r["commune_code"], r["nomination_id"]): dict(r) for r in store.query("SELECT * FROM upper_decision")}
     out = []
     for c in communes(store):
-        path = communes_dir(store) / f"{c.code}.sqlite"
-        if not path.exists():
+        if not commune_path(store, c.code).exists():
             continue
-        s = Store.open(path, actor=store.actor)
+        s = commune_store(store, c.code)
         try:
             heads = {r[0]: r[1] for r in s.query("SELECT id, head_name FROM household")}
             villages = {v["id"]: v["name"] for v in s.villages(include_deleted=True)}

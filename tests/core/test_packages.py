@@ -344,3 +344,18 @@ def test_a_refused_package_is_marked_so_at_the_commune(trip):
     assert told.startswith("Gói số 1: cấp trên từ chối.") and "chưa được xác nhận" in told
     [entry] = upward.outbox(commune)
     assert entry.status == "refused" and upward.package_bytes(commune, 1) == first.read_bytes()
+
+
+def test_a_first_package_refused_for_its_content_leaves_no_commune_file(trip):
+    province, commune, tmp = trip
+    upward.export_package(commune, tmp / "usb")
+    upper.import_files(province, list((tmp / "usb").glob("*.tdgoi")))     # refused: not trusted yet
+    upper.trust(province, "02191", upward.own_keys(commune).fingerprint)
+    data = dataset.export_data(commune)
+    bad = package.canonical({**data, "meetings": [{**data["meetings"][0], "attendees": 1}]})
+    file = tmp / "bad.tdgoi"
+    file.write_bytes(_forge(commune, province, {"manifest.json": _manifest(commune, province, bad), "dataset.json": bad}))
+    for dry_run in (True, False):
+        [r] = upper.import_files(province, [file], dry_run=dry_run)
+        assert r.status == "refused" and "có 1 lỗi" in r.message
+        assert list(upper.communes_dir(province).iterdir()) == []
