@@ -14,6 +14,7 @@ import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable
 
 from . import package, upper
 from .store import Store, StoreError
@@ -22,8 +23,8 @@ log = logging.getLogger("thidua.inbox")
 
 
 class Inbox:
-    def __init__(self, db_path: Path, actor: str):
-        self.db_path, self.actor = Path(db_path), actor
+    def __init__(self, db_path: Path, actor: str, on_result: Callable[[str], None] | None = None):
+        self.db_path, self.actor, self.on_result = Path(db_path), actor, on_result
         self.lock = threading.Lock()
         self.folder = self.db_path.resolve().parent / f"{self.db_path.stem}-hop-thu-den"
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -48,6 +49,8 @@ class Inbox:
             finally:
                 store.close()
         log.info("inbox: %s", result.line())
+        if self.on_result:
+            self.on_result(result.line())
         return result.receipt or b""
 
     def receipt(self, digest: str) -> bytes | None:

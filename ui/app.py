@@ -91,12 +91,12 @@ def run_gui(args: argparse.Namespace) -> int:
             care.daily_backup(store)
         except (StoreError, OSError) as exc:
             logging.getLogger("thidua").warning("daily backup failed: %s", exc)
+    if not store.is_upper_level() and store.commune() is None and not CommuneDialog(store, first_run=True).exec():
+        return 0
     if store.is_upper_level():
         from .upper.upper_window import UpperWindow  # the level above: the same program in upper-level mode
 
         window = UpperWindow(store)
-    elif store.commune() is None and not CommuneDialog(store, first_run=True).exec():
-        return 0
     else:
         window = MainWindow(store, demo=args.demo)
     if instance is not None:

@@ -99,3 +99,47 @@ def test_the_upper_window_checks_then_imports_and_decides(qtbot, pair, tmp_path,
     qtbot.waitUntil(lambda: province.query("SELECT count(*) FROM upper_package")[0][0] == 1, timeout=30000)
     qtbot.waitUntil(lambda: "Đã nhập 1 gói" in page.summary.text(), timeout=30000)
     assert list((tmp_path / "usb").glob("*.bien-nhan.json"))
+
+
+def test_a_first_start_can_make_the_level_above(qtbot, tmp_path, monkeypatch):
+    from ui.commune.commune_page import CommuneDialog
+    from ui.upper import upper_window
+
+    store = Store.open(tmp_path / "tinh.sqlite", actor="Cán bộ tỉnh")
+    dialog = CommuneDialog(store, first_run=True)
+    qtbot.addWidget(dialog)
+    setup = tmp_path / "thiet-lap.json"
+    monkeypatch.setattr(upper_window.QFileDialog, "getSaveFileName", lambda *a, **k: (str(setup), ""))
+
+    def fill_and_create(self):
+        self.name.setText("UBND tỉnh Tuyên Quang")
+        self.create()
+        return self.result()
+    monkeypatch.setattr(upper_window.UpperSetupDialog, "exec", fill_and_create)
+    dialog.become_upper()
+    assert store.is_upper_level() and store.commune() is None
+    assert upper.fingerprint_of(store) in UpperWindow(store).statusBar().currentMessage()
+    assert setup.exists()
+    store.close()
+
+
+def test_the_upper_window_receives_packages_over_the_network(qtbot, pair, tmp_path):
+    import socket
+    province, commune, setup = pair
+    upward.setup_upper(commune, setup.read_bytes(), setup.name)
+    window = UpperWindow(province)
+    qtbot.addWidget(window)
+    page = window.importer
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        free = s.getsockname()[1]
+    page.port.setValue(free)
+    page.toggle_inbox()
+    assert page.inbox_status.text() == f"Đang nhận gói tại http://127.0.0.1:{free}"
+    upward.make_package(commune)
+    with qtbot.waitSignal(page.received, timeout=30000):
+        said = upward.deliver_due(commune, f"http://127.0.0.1:{free}")
+    assert "chưa được xác nhận" in said[0]
+    qtbot.waitUntil(lambda: "chưa được xác nhận" in page.inbox_status.text(), timeout=10000)
+    page.toggle_inbox()
+    assert page.server is None and page.inbox_button.text() == "&Bật hộp thư đến"

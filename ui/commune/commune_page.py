@@ -29,6 +29,9 @@ class CommuneDialog(FormDialog):
                            "trước khi bắt đầu. Các thông tin này có thể sửa lại sau trong menu Tệp.")
             intro.setWordWrap(True)
             self.layout_.addWidget(intro)
+            upper_button = QPushButton("Đây là máy của cấp trên (huyện, tỉnh) nhận dữ liệu các xã...")
+            upper_button.clicked.connect(self.become_upper)
+            self.layout_.addWidget(upper_button)
         form = QFormLayout()
         self.layout_.addLayout(form)
         self.errors: dict[str, QLabel] = {}
@@ -62,6 +65,13 @@ class CommuneDialog(FormDialog):
         self.finish_layout()
         self.resize(560, 0)
         self.code.setFocus()
+
+    def become_upper(self) -> None:
+        from ..upper.upper_window import UpperSetupDialog
+
+        if UpperSetupDialog(self.store, self).exec():
+            self.dirty = False
+            self.accept()
 
     def save(self) -> bool:
         code, province = self.code.text().strip(), self.province_code.text().strip()
@@ -182,6 +192,13 @@ class CommuneYearsPage(QWidget):
                  "assessments": {k: combo.value() for k, (combo, _) in zip(self.KEYS, widgets)},
                  "evidence": {k: clean(note.text()) or None for k, (_, note) in zip(self.KEYS, widgets)}}
                 for year, widgets in self._rows]
+
+    def become_upper(self) -> None:
+        from ..upper.upper_window import UpperSetupDialog
+
+        if UpperSetupDialog(self.store, self).exec():
+            self.dirty = False
+            self.accept()
 
     def save(self) -> bool:
         def store_all():

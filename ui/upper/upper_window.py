@@ -4,11 +4,13 @@ written), the year's overview, and the nominations received."""
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
                                QMainWindow, QMessageBox, QProgressBar, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
@@ -128,15 +130,32 @@ class CommunesPage(LoadsWhenShown, QWidget):
 
 
 class ImportPage(QWidget):
-    """Packages are checked first (nothing written), the summary shown, then imported on request."""
+    """Packages are checked first (nothing written), the summary shown, then imported on request; or
+    they arrive by the HTTP receiver, which imports each as it comes."""
     HEADERS = ["Tệp", "Xã", "Gói số", "Số hộ", "Hộ mới", "Hộ thay đổi", "Kết quả"]
+    received = Signal(str)  # from the receiver's thread: what became of a package
 
     def __init__(self, store: Store, on_imported, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.on_imported = store, on_imported
         self.files: list[Path] = []
+        self.server = None
         layout = QVBoxLayout(self)
         layout.addLayout(button_row(("Chọn &gói...", self.choose_files), ("Lấy cả &thư mục (USB)...", self.choose_folder)))
+        net = QHBoxLayout()
+        self.host = QLineEdit(store.setting("inbox_host") or "127.0.0.1")
+        self.port = QSpinBox()
+        self.port.setRange(1024, 65535)
+        self.port.setValue(int(store.setting("inbox_port") or 8765))
+        add_labelled(net, ("Nhận gói qua mạng, địa chỉ:", self.host), ("cổng:", self.port))
+        self.inbox_button = QPushButton("&Bật hộp thư đến")
+        self.inbox_button.clicked.connect(self.toggle_inbox)
+        net.addWidget(self.inbox_button)
+        self.inbox_status = QLabel("Đang tắt. Địa chỉ 127.0.0.1 chỉ nhận từ chính máy này; ghi địa chỉ mạng "
+                                   "của máy để nhận từ các xã.")
+        net.addWidget(self.inbox_status, 1)
+        layout.addLayout(net)
+        self.received.connect(self._on_received)
         self.summary = QLabel("Chọn các gói của xã. Gói được kiểm tra trước; chưa có gì được ghi cho đến khi bấm Nhập.")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -152,6 +171,38 @@ class ImportPage(QWidget):
         row.addWidget(self.import_button)
         row.addStretch(1)
         layout.addLayout(row)
+
+    def toggle_inbox(self) -> None:
+        from thidua_desktop import inbox
+
+        if self.server is not None:
+            self.stop_inbox()
+            return
+        host, port = self.host.text().strip() or "127.0.0.1", self.port.value()
+        try:
+            self.server = inbox.make_server(inbox.Inbox(self.store.path, self.store.actor, self.received.emit),
+                                            host, port)
+        except OSError as exc:
+            show_error(self, f"Không mở được hộp thư đến tại {host}:{port}: {exc.strerror or exc}. Cổng có thể "
+                             "đang được chương trình khác dùng; hãy chọn cổng khác.")
+            return
+        self.store.set_setting("inbox_host", host)
+        self.store.set_setting("inbox_port", str(port))
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.inbox_button.setText("&Tắt hộp thư đến")
+        self.inbox_status.setText(f"Đang nhận gói tại http://{host}:{self.server.server_address[1]}")
+
+    def stop_inbox(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+        self.inbox_button.setText("&Bật hộp thư đến")
+        self.inbox_status.setText("Đang tắt.")
+
+    def _on_received(self, line: str) -> None:
+        self.inbox_status.setText(f"Vừa nhận qua mạng: {line}")
+        self.on_imported()
 
     def choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, "Chọn gói của xã", "", "Gói ThiDua (*.tdgoi)")
@@ -323,6 +374,56 @@ class ReceivedNominationsPage(LoadsWhenShown, QWidget):
             self.reload()
 
 
+class UpperSetupDialog(QDialog):
+    """First start on the level above's PC: its name and level; makes its keys and the setup file."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("Thiết lập máy của cấp trên")
+        form = QFormLayout(self)
+        form.addRow(QLabel("Máy này nhận gói dữ liệu của các xã. Từ 1/7/2025 cấp trên của xã là tỉnh; dữ liệu "
+                           "trước đó thuộc huyện."))
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Ví dụ: UBND tỉnh Tuyên Quang")
+        form.addRow("&Tên đơn vị", self.name)
+        self.level = QComboBox()
+        for value, label in upper.LEVEL_LABELS.items():
+            self.level.addItem(label, value)
+        self.level.setCurrentIndex(self.level.findData("province"))
+        form.addRow("&Cấp", self.level)
+        self.address = QLineEdit()
+        self.address.setPlaceholderText("http://địa-chỉ-máy:8765 (để trống nếu chỉ nhận bằng USB)")
+        form.addRow("Địa chỉ nhận qua &mạng", self.address)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Tạo và ghi tệp thiết lập cho xã...")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(620, 0)
+
+    def create(self) -> None:
+        name = " ".join(self.name.text().split())
+        if not name:
+            self.error.setText("Cần ghi tên đơn vị.")
+            return
+        file, _ = QFileDialog.getSaveFileName(self, "Ghi tệp thiết lập cho các xã", "thiet-lap-cap-tren.json",
+                                              "Tệp thiết lập (*.json)")
+        if not file:
+            return
+        try:
+            setup = upper.init(self.store, name, self.level.currentData(), self.address.text().strip() or None)
+            dataset.write_bytes_atomic(file, setup)
+        except (StoreError, OSError) as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
 class UpperWindow(QMainWindow):
     def __init__(self, store: Store):
         super().__init__()
@@ -344,3 +445,7 @@ class UpperWindow(QMainWindow):
 
     def bring_forward(self) -> None:
         bring_forward(self)
+
+    def closeEvent(self, event):  # noqa: N802
+        self.importer.stop_inbox()
+        event.accept()
