@@ -142,8 +142,10 @@ def make_package(store: Store) -> OutboxEntry:
     with store.transaction() as c:
         last = c.execute("SELECT sequence, sha256 FROM outbox ORDER BY sequence DESC LIMIT 1").fetchone()
         sequence = (last[0] if last else 0) + 1
+        chosen = criteria.load_chosen(store)
         raw = package.build(data, sequence, last[1] if last else None, pair.signing, upper.box_key,
-                            {"evaluations": evaluations})
+                            {"evaluations": evaluations,
+                             "criteria_set": {"name": chosen.name, "version": chosen.version}})
         name = package.file_name(commune["code"], _dt.date.today().year, sequence)
         c.execute("INSERT INTO outbox (sequence, file_name, sha256, previous_sha256, created_at, households, package, "
                   "status) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting')",

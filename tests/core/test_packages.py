@@ -60,6 +60,10 @@ def test_the_whole_trip_by_folder_and_back(trip):
     assert b"H\xc3\xb4ng" not in first.read_bytes() and "Hồng".encode() not in first.read_bytes()  # nothing readable
     [result] = upper.import_files(province, [first], receipt_dir=usb)
     assert result.status == "accepted" and (result.households, result.added, result.changed) == (14, 14, 0)
+    manifest = json.loads(province.query("SELECT manifest FROM upper_package")[0][0])
+    assert manifest["criteria_set"] == {"name": "tuyen-quang-2016-2020", "version": 1}
+    assert manifest["counts"] == {"villages": 3, "households": 14, "records": 61, "meetings": 12, "nominations": 3}
+    assert set(manifest["members"]) == {"dataset.json"} and manifest["sequence"] == 1
     mirror = upper.commune_store(province, "02191")
     assert _without_time(dataset.export_data(mirror)) == _without_time(dataset.export_data(commune))
     mirror.close()
