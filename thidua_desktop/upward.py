@@ -11,8 +11,6 @@ import datetime as _dt
 import json
 import os
 import sys
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,6 +246,8 @@ def take_receipt(store: Store, raw: bytes, name: str) -> str:
 
 def send_http(store: Store, sequence: int, address: str) -> str:
     """POST one package to the level above's receiver; its answer is the receipt, taken in at once."""
+    import urllib.request  # only when sending: the window starts without the HTTP client
+
     raw = package_bytes(store, sequence)
     request = urllib.request.Request(address.rstrip("/") + "/goi", data=raw, method="POST",
                                      headers={"Content-Type": "application/octet-stream",
@@ -280,7 +280,7 @@ def deliver_due(store: Store, address: str, now: _dt.datetime | None = None) -> 
             continue
         try:
             said.append(send_http(store, entry.sequence, address))
-        except (OSError, urllib.error.URLError, PackageRefused) as exc:
+        except (OSError, PackageRefused) as exc:  # URLError is an OSError
             wait = min(RETRY_BASE_SECONDS * 2 ** entry.attempts, RETRY_MAX_SECONDS)
             reason = getattr(exc, "reason", None) or exc
             with store.transaction() as c:

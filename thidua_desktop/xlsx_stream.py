@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
-from xml.sax.saxutils import escape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -25,6 +24,11 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 STYLE_PLAIN, STYLE_HEADER, STYLE_THOUSANDS, STYLE_TEXT = range(4)
 FORMAT_STYLES = {None: STYLE_PLAIN, "#,##0": STYLE_THOUSANDS, "@": STYLE_TEXT}
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """Text for XML content and attributes (xml.sax.saxutils would pull in urllib at start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 class TextCell:
@@ -67,7 +71,7 @@ def _cell(ref: str, value, style: int) -> str:
         value = "Có" if value else "Không"
     if isinstance(value, (int, float)):
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)), {"\r": "&#13;"})  # a bare CR would read back as LF
+    text = escape(_ILLEGAL.sub("", str(value))).replace("\r", "&#13;")  # a bare CR would read back as LF
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
@@ -115,7 +119,7 @@ def _sheet_xml(spec: SheetSpec, out, counter: list[int]) -> None:
             letter = letters[column]
             formula = escape('"' + ",".join(choices) + '"')
             parts.append(f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
-                         f'errorTitle="Giá trị không hợp lệ" error="{escape(error, {chr(34): "&quot;"})}" '
+                         f'errorTitle="Giá trị không hợp lệ" error="{escape(error)}" '
                          f'sqref="{letter}2:{letter}1048576"><formula1>{formula}</formula1></dataValidation>')
         out.write(f'<dataValidations count="{len(parts)}">{"".join(parts)}</dataValidations>'.encode())
     orientation = "landscape" if spec.landscape else "portrait"
@@ -157,7 +161,7 @@ def write(path: Path | str, sheets: list[SheetSpec]) -> list[int]:
         zf.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                     f'<Relationships xmlns="{PKG_REL}">{rels}<Relationship Id="rId{len(sheets) + 1}" '
                     f'Type="{REL}/styles" Target="styles.xml"/></Relationships>')
-        sheet_tags = "".join(f'<sheet name="{escape(s.name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+        sheet_tags = "".join(f'<sheet name="{escape(s.name)}" sheetId="{i}" r:id="rId{i}"/>'
                              for i, s in enumerate(sheets, start=1))
         names = []
         for i, (spec, count) in enumerate(zip(sheets, counts)):
