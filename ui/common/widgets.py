@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 import datetime as _dt
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
@@ -211,6 +211,24 @@ class LoadsWhenShown:
         if self.stale:
             self.reload()
         super().showEvent(event)
+
+
+def date_edit(iso: str | None = None) -> QDateEdit:
+    """A date typed or picked as Vietnamese write it (05/01/2020); today when none is given."""
+    edit = QDateEdit(QDate.fromString(iso, "yyyy-MM-dd") if iso else QDate.currentDate())
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def ok_cancel(dialog: QDialog, ok_text: str, on_ok: Callable | None = None) -> QDialogButtonBox:
+    """OK and Cancel in Vietnamese, parented at once (so Enter presses OK); OK accepts unless `on_ok`."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 def button_row(*pairs: tuple[str | None, Callable | None]) -> QHBoxLayout:

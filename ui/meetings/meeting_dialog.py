@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -20,7 +20,7 @@ from thidua_desktop.domain import MAX_YEAR, MIN_YEAR
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean, fold
 
-from ..common.widgets import ChoiceCombo, FormDialog, error_label, run_guarded
+from ..common.widgets import ChoiceCombo, FormDialog, date_edit, error_label, ok_cancel, run_guarded
 
 OK_COLOR, BAD_COLOR, ERROR_COLOR = QColor("#dff0d8"), QColor("#fff3cd"), QColor("#f8d7da")
 
@@ -56,12 +56,7 @@ class HouseholdPicker(QDialog):
             self.list.addItem(item)
         layout.addWidget(self.list, 1)
         self.search.textChanged.connect(self._filter)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Thêm")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, "&Thêm"))
         self.resize(420, 520)
 
     def _filter(self, text: str) -> None:
@@ -94,9 +89,7 @@ class MeetingDialog(FormDialog):
         self.year.setRange(MIN_YEAR, MAX_YEAR)
         self.year.setValue(meeting["year"])
         form.addRow("&Năm được xét", self.year)
-        self.held_on = QDateEdit(QDate.fromString(meeting["held_on"], "yyyy-MM-dd"))
-        self.held_on.setDisplayFormat("dd/MM/yyyy")
-        self.held_on.setCalendarPopup(True)
+        self.held_on = date_edit(meeting["held_on"])
         form.addRow("Ngày &họp", self.held_on)
         self.date_error = error_label()
         form.addRow("", self.date_error)

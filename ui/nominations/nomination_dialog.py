@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QGroupBox, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
 from thidua_desktop import domain, nominations
@@ -11,7 +10,7 @@ from thidua_desktop.nominations import NominationError
 from thidua_desktop.store import Store, StoreError
 from thidua_desktop.text import clean
 
-from ..common.widgets import ChoiceCombo, FormDialog, error_label
+from ..common.widgets import ChoiceCombo, FormDialog, date_edit, error_label
 
 
 def verdict_line(nomination: dict, report: dict) -> str:
@@ -79,10 +78,7 @@ class NominationDialog(FormDialog):
         form.addRow("Trạng thái", self.status)
         self.decision_number = QLineEdit(nomination.get("decision_number") or "")
         self.decision_number.setPlaceholderText("Ví dụ: 125/QĐ-UBND")
-        self.decision_date = QDateEdit(QDate.fromString(nomination.get("decision_date") or "", "yyyy-MM-dd")
-                                       if nomination.get("decision_date") else QDate.currentDate())
-        self.decision_date.setDisplayFormat("dd/MM/yyyy")
-        self.decision_date.setCalendarPopup(True)
+        self.decision_date = date_edit(nomination.get("decision_date"))
         self.comment = QPlainTextEdit(nomination.get("comment") or "")
         self.comment.setMaximumHeight(70)
         decided, returned = nomination["status"] == "decided", nomination["status"] == "returned"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QProgressDialog,
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -16,8 +16,8 @@ from thidua_desktop.criteria import CriteriaSet
 from thidua_desktop.nominations import NominationError
 from thidua_desktop.store import Store, StoreError
 
-from ..common.widgets import (LoadsWhenShown, add_labelled, button_row, chosen_criteria, confirm, latest_year_spin,
-                              run_guarded, show_error)
+from ..common.widgets import (LoadsWhenShown, add_labelled, button_row, chosen_criteria, confirm, date_edit,
+                              latest_year_spin, ok_cancel, run_guarded, show_error)
 from ..common.worker import Worker
 from ..printing.preview import PdfPreview
 from .nomination_dialog import NominationDialog
@@ -36,16 +36,9 @@ class DecisionDialog(QDialog):
         self.number = QLineEdit()
         self.number.setPlaceholderText("Ví dụ: 125/QĐ-UBND")
         form.addRow("&Số quyết định", self.number)
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
+        self.date = date_edit()
         form.addRow("&Ngày quyết định", self.date)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Ghi")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, "&Ghi"))
 
 
 class PrintDossierDialog(QDialog):
@@ -62,9 +55,7 @@ class PrintDossierDialog(QDialog):
         self.number.setRange(0, 99999)
         self.number.setSpecialValueText("để trống, ghi tay")
         form.addRow("Số &tờ trình", self.number)
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
+        self.date = date_edit()
         form.addRow("&Ngày ký", self.date)
         self.signer = QLineEdit(store.setting(dossier.SETTING_SIGNER) or "")
         self.signer.setPlaceholderText("Họ tên Chủ tịch UBND xã")
@@ -74,12 +65,7 @@ class PrintDossierDialog(QDialog):
         self.recipient.setPlaceholderText(f"Ủy ban nhân dân tỉnh {commune.get('province_name', '')}")
         form.addRow("&Kính gửi", self.recipient)
         form.addRow(QLabel("Cấp trên nhận hồ sơ là cài đặt của xã: từ 1/7/2025 là tỉnh, trước đó là huyện."))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&In")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, "&In"))
         self.resize(560, 0)
 
     def options(self):

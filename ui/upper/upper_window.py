@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
                                QMainWindow, QMessageBox, QProgressBar, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -19,7 +19,7 @@ from thidua_desktop.store import Store, StoreError
 from thidua_desktop.text import format_percent
 
 from ..common.widgets import (LoadsWhenShown, add_labelled, bring_forward, button_row, confirm, latest_year_spin,
-                              run_guarded, show_error)
+                              ok_cancel, run_guarded, show_error)
 from ..common.worker import Worker
 from ..nominations.nominations_page import DecisionDialog
 
@@ -398,12 +398,7 @@ class UpperSetupDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Tạo và ghi tệp thiết lập cho xã...")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, "&Tạo và ghi tệp thiết lập cho xã...", self.create))
         self.resize(620, 0)
 
     def create(self) -> None:
