@@ -57,15 +57,7 @@ class Inbox:
         with self.lock:
             store = Store.open(self.db_path, actor=self.actor)
             try:
-                row = store.conn.execute("SELECT commune_code FROM upper_package WHERE sha256 = ?", (digest,)).fetchone()
-                if row is None:
-                    return None
-                result = upper.PackageResult(digest, "accepted", "", row[0])
-                pkg = store.conn.execute("SELECT file_name, sequence FROM upper_package WHERE sha256 = ?",
-                                         (digest,)).fetchone()
-                result.name, result.sequence, result.sha256 = pkg[0], pkg[1], digest
-                result.message = f"Gói số {pkg[1]} đã được nhập."
-                return upper.receipt_for(store, result, upper._upper_only(store), upper.own_keys(store))
+                return upper.receipt_again(store, digest)
             finally:
                 store.close()
 

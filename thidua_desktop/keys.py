@@ -16,8 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from nacl.public import PrivateKey, PublicKey
-from nacl.signing import SigningKey, VerifyKey
+from nacl.public import PrivateKey
+from nacl.signing import SigningKey
 
 from .store import StoreError
 
@@ -114,11 +114,3 @@ def _write(path: Path, pair: KeyPair, role: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-
-
-def verify_key(data: bytes) -> VerifyKey:
-    return VerifyKey(data)
-
-
-def box_key(data: bytes) -> PublicKey:
-    return PublicKey(data)

@@ -338,13 +338,21 @@ def decide(store: Store, code: str, nomination_id: str, status: str, number: str
 
 def fresh_receipt(store: Store, code: str) -> bytes:
     """A new receipt for the commune's last package, carrying every decision made since."""
-    me = _upper_only(store)
-    row = store.conn.execute("SELECT * FROM upper_package WHERE commune_code = ? ORDER BY sequence DESC LIMIT 1",
+    row = store.conn.execute("SELECT sha256 FROM upper_package WHERE commune_code = ? ORDER BY sequence DESC LIMIT 1",
                              (code,)).fetchone()
     if row is None:
         raise StoreError(f"Chưa nhập gói nào của xã {code}.")
-    result = PackageResult(row["file_name"], "accepted", f"Biên nhận bổ sung cho gói số {row['sequence']}.", code,
-                           None, row["sequence"], row["sha256"])
+    return receipt_again(store, row[0])
+
+
+def receipt_again(store: Store, digest: str) -> bytes | None:
+    """The receipt of an imported package, written again with every decision made since (None: unknown)."""
+    me = _upper_only(store)
+    row = store.conn.execute("SELECT * FROM upper_package WHERE sha256 = ?", (digest,)).fetchone()
+    if row is None:
+        return None
+    result = PackageResult(row["file_name"], "accepted", f"Biên nhận bổ sung cho gói số {row['sequence']}.",
+                           row["commune_code"], None, row["sequence"], digest)
     return receipt_for(store, result, me, own_keys(store))
 
 

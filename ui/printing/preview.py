@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLa
 
 from thidua_desktop.store import Store
 
-from ..common.widgets import show_error
+from ..common.widgets import button_row, show_error
 
 SETTING_FOLDER = "last_print_folder"
 PREVIEW_DPI = 96
@@ -92,16 +92,11 @@ class PdfPreview(QDialog):
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.scroll.setStyleSheet("QScrollArea { background: #808080; }")
         layout.addWidget(self.scroll, 1)
-        buttons = QHBoxLayout()
         actions = [("&Mở bằng trình xem PDF", self.open_external), ("&In...", self.print_file),
                    ("&Lưu bản sao...", self.save_copy)]
         if len(files) > 1:
             actions.append(("Lưu &tất cả vào thư mục...", self.save_all))
-        for text, slot in actions:
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = button_row(*actions)
         close = QPushButton("Đó&ng")
         close.clicked.connect(self.accept)
         buttons.addWidget(close)
