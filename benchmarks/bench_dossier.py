@@ -23,7 +23,9 @@ from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table  # noqa: E402
 
-from thidua_desktop import criteria, dataset, demo, dossier, evaluator, nominations  # noqa: E402
+from thidua_desktop.evaluation import criteria, evaluator, nominations  # noqa: E402
+from thidua_desktop.register import dataset, demo  # noqa: E402
+from thidua_desktop.documents import dossier  # noqa: E402
 from thidua_desktop.store import Store  # noqa: E402
 
 

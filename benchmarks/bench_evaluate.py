@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from thidua_desktop import criteria, dataset, demo, evaluation, evaluator  # noqa: E402
+from thidua_desktop.evaluation import criteria, service, evaluator  # noqa: E402
+from thidua_desktop.register import dataset, demo  # noqa: E402
 from thidua_desktop.store import Store  # noqa: E402
 
 
@@ -59,7 +60,7 @@ def main() -> None:
         times = []
         for _ in range(3):
             start = time.perf_counter()
-            evaluation.run(store, args.year, chosen)
+            service.run(store, args.year, chosen)
             times.append(time.perf_counter() - start)
         print(f"evaluate (file read + judge + record)  best {min(times):.3f} s of 3   "
               f"baseline (file read + one counting pass) {base:.3f} s")

@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from thidua_desktop import dataset, demo, excel  # noqa: E402
+from thidua_desktop.register import dataset, demo  # noqa: E402
+from thidua_desktop import excel  # noqa: E402
 from thidua_desktop.store import Store  # noqa: E402
 
 
@@ -63,7 +64,7 @@ def main() -> None:
         households = args.export_rows * 10 // 57  # about 5.8 review years a household in generated data
         big = Store.open(folder / "big.sqlite")
         dataset.import_data(big, demo.generate(households, 200, seed=9, meetings=False))
-        records = big.query("SELECT count(*) FROM review_record")[0][0]
+        records = big.register.review_record_count()
         before = peak_mb()
         start = time.perf_counter()
         count = excel.export_store(big, folder / "out.xlsx")

@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_register import baseline_import  # noqa: E402
 
-from thidua_desktop import dataset, demo, upper, upward  # noqa: E402
+from thidua_desktop.register import dataset, demo  # noqa: E402
+from thidua_desktop.exchange import upper_level, outbox  # noqa: E402
 from thidua_desktop.store import Store  # noqa: E402
 
 
@@ -37,18 +38,18 @@ def main() -> None:
         folder = Path(tmp)
         os.environ["THIDUA_DATA_DIR"] = str(folder / "data")
         province = Store.open(folder / "tinh" / "tinh.sqlite", actor="bench")
-        setup = upper.init(province, "UBND tỉnh", "province")
+        setup = upper_level.init(province, "UBND tỉnh", "province")
 
         # Export: one commune of 3,000 households.
         commune = Store.open(folder / "xa3000" / "xa.sqlite", actor="bench")
         dataset.import_data(commune, demo.generate(3000, 12, seed=1))
-        upward.setup_upper(commune, setup, "setup.json")
-        upward.own_keys(commune)
+        outbox.setup_upper(commune, setup, "setup.json")
+        outbox.own_keys(commune)
         start = time.perf_counter()
         dataset.export_file(commune, folder / "xa.json")
         base_export = time.perf_counter() - start
         start = time.perf_counter()
-        path = upward.export_package(commune, folder / "usb")
+        path = outbox.export_package(commune, folder / "usb")
         took_export = time.perf_counter() - start
         commune.close()
         print("== package export: a commune of 3,000 households x 6 years ==")
@@ -64,14 +65,14 @@ def main() -> None:
             data["commune"]["name"] = f"Xã Số {i + 1}"
             s = Store.open(folder / "xa" / f"{i}.sqlite", actor="bench")
             dataset.import_data(s, data)
-            upward.setup_upper(s, setup, "setup.json")
-            entry = upward.make_package(s)
-            packages.append(upward.write_to_folder(s, entry.sequence, folder / "inbox"))
+            outbox.setup_upper(s, setup, "setup.json")
+            entry = outbox.make_package(s)
+            packages.append(outbox.write_to_folder(s, entry.sequence, folder / "inbox"))
             jsons.append(folder / "json" / f"{i}.json")
             jsons[-1].parent.mkdir(exist_ok=True)
             dataset.export_file(s, jsons[-1])
             with province.transaction() as c:  # the keys confirmed by phone beforehand
-                pair = upward.own_keys(s)
+                pair = outbox.own_keys(s)
                 c.execute("INSERT INTO upper_unit (code, name, verify_key, fingerprint, trusted_at) VALUES (?, ?, ?, ?, 'x')",
                           (data["commune"]["code"], data["commune"]["name"], pair.verify_key, pair.fingerprint))
             s.close()
@@ -80,7 +81,7 @@ def main() -> None:
             baseline_import(j, folder / "json" / f"{i}.sqlite")
         base_import = time.perf_counter() - start
         start = time.perf_counter()
-        results = upper.import_files(province, packages, receipt_dir=folder / "receipts")
+        results = upper_level.import_files(province, packages, receipt_dir=folder / "receipts")
         took_import = time.perf_counter() - start
         accepted = sum(r.status == "accepted" for r in results)
         households = sum(r.households for r in results)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from thidua_desktop import dataset, demo  # noqa: E402
+from thidua_desktop.register import dataset, demo  # noqa: E402
 from thidua_desktop.store import Store  # noqa: E402
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from thidua_desktop import dataset, demo  # noqa: E402
+from thidua_desktop.register import dataset, demo  # noqa: E402
 from thidua_desktop.store import Store  # noqa: E402
 
 EXE = ".exe" if sys.platform == "win32" else ""

@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from thidua_desktop import dataset, demo
+from thidua_desktop.register import dataset, demo
 from thidua_desktop.store import Store
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import logging.handlers
-import sqlite3
 from pathlib import Path
 
-from . import paths
+from thidua_desktop import paths
+from thidua_desktop.store import is_sound
 
 LOG_FILE = "thidua.log"
 DAILY = "hang-ngay"
@@ -25,18 +25,6 @@ def setup_logging() -> Path:
         root.addHandler(handler)
         root.setLevel(logging.INFO)
     return path
-
-
-def backup_is_sound(path: Path) -> bool:
-    """SQLite's own integrity check on a copy."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
 
 
 REASONS = {DAILY: "Sao lưu hằng ngày", "truoc-nhap-json": "Trước khi nhập tệp dữ liệu",
@@ -57,27 +45,6 @@ def list_backups(store) -> list[dict]:
     return sorted(out, key=lambda b: b["when"], reverse=True)
 
 
-def describe_backup(path: Path) -> dict:
-    """What a copy holds, read without changing it: the preview before a restore."""
-    info = {"sound": backup_is_sound(path), "commune": None, "households": 0, "villages": 0, "records": 0,
-            "years": []}
-    if not info["sound"]:
-        return info
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        row = conn.execute("SELECT name FROM commune").fetchone()
-        info["commune"] = row[0] if row else None
-        info["households"] = conn.execute("SELECT count(*) FROM household WHERE deleted_at IS NULL").fetchone()[0]
-        info["villages"] = conn.execute("SELECT count(*) FROM village WHERE deleted_at IS NULL").fetchone()[0]
-        info["records"] = conn.execute("SELECT count(*) FROM review_record").fetchone()[0]
-        info["years"] = [r[0] for r in conn.execute("SELECT DISTINCT year FROM review_record ORDER BY year")]
-    except sqlite3.Error:
-        info["sound"] = False
-    finally:
-        conn.close()
-    return info
-
-
 def daily_backup(store, today: _dt.date | None = None) -> Path | None:
     """Once a day, a checked copy in backups/; the last KEEP_DAILY daily copies are kept."""
     log = logging.getLogger("thidua.care")
@@ -87,7 +54,7 @@ def daily_backup(store, today: _dt.date | None = None) -> Path | None:
     if any(f.name.startswith(f"{store.path.stem}-{stamp}") for f in daily):
         return None
     copy = store.backup(DAILY)
-    if not backup_is_sound(copy):
+    if not is_sound(copy):
         log.error("daily backup %s failed its integrity check; removed", copy)
         copy.unlink(missing_ok=True)
         return None

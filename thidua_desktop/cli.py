@@ -1,6 +1,7 @@
 """Command line: the arguments of main.py and the headless commands (shared/domain/interfaces.md).
 
-Exit codes: 0 done, 1 input refused (which file, record and field, and why), 2 wrong usage.
+Exit codes: 0 done, 1 input refused (which file, record and field, and why), 2 wrong usage, 3 a bug of
+the program (logged with its traceback; the message gives the log's path).
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, annual_report, criteria, dataset, evaluation, excel, paths
-from .store import Store, StoreError
+from thidua_desktop import __version__, care, excel, paths
+from thidua_desktop.documents import annual_report
+from thidua_desktop.errors import Refused, bug_message, log_bug
+from thidua_desktop.evaluation import criteria, service
+from thidua_desktop.files import atomic_write, read_input
+from thidua_desktop.register import dataset
+from thidua_desktop.store import Store
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+MAX_SIGNED_FILE = 50 * 1024 * 1024  # a setup file or a receipt; a criteria set is far smaller
 
 # argparse speaks English; these are the messages an officer can meet, in Vietnamese.
 _ARGPARSE_VI = [
@@ -154,117 +161,104 @@ def open_store(args: argparse.Namespace) -> Store:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Run a headless command; returns the exit code."""
+    """Run a headless command; returns the exit code. A refusal is told as it is (exit 1); anything else
+    is our bug: logged with its traceback and told with the log's path (exit 3)."""
+    log_path = care.setup_logging()
+    store = None
     try:
         store = open_store(args)
-    except StoreError as exc:
+        return _dispatch(store, args)
+    except Refused as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
-    try:
-        if args.command == "import-json":
-            result = dataset.import_file(store, args.file)
-            print(result.summary())
-            if result.backup:
-                print(f"Bản sao lưu trước khi nhập: {result.backup}")
-        elif args.command == "excel-template":
-            excel.write_template(args.file)
-            print(f"Đã ghi mẫu nhập danh sách hộ: {args.file}")
-        elif args.command == "import-excel":
-            if store.commune() is None:
-                print(f"Tệp dữ liệu {store.path} chưa có thông tin xã; hãy thiết lập xã trước.", file=sys.stderr)
-                return EXIT_REFUSED
-            print(excel.import_file(store, args.file, args.create_villages).summary())
-        elif args.command == "export-households":
-            count = excel.export_store(store, args.file)
-            print(f"Đã xuất {store.household_count()} hộ ({count} dòng) ra tệp {args.file}.")
-        elif args.command == "export-report":
-            if store.commune() is None:
-                print(f"Tệp dữ liệu {store.path} chưa có thông tin xã.", file=sys.stderr)
-                return EXIT_REFUSED
-            annual_report.write(store, args.year, _criteria(store, args), args.out)
-            print(f"Đã ghi báo cáo năm {args.year}: {args.out}")
-        elif args.command == "evaluate":
-            return _evaluate(store, args)
-        elif args.command in ("print-dossier", "print-minutes"):
-            return _print(store, args)
-        elif args.command in ("package", "upper"):
-            return _upward(store, args)
-        elif args.command == "export-json":
-            if store.commune() is None:
-                print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa có gì để xuất.", file=sys.stderr)
-                return EXIT_REFUSED
-            data = dataset.export_file(store, args.file)
-            print(f"Đã xuất {len(data['villages'])} thôn, {len(data['households'])} hộ ra tệp {args.file}.")
-        return EXIT_OK
-    except dataset.DatasetRefused as exc:
-        print(exc.summary(), file=sys.stderr)
-        return EXIT_REFUSED
-    except excel.CellError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_REFUSED
-    except criteria.CriteriaError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_REFUSED
-    except (StoreError, OSError) as exc:
-        print(str(exc) if isinstance(exc, StoreError) else f"Không ghi được tệp: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
+    except Exception as exc:  # noqa: BLE001 - the one place a command's bug is caught, logged and told
+        log_bug(exc, f"command {args.command}")
+        print(bug_message(log_path), file=sys.stderr)
+        return EXIT_BUG
     finally:
-        store.close()
+        if store is not None:
+            store.close()
 
 
-def _evaluate(store: Store, args: argparse.Namespace) -> int:
-    commune = store.commune()
-    if commune is None:
-        print(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa đánh giá được.", file=sys.stderr)
-        return EXIT_REFUSED
-    chosen = _criteria(store, args)
-    report = evaluation.run(store, args.year, chosen).report
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=1))
-    else:
-        names = {v["id"]: v["name"] for v in store.villages(include_deleted=True)}
-        print(evaluation.summary(report, names, commune["name"], chosen))
+def _dispatch(store: Store, args: argparse.Namespace) -> int:
+    if args.command == "import-json":
+        result = dataset.import_file(store, args.file)
+        print(result.summary())
+        if result.backup:
+            print(f"Bản sao lưu trước khi nhập: {result.backup}")
+    elif args.command == "excel-template":
+        excel.write_template(args.file)
+        print(f"Đã ghi mẫu nhập danh sách hộ: {args.file}")
+    elif args.command == "import-excel":
+        _commune_of(store)
+        print(excel.import_file(store, args.file, args.create_villages).summary())
+    elif args.command == "export-households":
+        count = excel.export_store(store, args.file)
+        print(f"Đã xuất {store.register.household_count()} hộ ({count} dòng) ra tệp {args.file}.")
+    elif args.command == "export-report":
+        _commune_of(store)
+        annual_report.write(store, args.year, _criteria(store, args), args.out)
+        print(f"Đã ghi báo cáo năm {args.year}: {args.out}")
+    elif args.command == "evaluate":
+        return _evaluate(store, args)
+    elif args.command in ("print-dossier", "print-minutes"):
+        return _print(store, args)
+    elif args.command == "package":
+        return _package(store, args)
+    elif args.command == "upper":
+        return _upper(store, args)
+    elif args.command == "export-json":
+        data = dataset.export_file(store, args.file)
+        print(f"Đã xuất {len(data['villages'])} thôn, {len(data['households'])} hộ ra tệp {args.file}.")
     return EXIT_OK
 
 
-def _upward(store: Store, args: argparse.Namespace) -> int:
-    from .package import PackageRefused  # PyNaCl loads only for the package commands
+def _commune_of(store: Store) -> dict:
+    commune = store.register.commune()
+    if commune is None:
+        raise Refused(f"Tệp dữ liệu {store.path} chưa có thông tin xã; hãy thiết lập xã trước.")
+    return commune
 
-    try:
-        return (_package if args.command == "package" else _upper)(store, args)
-    except PackageRefused as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_REFUSED
+
+def _evaluate(store: Store, args: argparse.Namespace) -> int:
+    commune = _commune_of(store)
+    chosen = _criteria(store, args)
+    report = service.run(store, args.year, chosen).report
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        names = {v["id"]: v["name"] for v in store.register.villages(include_deleted=True)}
+        print(service.summary(report, names, commune["name"], chosen))
+    return EXIT_OK
 
 
 def _package(store: Store, args: argparse.Namespace) -> int:
-    from . import upward
+    from thidua_desktop.exchange import outbox
 
     if args.action == "setup":
-        got = upward.setup_upper(store, args.file.read_bytes(), str(args.file))
-        print(f"Đã thiết lập cấp trên: {got.name} ({upward.LEVEL_LABELS[got.level]}).")
+        got = outbox.setup_upper(store, read_input(args.file, MAX_SIGNED_FILE, "tệp thiết lập"), str(args.file))
+        print(f"Đã thiết lập cấp trên: {got.name} ({outbox.LEVEL_LABELS[got.level]}).")
         print(f"Mã nhận diện của cấp trên (đọc đối chiếu khi gọi điện): {got.fingerprint}")
-        print(f"Mã nhận diện của xã (đọc cho cấp trên): {upward.own_keys(store).fingerprint}")
+        print(f"Mã nhận diện của xã (đọc cho cấp trên): {outbox.own_keys(store).fingerprint}")
     elif args.action == "fingerprint":
         print("Mã nhận diện khóa của xã:")
-        print(upward.own_keys(store).fingerprint)
+        print(outbox.own_keys(store).fingerprint)
     elif args.action == "export":
-        print(upward.export_package(store, args.out))
+        print(outbox.export_package(store, args.out))
     elif args.action == "receipt":
-        print(upward.take_receipt(store, args.file.read_bytes(), str(args.file)))
+        print(outbox.take_receipt(store, read_input(args.file, MAX_SIGNED_FILE, "biên nhận"), str(args.file)))
     elif args.action == "send":
-        address = args.address or upward.address(store)
+        address = args.address or outbox.address(store)
         if not address:
-            print("Chưa có địa chỉ của cấp trên: dùng --address, hoặc gửi gói bằng USB.", file=sys.stderr)
-            return EXIT_REFUSED
-        said = upward.deliver_due(store, address)
+            raise Refused("Chưa có địa chỉ của cấp trên: dùng --address, hoặc gửi gói bằng USB.")
+        said = outbox.deliver_due(store, address)
         print("\n".join(said) or "Không có gói nào cần gửi.")
         return EXIT_OK if all("chưa gửi được" not in s for s in said) else EXIT_REFUSED
     elif args.action == "outbox":
-        for e in upward.outbox(store):
-            print(f"{e.sequence:>4}  {e.file_name}  {upward.STATUS_LABELS[e.status]}  {e.receipt_message or e.last_error or ''}")
+        for e in store.outbox.entries():
+            print(f"{e.sequence:>4}  {e.file_name}  {outbox.STATUS_LABELS[e.status]}  {e.receipt_message or e.last_error or ''}")
     elif args.action == "new-key":
-        pair = upward.replace_key(store)
+        pair = outbox.replace_key(store)
         print("Đã tạo khóa mới; khóa cũ được cất riêng. Gói tiếp theo mang khóa mới và cấp trên sẽ từ chối cho đến")
         print("khi xác nhận lại mã nhận diện mới của xã:")
         print(pair.fingerprint)
@@ -272,23 +266,23 @@ def _package(store: Store, args: argparse.Namespace) -> int:
 
 
 def _upper(store: Store, args: argparse.Namespace) -> int:
-    from . import upper
+    from thidua_desktop.exchange import upper_level
 
     if args.action == "init":
-        setup = upper.init(store, args.name, args.level, args.address)
-        dataset.write_bytes_atomic(args.setup_out, setup)
+        setup = upper_level.init(store, args.name, args.level, args.address)
+        atomic_write(args.setup_out, setup)
         print(f"Đã tạo tệp cấp trên {store.path} ({args.name}). Tệp thiết lập cho các xã: {args.setup_out}")
-        print(f"Mã nhận diện của cấp trên: {upper.fingerprint_of(store)}")
+        print(f"Mã nhận diện của cấp trên: {upper_level.fingerprint_of(store)}")
     elif args.action == "setup-file":
-        raw = json.loads(args.criteria_file.read_text(encoding="utf-8")) if args.criteria_file else None
+        raw = criteria.read_raw(args.criteria_file) if args.criteria_file else None
         if raw is not None:
-            criteria.parse(raw, str(args.criteria_file))
-        dataset.write_bytes_atomic(args.out, upper.setup_document(store, raw))
+            criteria.parse(raw, str(args.criteria_file))  # a set the communes could not use is refused here
+        atomic_write(args.out, upper_level.setup_document(store, raw))
         print(f"Đã ghi tệp thiết lập: {args.out}")
     elif args.action == "trust":
-        print(upper.trust(store, args.code, args.fingerprint))
+        print(upper_level.trust(store, args.code, args.fingerprint))
     elif args.action == "import":
-        results = upper.import_files(store, args.files, args.dry_run, args.receipt_dir)
+        results = upper_level.import_files(store, args.files, args.dry_run, args.receipt_dir)
         for r in results:
             print(r.line())
         taken = sum(r.status in ("accepted", "duplicate", "checked") for r in results)
@@ -298,16 +292,16 @@ def _upper(store: Store, args: argparse.Namespace) -> int:
     elif args.action == "serve-inbox":
         return _serve(store, args)
     elif args.action == "decide":
-        upper.decide(store, args.code, args.nomination_id, args.status, args.number,
+        upper_level.decide(store, args.code, args.nomination_id, args.status, args.number,
                      args.date.isoformat() if args.date else None, args.comment)
         print("Đã ghi quyết định; xã nhận được trong biên nhận tiếp theo (upper receipt để ghi ngay).")
     elif args.action == "receipt":
         args.out.mkdir(parents=True, exist_ok=True)
         target = args.out / f"bien-nhan-{args.code}.json"
-        dataset.write_bytes_atomic(target, upper.fresh_receipt(store, args.code))
+        atomic_write(target, upper_level.fresh_receipt(store, args.code))
         print(f"Đã ghi biên nhận: {target}")
     elif args.action == "report":
-        from . import upper_report
+        from thidua_desktop.documents import upper_report
 
         upper_report.write(store, args.year, args.out)
         print(f"Đã ghi báo cáo năm {args.year}: {args.out}")
@@ -315,9 +309,9 @@ def _upper(store: Store, args: argparse.Namespace) -> int:
 
 
 def _serve(store: Store, args: argparse.Namespace) -> int:
-    from . import inbox, upper
+    from thidua_desktop.exchange import inbox, upper_level
 
-    upper._upper_only(store)
+    upper_level.upper_only(store)
     box = inbox.Inbox(store.path, store.actor)
     server = inbox.make_server(box, args.host, args.port)
     print(f"Hộp thư đến đang nhận gói tại http://{args.host}:{server.server_address[1]}/goi "
@@ -332,19 +326,15 @@ def _serve(store: Store, args: argparse.Namespace) -> int:
 
 
 def _print(store: Store, args: argparse.Namespace) -> int:
-    from . import dossier  # reportlab loads only to print: every other command, and the window, start faster
+    from thidua_desktop.documents import dossier  # reportlab loads only to print: every other command, and the window, start faster
 
-    try:
-        if args.command == "print-dossier":
-            options = dossier.PaperOptions(args.number, args.date or _dt.date.today(), args.signer, args.to)
-            for path in dossier.write_dossier(store, args.year, args.out, _criteria(store, args), options):
-                print(f"Đã in: {path}")
-        else:
-            dossier.write_minutes(store, args.meeting_id, args.out, _criteria(store, args), args.blank, args.copies)
-            print(f"Đã in {'biên bản trống' if args.blank else 'biên bản'}: {args.out}")
-    except dossier.PapersRefused as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_REFUSED
+    if args.command == "print-dossier":
+        options = dossier.PaperOptions(args.number, args.date or _dt.date.today(), args.signer, args.to)
+        for path in dossier.write_dossier(store, args.year, args.out, _criteria(store, args), options):
+            print(f"Đã in: {path}")
+    else:
+        dossier.write_minutes(store, args.meeting_id, args.out, _criteria(store, args), args.blank, args.copies)
+        print(f"Đã in {'biên bản trống' if args.blank else 'biên bản'}: {args.out}")
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import paths
+from thidua_desktop import paths
 
 STATUS_LABELS = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo", "non_poor": "Không nghèo"}
 GENDER_LABELS = {"male": "Nam", "female": "Nữ"}

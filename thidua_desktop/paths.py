@@ -1,7 +1,7 @@
-"""The one place that decides where data, backups and logs live.
+"""The one place that decides where data, backups, logs and every per-database folder live.
 
 THIDUA_DATA_DIR overrides the per-user folder (tests and portable installs use it); --db picks
-another database file, whose backups then go beside it.
+another database file, whose backups, keys, commune copies and inbox then go beside it.
 """
 
 from __future__ import annotations
@@ -29,9 +29,28 @@ def default_db() -> Path:
 
 def backups_dir(db_path: Path) -> Path:
     """Backups sit next to the database they protect, so a --db file keeps its own."""
-    path = Path(db_path).resolve().parent / "backups"
+    return _beside(db_path, "backups")
+
+
+def _beside(db_path: Path, name: str) -> Path:
+    path = Path(db_path).resolve().parent / name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def keys_dir(db_path: Path) -> Path:
+    """The key files of a database's commune or level above (readable by their owner only)."""
+    return _beside(db_path, "keys")
+
+
+def commune_copies_dir(db_path: Path) -> Path:
+    """At the level above: each commune's copy of its data, one file a commune."""
+    return _beside(db_path, f"{Path(db_path).stem}-du-lieu-xa")
+
+
+def inbox_dir(db_path: Path) -> Path:
+    """At the level above: packages received over HTTP."""
+    return _beside(db_path, f"{Path(db_path).stem}-hop-thu-den")
 
 
 def logs_dir() -> Path:

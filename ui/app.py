@@ -13,8 +13,12 @@ from PySide6.QtCore import QLocale, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from thidua_desktop import care, criteria, dataset, demo, evaluation, paths
-from thidua_desktop.store import Store, StoreError
+from thidua_desktop import settings
+from thidua_desktop.errors import Refused
+from thidua_desktop import care, paths
+from thidua_desktop.evaluation import criteria, service
+from thidua_desktop.register import dataset, demo
+from thidua_desktop.store import Store
 
 from .commune.commune_page import CommuneDialog
 from .common import single_instance
@@ -47,7 +51,7 @@ def open_store(args: argparse.Namespace) -> Store:
         return demo_store(args.officer)
     store = Store.open(args.db or paths.default_db(), actor=args.officer)
     if not args.officer:
-        store.actor = store.setting("officer") or store.actor
+        store.actor = settings.OFFICER.get(store) or store.actor
     return store
 
 
@@ -83,15 +87,15 @@ def run_gui(args: argparse.Namespace) -> int:
         instance = single_instance.InstanceServer(name, app)
     try:
         store = open_store(args)
-    except StoreError as exc:
+    except Refused as exc:
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
     if not args.demo:
         try:
             care.daily_backup(store)
-        except (StoreError, OSError) as exc:
+        except (Refused, OSError) as exc:
             logging.getLogger("thidua").warning("daily backup failed: %s", exc)
-    if not store.is_upper_level() and store.commune() is None and not CommuneDialog(store, first_run=True).exec():
+    if not store.is_upper_level() and store.register.commune() is None and not CommuneDialog(store, first_run=True).exec():
         return 0
     if store.is_upper_level():
         from .upper.upper_window import UpperWindow  # the level above: the same program in upper-level mode
@@ -125,15 +129,15 @@ def run_smoke_test() -> int:
     window = MainWindow(store)
     window.show()
     app.processEvents()
-    result = evaluation.run(store, 2019, criteria.load())
+    result = service.run(store, 2019, criteria.load())
     window.evaluation.show_report(result)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(folder / "smoke.pdf"))
     window.evaluation.print_to(printer)
-    from thidua_desktop import dossier
+    from thidua_desktop.documents import dossier
 
-    meeting = store.meetings(2019)[0]
+    meeting = store.meetings.list(2019)[0]
     minutes = dossier.write_minutes(store, meeting["id"], folder / "bien-ban.pdf", criteria.load())
     printed = all(p.read_bytes().startswith(b"%PDF") for p in (folder / "smoke.pdf", minutes))
     printed = printed and page_count(minutes) >= 2

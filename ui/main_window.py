@@ -9,7 +9,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressDialog, QTabWidget)
 
-from thidua_desktop import __version__, dataset, excel, meetings, paths
+from thidua_desktop import settings
+from thidua_desktop import __version__, paths
+from thidua_desktop.register import dataset
+from thidua_desktop import excel
+from thidua_desktop.evaluation import votes
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
@@ -107,7 +111,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _update_title(self) -> None:
-        commune = self.store.commune()
+        commune = self.store.register.commune()
         name = f"{commune['name']}, {commune['province_name']}" if commune else ""
         self.setWindowTitle(f"ThiDua Desktop - {name}" + (" (dữ liệu mẫu)" if self.demo else ""))
         self.path_label.setText(f"Cán bộ: {self.store.actor}   |   Tệp dữ liệu: {self.store.path}")
@@ -126,7 +130,7 @@ class MainWindow(QMainWindow):
 
     def fill_household_criterion(self, household_id: str, criterion: str, year: int) -> None:
         """From a verdict to the field that decides it; the household is judged again on saving."""
-        if criterion in meetings.VOTE_CRITERIA:
+        if criterion in votes.VOTE_CRITERIA:
             # the vote comes from the village meeting's minutes: open that year's meetings
             self.meetings.year.setValue(year)
             self.tabs.setCurrentWidget(self.meetings)
@@ -148,7 +152,7 @@ class MainWindow(QMainWindow):
                                         text=self.store.actor)
         name = clean(name)
         if ok and name:
-            self.store.set_setting("officer", name)
+            settings.OFFICER.set(self.store, name)
             self.store.actor = name
             self._update_title()
 
@@ -177,7 +181,7 @@ class MainWindow(QMainWindow):
             self._run_job("import", file, "Đang nhập dữ liệu...")
 
     def export_json(self) -> None:
-        commune = self.store.commune()
+        commune = self.store.register.commune()
         suggested = f"thidua-{commune['code']}.json" if commune else "thidua.json"
         file, _ = QFileDialog.getSaveFileName(self, "Xuất tệp dữ liệu JSON", suggested, "Tệp dữ liệu (*.json)")
         if file:

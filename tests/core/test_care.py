@@ -3,8 +3,10 @@
 import logging
 import logging.handlers
 
+from tests.helpers import sql
+from thidua_desktop.register import households
 from thidua_desktop import care, paths
-from thidua_desktop.store import Store
+from thidua_desktop.store import Store, describe_copy, is_sound
 
 
 def test_daily_backup_once_a_day_checked_and_kept_to_ten(filled_store):
@@ -12,19 +14,19 @@ def test_daily_backup_once_a_day_checked_and_kept_to_ten(filled_store):
     for day in range(1, 15):  # two weeks of older daily copies
         (folder / f"{filled_store.path.stem}-202601{day:02d}-080000-000000-{care.DAILY}.sqlite").write_bytes(b"x")
     first = care.daily_backup(filled_store)
-    assert first is not None and care.backup_is_sound(first)
+    assert first is not None and is_sound(first)
     assert care.daily_backup(filled_store) is None  # once a day
     kept = sorted(folder.glob(f"*-{care.DAILY}.sqlite"))
     assert len(kept) == care.KEEP_DAILY and kept[-1] == first
     restored = Store.open(first)  # the copy is a real database with the same households
-    assert restored.household_count() == filled_store.household_count()
+    assert restored.register.household_count() == filled_store.register.household_count()
     restored.close()
 
 
 def test_damaged_copy_fails_the_integrity_check(tmp_path):
     broken = tmp_path / "hong.sqlite"
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
-    assert not care.backup_is_sound(broken)
+    assert not is_sound(broken)
 
 
 def test_log_file_rotates_in_the_data_folder():
@@ -44,15 +46,15 @@ def test_log_file_rotates_in_the_data_folder():
 
 def test_restore_brings_back_what_the_copy_holds_and_keeps_the_present(filled_store):
     copy = filled_store.backup("hang-ngay")
-    count = filled_store.household_count()
-    hid = filled_store.query("SELECT id FROM household LIMIT 1")[0][0]
-    filled_store.delete_household(hid)
-    preview = care.describe_backup(copy)
+    count = filled_store.register.household_count()
+    hid = sql(filled_store, "SELECT id FROM household LIMIT 1")[0][0]
+    filled_store.register.delete_household(hid)
+    preview = describe_copy(copy)
     assert preview["sound"] and preview["households"] == count and preview["commune"]
     listed = care.list_backups(filled_store)
     assert listed[0]["path"] == copy and listed[0]["reason"] == "Sao lưu hằng ngày"
     before = filled_store.restore_from(copy)
-    assert filled_store.household_count() == count
-    assert Store.open(before).household_count() == count - 1  # the present was kept first
-    filled_store.save_household({**filled_store.household(hid), "members": 7})  # still writable, audited
-    assert any(e.field == "members" for e in filled_store.audit_for_household(hid))
+    assert filled_store.register.household_count() == count
+    assert Store.open(before).register.household_count() == count - 1  # the present was kept first
+    households.save(filled_store, {**filled_store.register.household(hid), "members": 7})  # still writable, audited
+    assert any(e.field == "members" for e in filled_store.register.audit_for_household(hid))

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import main
-from thidua_desktop import dataset, demo
+from tests.helpers import sql
+from thidua_desktop.register import dataset, demo
 from thidua_desktop.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +28,7 @@ def _without_time(data):
 
 
 def _fingerprint(store):
-    return json.dumps(_without_time(dataset.export_data(store)), sort_keys=True) if store.commune() else None
+    return json.dumps(_without_time(dataset.export_data(store)), sort_keys=True) if store.register.commune() else None
 
 
 def test_export_import_export_is_identical(filled_store, tmp_path):
@@ -117,7 +118,7 @@ def test_update_by_id_and_add_new(filled_store, demo_data):
     data["households"].append(extra)
     result = dataset.import_data(filled_store, data)
     assert result.new_households == 1
-    assert filled_store.household(data["households"][0]["id"])["members"] == 9
+    assert filled_store.register.household(data["households"][0]["id"])["members"] == 9
     assert result.backup is not None and result.backup.exists()
 
 
@@ -143,7 +144,7 @@ def test_cli_exit_codes_and_messages(tmp_path, capsys, demo_data):
 
 CRASH_SCRIPT = """
 import sys
-from thidua_desktop import dataset, demo
+from thidua_desktop.register import dataset, demo
 from thidua_desktop.store import Store
 store = Store.open(sys.argv[1])
 data = demo.generate(households=4000, villages=10, seed=1)
@@ -171,8 +172,8 @@ def test_killed_in_the_middle_of_an_import_leaves_the_file_intact(tmp_path, demo
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     store = Store.open(path)
-    assert store.query("PRAGMA integrity_check")[0][0] == "ok"
+    assert sql(store, "PRAGMA integrity_check")[0][0] == "ok"
     after = _fingerprint(store)
-    count = store.query("SELECT count(*) FROM household")[0][0]
+    count = sql(store, "SELECT count(*) FROM household")[0][0]
     # Either nothing of the import landed, or all of it did.
     assert after == before or count == len(demo_data["households"]) + 4000

@@ -13,8 +13,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from thidua_desktop import criteria, dataset, dossier, evaluator, nominations
-from thidua_desktop.documents import vn_date
+from tests.helpers import sql
+from thidua_desktop.evaluation import votes
+from thidua_desktop.evaluation import criteria, evaluator, nominations
+from thidua_desktop.register import dataset
+from thidua_desktop.documents import dossier
+from thidua_desktop.documents.pdf import vn_date
 
 CRITERIA = criteria.load()
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
@@ -75,7 +79,7 @@ def test_the_dossier_lists_every_nominee_with_diacritics_intact(nominated, tmp_p
     files = dossier.write_dossier(nominated, 2019, tmp_path, CRITERIA, options)
     assert [f.name for f in files] == ["01-to-trinh-2019.pdf", "02-danh-sach-2019.pdf",
                                        "03-bao-cao-thanh-tich-2019.pdf", "04-bien-ban-hop-binh-xet-2019.pdf"]
-    noms = nominated.nominations(2019)
+    noms = nominated.nominations.list(2019)
     submission = flat(" ".join(pages(files[0])))
     for expected in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 05/TTr-UBND",
                      "Hồng Thái, ngày 05 tháng 01 năm 2020", "TỜ TRÌNH", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
@@ -84,10 +88,10 @@ def test_the_dossier_lists_every_nominee_with_diacritics_intact(nominated, tmp_p
                      "Trong đó có 1 trường hợp chưa đủ tiêu chí"]:
         assert expected in submission
     listing = flat(" ".join(pages(files[1])))
-    names = {r["id"]: r["head_name"] for r in nominated.query("SELECT id, head_name FROM household")}
+    names = {r["id"]: r["head_name"] for r in sql(nominated, "SELECT id, head_name FROM household")}
     for nom in noms:
         name = names.get(nom["household_id"]) or nom["nominee_name"] or next(
-            v["name"] for v in nominated.villages() if v["id"] == nom["village_id"])
+            v["name"] for v in nominated.register.villages() if v["id"] == nom["village_id"])
         assert name in listing
     assert "Lý do đề nghị: Hộ tiêu biểu giúp đỡ ba hộ nghèo khác trong thôn" in listing
     assert "Hợp tác xã Chè Đồng Tâm & Cộng sự" in listing
@@ -133,14 +137,14 @@ def test_a_long_list_breaks_across_pages_with_its_header_and_page_numbers(filled
 
 
 def test_filled_minutes_show_attendance_and_every_decision_in_two_copies(filled_store, tmp_path):
-    meeting = filled_store.meetings(2019)[0]
+    meeting = filled_store.meetings.list(2019)[0]
     out = dossier.write_minutes(filled_store, meeting["id"], tmp_path / "bb.pdf", CRITERIA)
     text = flat(" ".join(pages(out)))
     assert text.count("BIÊN BẢN") == 2 and "(Bản số 01/02)" in text and "(Bản số 02/02)" in text
     share = meeting["households_represented"] / meeting["households_on_list"] * 100
     assert f"đại diện cho {meeting['households_represented']} hộ trên tổng số {meeting['households_on_list']} hộ" in text
     assert f"{share:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%" in text
-    names = {r["id"]: r["head_name"] for r in filled_store.query("SELECT id, head_name FROM household")}
+    names = {r["id"]: r["head_name"] for r in sql(filled_store, "SELECT id, head_name FROM household")}
     for d in meeting["decisions"]:
         assert names[d["household_id"]] in text
         approved = d["agree"] * 2 >= meeting["attendees"]
@@ -149,13 +153,13 @@ def test_filled_minutes_show_attendance_and_every_decision_in_two_copies(filled_
 
 
 def test_blank_minutes_carry_the_tally_sheet_and_the_households_to_consider(filled_store, tmp_path):
-    village = filled_store.villages()[0]
-    from thidua_desktop import meetings
-    m = meetings.new_meeting(village["id"], 2020, "2020-12-10")
+    village = filled_store.register.villages()[0]
+    from thidua_desktop.evaluation import votes
+    m = votes.new_meeting(village["id"], 2020, "2020-12-10")
     m["place"] = "Nhà văn hóa thôn"
-    filled_store.save_meeting(m)
+    votes.save_meeting(filled_store, m)
     report = evaluator.evaluate(dataset.export_data(filled_store), 2020, CRITERIA)
-    expected = meetings.agenda(filled_store, m, report)
+    expected = votes.agenda(filled_store, m, report)
     out = dossier.write_minutes(filled_store, m["id"], tmp_path / "trong.pdf", CRITERIA, blank=True)
     text = flat(" ".join(pages(out)))
     assert "PHIẾU KIỂM ĐẾM BIỂU QUYẾT" in text and "BIÊN BẢN" in text

@@ -9,8 +9,8 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from thidua_desktop import criteria, evaluator
-from thidua_desktop.criteria import CriteriaError
+from thidua_desktop.evaluation import criteria, evaluator
+from thidua_desktop.evaluation.criteria import CriteriaError
 
 CRIT = criteria.load()
 VILLAGE = "11111111-1111-4111-8111-111111111111"
@@ -421,7 +421,7 @@ def test_verdicts_do_not_depend_on_record_order(hhs, year, rnd: random.Random):
 def test_evaluate_command_prints_the_report_of_interfaces(tmp_path, capsys):
     import json as json_
     import main
-    from thidua_desktop import demo
+    from thidua_desktop.register import demo
     file = tmp_path / "xa.json"
     file.write_text(json_.dumps(demo.generate(households=40, villages=3, seed=5), ensure_ascii=False),
                     encoding="utf-8")

@@ -11,7 +11,9 @@ from hypothesis import given, strategies as st
 from openpyxl import Workbook, load_workbook
 
 import main
-from thidua_desktop import dataset, excel
+from tests.helpers import sql
+from thidua_desktop.register import dataset
+from thidua_desktop import excel
 from thidua_desktop.excel import CellError
 
 
@@ -36,10 +38,10 @@ def test_export_into_an_empty_commune_brings_every_household(filled_store, store
     path = tmp_path / "ho.xlsx"
     export(filled_store, path)
     other = store_factory()
-    other.save_commune(filled_store.commune())
+    other.register.save_commune(filled_store.register.commune())
     result = excel.import_file(other, path, create_villages=True)
     assert result.added == len(dataset.export_data(filled_store)["households"])
-    assert len(result.new_villages) == len(filled_store.villages())
+    assert len(result.new_villages) == len(filled_store.register.villages())
 
 
 def test_template_has_what_an_officer_needs(tmp_path):
@@ -78,7 +80,7 @@ def fill(path, rows, title_rows=(), hidden_first=False, headers=None):
 
 
 def test_officer_sheet_with_quirks_comes_in(filled_store, tmp_path):
-    village = filled_store.villages()[0]["name"]
+    village = filled_store.register.villages()[0]["name"]
     path = tmp_path / "ds.xlsx"
     fill(path, [
         ["M1", "Lò Văn Páo", "nam", 1980, 8080001234, village.replace("Thôn ", ""), "5", 2021, "hộ nghèo", "650.000"],
@@ -87,15 +89,15 @@ def test_officer_sheet_with_quirks_comes_in(filled_store, tmp_path):
     ], title_rows=["DANH SÁCH HỘ NGHÈO, CẬN NGHÈO NĂM 2021"], hidden_first=True)
     result = excel.import_file(filled_store, path)
     assert (result.added, result.records) == (2, 2)
-    rows = filled_store.query("SELECT id FROM household WHERE code = 'M1'")
-    hh = filled_store.household(rows[0][0])
+    rows = sql(filled_store, "SELECT id FROM household WHERE code = 'M1'")
+    hh = filled_store.register.household(rows[0][0])
     assert hh["head"]["id_number"] == "008080001234"     # the leading zero restored
     assert [(r["year"], r["status"], r["income_per_capita"]) for r in hh["years"]] == \
         [(2021, "poor", 650_000), (2022, "near_poor", 1_200_000)]
 
 
 def test_a_bad_row_refuses_the_whole_sheet(filled_store, tmp_path):
-    village = filled_store.villages()[0]["name"]
+    village = filled_store.register.villages()[0]["name"]
     before = _without_time(dataset.export_data(filled_store))
     path = tmp_path / "ds.xlsx"
     fill(path, [
@@ -113,7 +115,7 @@ def test_a_bad_row_refuses_the_whole_sheet(filled_store, tmp_path):
 
 
 def test_rules_of_the_register_apply_to_sheets(filled_store, tmp_path):
-    village = filled_store.villages()[0]["name"]
+    village = filled_store.register.villages()[0]["name"]
     path = tmp_path / "ds.xlsx"
     fill(path, [["M9", "Lò Văn Páo", "Nữ", 1980, "008080001234", village, 5, 2021, "Hộ nghèo", None]])
     with pytest.raises(excel.ExcelRefused, match="Dòng 2, cột 'Số CCCD/CMND': Chữ số thứ 4"):
@@ -200,13 +202,14 @@ def test_fresh_export_resaved_by_libreoffice_comes_in(store, store_factory, tmp_
 
 
 def test_annual_report_agrees_with_the_evaluator(filled_store, tmp_path, capsys):
-    from thidua_desktop import annual_report, criteria
+    from thidua_desktop.documents import annual_report
+    from thidua_desktop.evaluation import criteria
     path = tmp_path / "bao-cao.xlsx"
     report = annual_report.write(filled_store, 2019, criteria.load(), path)
     wb = load_workbook(path)
     ws = wb["Báo cáo năm 2019"]
     assert [c.value for c in ws[4]] == annual_report.HEADERS
-    villages = filled_store.villages()
+    villages = filled_store.register.villages()
     rows = list(ws.iter_rows(min_row=5, max_row=4 + len(villages) + 1, values_only=True))
     total = rows[-1]
     assert total[1].startswith("Toàn ")
@@ -240,7 +243,7 @@ def test_template_filled_in_then_imported(filled_store, tmp_path):
     excel.write_template(path)
     wb = load_workbook(path)
     ws = wb["Danh sách hộ"]
-    village = filled_store.villages()[0]["name"]
+    village = filled_store.register.villages()[0]["name"]
     values = {"code": "T01", "name": "Ma Thị Duyên", "gender": "Nữ", "birth_year": 1988, "id_number": "008188004321",
               "village": village, "members": 4, "year": 2020, "status": "Hộ cận nghèo", "income": 950000,
               "deprivations": "Nguồn nước sinh hoạt; Nhà tiêu hợp vệ sinh", "cultural_family": "Có", "effort": "Có"}
@@ -249,8 +252,8 @@ def test_template_filled_in_then_imported(filled_store, tmp_path):
     wb.save(path)
     result = excel.import_file(filled_store, path)
     assert (result.added, result.records) == (1, 1)
-    hid = filled_store.query("SELECT id FROM household WHERE code = 'T01'")[0][0]
-    record = filled_store.household(hid)["years"][0]
+    hid = sql(filled_store, "SELECT id FROM household WHERE code = 'T01'")[0][0]
+    record = filled_store.register.household(hid)["years"][0]
     assert record["deprivations"] == ["water_source", "sanitation"]
     assert (record["status"], record["income_per_capita"], record["cultural_family"]) == ("near_poor", 950000, True)
     assert record["assessments"]["effort"] is True and record["assessments"]["initiative"] is None
@@ -268,7 +271,7 @@ def test_years_and_dates_as_excel_holds_them():
 
 
 def test_a_rule_broken_in_a_sheet_names_its_column(filled_store, tmp_path):
-    village = filled_store.villages()[0]["name"]
+    village = filled_store.register.villages()[0]["name"]
     path = tmp_path / "ds.xlsx"
     fill(path, [["M9", "Lò Văn Páo", "Nam", 1980, None, village, 0, 2021, "Hộ nghèo", None]])
     with pytest.raises(excel.ExcelRefused, match="Dòng 2, cột 'Số nhân khẩu': phải từ 1 trở lên"):

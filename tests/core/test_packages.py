@@ -15,9 +15,15 @@ from hypothesis import given, strategies as st
 from nacl.public import PublicKey, SealedBox
 from nacl.signing import SigningKey
 
-from thidua_desktop import dataset, demo, inbox, keys, nominations, package, upper, upward
-from thidua_desktop.package import PackageRefused
-from thidua_desktop.store import Store, StoreError
+from tests.helpers import sql
+from thidua_desktop.register import households
+from thidua_desktop import paths
+from thidua_desktop.errors import Refused
+from thidua_desktop.register import dataset, demo
+from thidua_desktop.exchange import inbox, keys, package, upper_level, outbox
+from thidua_desktop.evaluation import nominations
+from thidua_desktop.exchange.package import PackageRefused
+from thidua_desktop.store import Store
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
 
@@ -26,10 +32,10 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.js
 def trip(tmp_path):
     """A province, and a commune that has its setup file; neither trusts the other's package yet."""
     province = Store.open(tmp_path / "tinh" / "tinh.sqlite", actor="Cán bộ tỉnh")
-    setup = upper.init(province, "UBND tỉnh Tuyên Quang", "province")
+    setup = upper_level.init(province, "UBND tỉnh Tuyên Quang", "province")
     commune = Store.open(tmp_path / "xa" / "xa.sqlite", actor="Cán bộ xã")
     dataset.import_data(commune, dataset.read_file(EXAMPLE))
-    upward.setup_upper(commune, setup, "setup.json")
+    outbox.setup_upper(commune, setup, "setup.json")
     yield province, commune, tmp_path
     province.close()
     commune.close()
@@ -37,18 +43,18 @@ def trip(tmp_path):
 
 def written(province: Store) -> tuple:
     """What an import may change: packages taken, trusted keys, and the communes' own files."""
-    folder = upper.communes_dir(province)
-    return (province.query("SELECT count(*) FROM upper_package")[0][0],
-            tuple(tuple(r) for r in province.query("SELECT code, fingerprint, last_sequence FROM upper_unit")),
+    folder = paths.commune_copies_dir(province.path)
+    return (sql(province, "SELECT count(*) FROM upper_package")[0][0],
+            tuple(tuple(r) for r in sql(province, "SELECT code, fingerprint, last_sequence FROM upper_unit")),
             tuple(sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in folder.iterdir())))
 
 
 def trusted(province: Store, commune: Store, usb: Path) -> Path:
     """A first package, refused (not trusted), then trusted by its fingerprint and imported."""
-    first = upward.export_package(commune, usb)
-    refused = upper.import_files(province, [first])[0]
-    assert refused.status == "refused" and upward.own_keys(commune).fingerprint in refused.message
-    upper.trust(province, "02191", upward.own_keys(commune).fingerprint.replace(" ", "").lower())
+    first = outbox.export_package(commune, usb)
+    refused = upper_level.import_files(province, [first])[0]
+    assert refused.status == "refused" and outbox.own_keys(commune).fingerprint in refused.message
+    upper_level.trust(province, "02191", outbox.own_keys(commune).fingerprint.replace(" ", "").lower())
     return first
 
 
@@ -58,70 +64,70 @@ def test_the_whole_trip_by_folder_and_back(trip):
     first = trusted(province, commune, usb)
     assert first.name == f"thidua-02191-{__import__('datetime').date.today().year}-0001.tdgoi"
     assert b"H\xc3\xb4ng" not in first.read_bytes() and "Hồng".encode() not in first.read_bytes()  # nothing readable
-    [result] = upper.import_files(province, [first], receipt_dir=usb)
+    [result] = upper_level.import_files(province, [first], receipt_dir=usb)
     assert result.status == "accepted" and (result.households, result.added, result.changed) == (14, 14, 0)
-    manifest = json.loads(province.query("SELECT manifest FROM upper_package")[0][0])
+    manifest = json.loads(sql(province, "SELECT manifest FROM upper_package")[0][0])
     assert manifest["criteria_set"] == {"name": "tuyen-quang-2016-2020", "version": 1}
     assert manifest["counts"] == {"villages": 3, "households": 14, "records": 61, "meetings": 12, "nominations": 3}
     assert set(manifest["members"]) == {"dataset.json"} and manifest["sequence"] == 1
-    mirror = upper.commune_store(province, "02191")
+    mirror = upper_level.commune_store(province, "02191")
     assert _without_time(dataset.export_data(mirror)) == _without_time(dataset.export_data(commune))
     mirror.close()
     receipt = usb / "thidua-02191-" f"{first.name.split('-')[2]}-0001.bien-nhan.json"
-    told = upward.take_receipt(commune, receipt.read_bytes(), receipt.name)
+    told = outbox.take_receipt(commune, receipt.read_bytes(), receipt.name)
     assert told.startswith("Gói số 1: cấp trên đã nhận.")
-    [entry] = upward.outbox(commune)
+    [entry] = commune.outbox.entries()
     assert entry.status == "received"
-    assert commune.query("SELECT package FROM outbox")[0][0] is None   # it left the outbox with its receipt
+    assert sql(commune, "SELECT package FROM outbox")[0][0] is None   # it left the outbox with its receipt
 
     # The province decides on a nomination; the decision travels back in a receipt.
-    nom = commune.nominations(2019)[0]
+    nom = commune.nominations.list(2019)[0]
     nominations.save(commune, [{**nom, "status": "sent"}], _report(commune))
-    upper.import_files(province, [upward.export_package(commune, usb)])
-    [received] = upper.received_nominations(province, 2019)[:1]
-    upper.decide(province, "02191", received["id"], "decided", "125/QĐ-UBND", "2020-02-10")
-    told = upward.take_receipt(commune, upper.fresh_receipt(province, "02191"), "bien-nhan.json")
+    upper_level.import_files(province, [outbox.export_package(commune, usb)])
+    [received] = upper_level.received_nominations(province, 2019)[:1]
+    upper_level.decide(province, "02191", received["id"], "decided", "125/QĐ-UBND", "2020-02-10")
+    told = outbox.take_receipt(commune, upper_level.fresh_receipt(province, "02191"), "bien-nhan.json")
     assert "Đã ghi 1 quyết định" in told
-    after = next(n for n in commune.nominations(2019) if n["id"] == nom["id"])
+    after = next(n for n in commune.nominations.list(2019) if n["id"] == nom["id"])
     assert (after["status"], after["decision_number"], after["decision_date"]) == ("decided", "125/QĐ-UBND", "2020-02-10")
 
 
 def test_a_change_at_the_commune_is_counted_and_a_replay_changes_nothing(trip):
     province, commune, tmp = trip
     first = trusted(province, commune, tmp / "usb")
-    upper.import_files(province, [first])
-    hh = commune.household(commune.query("SELECT id FROM household LIMIT 1")[0][0], with_evidence=False)
+    upper_level.import_files(province, [first])
+    hh = commune.register.household(sql(commune, "SELECT id FROM household LIMIT 1")[0][0], with_evidence=False)
     hh.pop("deleted", None)
     hh["members"] += 1
-    commune.save_household(hh)
+    households.save(commune, hh)
     dataset.import_data(commune, {**dataset.export_data(commune), "households": dataset.export_data(commune)["households"]
                                   + demo.generate(households=3, villages=1, seed=9)["households"][:0]})
-    second = upward.export_package(commune, tmp / "usb")
-    [dry] = upper.import_files(province, [second], dry_run=True)
+    second = outbox.export_package(commune, tmp / "usb")
+    [dry] = upper_level.import_files(province, [second], dry_run=True)
     assert dry.status == "checked" and (dry.added, dry.changed) == (0, 1)
     before = written(province)
-    [ok] = upper.import_files(province, [second])
+    [ok] = upper_level.import_files(province, [second])
     assert ok.status == "accepted" and ok.changed == 1
     after = written(province)
-    [again] = upper.import_files(province, [second])
+    [again] = upper_level.import_files(province, [second])
     assert again.status == "duplicate" and written(province) == after != before
 
 
 def test_packages_from_before_are_refused_and_gaps_reported(trip):
     province, commune, tmp = trip
     first = trusted(province, commune, tmp / "usb")
-    upper.import_files(province, [first])
-    second = upward.export_package(commune, tmp / "usb")
-    third = upward.export_package(commune, tmp / "usb")
-    [r3] = upper.import_files(province, [third])
+    upper_level.import_files(province, [first])
+    second = outbox.export_package(commune, tmp / "usb")
+    third = outbox.export_package(commune, tmp / "usb")
+    [r3] = upper_level.import_files(province, [third])
     assert r3.status == "accepted" and any("Thiếu gói số 2" in n for n in r3.notes)
     before = written(province)
-    [r2] = upper.import_files(province, [second])
+    [r2] = upper_level.import_files(province, [second])
     assert r2.status == "refused" and "gói số 2 cũ hơn gói số 3" in r2.message
     assert written(province) == before
     # handed over together and out of order, they are taken oldest first
-    fourth, fifth = (upward.export_package(commune, tmp / "usb") for _ in range(2))
-    assert [r.status for r in upper.import_files(province, [fifth, fourth])] == ["accepted", "accepted"]
+    fourth, fifth = (outbox.export_package(commune, tmp / "usb") for _ in range(2))
+    assert [r.status for r in upper_level.import_files(province, [fifth, fourth])] == ["accepted", "accepted"]
 
 
 def _without_time(data):
@@ -129,15 +135,15 @@ def _without_time(data):
 
 
 def _report(store):
-    from thidua_desktop import criteria, evaluator
+    from thidua_desktop.evaluation import criteria, evaluator
     return evaluator.evaluate(dataset.export_data(store), 2019, criteria.load())
 
 
 def _forge(commune: Store, province: Store, members: dict[str, bytes], signing: SigningKey | None = None,
            sequence: int = 1) -> bytes:
     """A package made by hand: the commune's own key (or another), sealed to the province."""
-    signing = signing or upward.own_keys(commune).signing
-    box = upper.own_keys(province).box_public
+    signing = signing or outbox.own_keys(commune).signing
+    box = upper_level.own_keys(province).box_public
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
@@ -151,8 +157,8 @@ def _forge(commune: Store, province: Store, members: dict[str, bytes], signing: 
 def _manifest(commune: Store, province: Store, dataset_bytes: bytes, sequence: int = 1, key: bytes | None = None):
     return package.canonical({"format": "thidua-package", "version": 1, "commune_code": "02191",
                               "commune_name": "Xã Hồng Thái", "sequence": sequence, "previous_sha256": None,
-                              "sender_key": keys.b64(key or upward.own_keys(commune).verify_key),
-                              "recipient": keys.fingerprint(upper.own_keys(province).box_public),
+                              "sender_key": keys.b64(key or outbox.own_keys(commune).verify_key),
+                              "recipient": keys.fingerprint(upper_level.own_keys(province).box_public),
                               "members": {"dataset.json": package.sha256(dataset_bytes)}})
 
 
@@ -172,15 +178,15 @@ def _manifest(commune: Store, province: Store, dataset_bytes: bytes, sequence: i
 ])
 def test_every_bad_package_is_refused_with_its_message_and_nothing_written(trip, case, message, monkeypatch):
     province, commune, tmp = trip
-    upper.import_files(province, [trusted(province, commune, tmp / "usb")])
-    good = upward.package_bytes(commune, upward.make_package(commune).sequence)
+    upper_level.import_files(province, [trusted(province, commune, tmp / "usb")])
+    good = outbox.package_bytes(commune, outbox.make_package(commune).sequence)
     data = dataset.export_data(commune)
     raw = {
         "tampered": lambda: good[:-100] + bytes([good[-100] ^ 1]) + good[-99:],
         "truncated": lambda: good[:len(good) // 2],
         "trailing": lambda: good + b"x",
         "not a package": lambda: b"PK\x03\x04" + good,
-        "wrong key": lambda: package.build(data, 2, None, upward.own_keys(commune).signing,
+        "wrong key": lambda: package.build(data, 2, None, outbox.own_keys(commune).signing,
                                            bytes(keys.KeyPair(SigningKey.generate(), __import__("nacl.public").public
                                                               .PrivateKey.generate()).box_public)),
         "zip slip": lambda: _forge(commune, province, {"manifest.json": b"{}", "../../thidua.sqlite": b"x"}, sequence=2),
@@ -206,53 +212,53 @@ def test_every_bad_package_is_refused_with_its_message_and_nothing_written(trip,
     file = tmp / "usb" / "bad.tdgoi"
     file.write_bytes(raw[case]())
     before = written(province)
-    [result] = upper.import_files(province, [file], receipt_dir=tmp / "receipts")
+    [result] = upper_level.import_files(province, [file], receipt_dir=tmp / "receipts")
     assert result.status == "refused" and message in result.message, result.message
     assert written(province) == before
 
 
 def test_a_commune_not_yet_trusted_is_refused_naming_its_fingerprint(trip):
     province, commune, tmp = trip
-    first = upward.export_package(commune, tmp / "usb")
-    before_files = upper.communes_dir(province).iterdir()
-    [r] = upper.import_files(province, [first])
-    assert r.status == "refused" and upward.own_keys(commune).fingerprint in r.message
-    assert f'upper trust 02191 --fingerprint "{upward.own_keys(commune).fingerprint}"' in r.message
-    assert list(before_files) == [] and province.query("SELECT count(*) FROM upper_package")[0][0] == 0
-    with pytest.raises(StoreError, match="không khớp"):
-        upper.trust(province, "02191", "AAAA BBBB CCCC DDDD EEEE")
-    with pytest.raises(StoreError, match="Chưa nhận gói nào của xã 02194"):
-        upper.trust(province, "02194", "AAAA BBBB CCCC DDDD EEEE")
+    first = outbox.export_package(commune, tmp / "usb")
+    before_files = paths.commune_copies_dir(province.path).iterdir()
+    [r] = upper_level.import_files(province, [first])
+    assert r.status == "refused" and outbox.own_keys(commune).fingerprint in r.message
+    assert f'upper trust 02191 --fingerprint "{outbox.own_keys(commune).fingerprint}"' in r.message
+    assert list(before_files) == [] and sql(province, "SELECT count(*) FROM upper_package")[0][0] == 0
+    with pytest.raises(Refused, match="không khớp"):
+        upper_level.trust(province, "02191", "AAAA BBBB CCCC DDDD EEEE")
+    with pytest.raises(Refused, match="Chưa nhận gói nào của xã 02194"):
+        upper_level.trust(province, "02194", "AAAA BBBB CCCC DDDD EEEE")
 
 
 def test_a_replaced_commune_key_needs_the_upper_levels_confirmation_again(trip):
     province, commune, tmp = trip
-    upper.import_files(province, [trusted(province, commune, tmp / "usb")])
-    new = upward.replace_key(commune)
-    second = upward.export_package(commune, tmp / "usb")
-    [r] = upper.import_files(province, [second])
+    upper_level.import_files(province, [trusted(province, commune, tmp / "usb")])
+    new = outbox.replace_key(commune)
+    second = outbox.export_package(commune, tmp / "usb")
+    [r] = upper_level.import_files(province, [second])
     assert r.status == "refused" and "đã đổi khóa" in r.message and new.fingerprint in r.message
-    upper.trust(province, "02191", new.fingerprint)
-    assert upper.import_files(province, [second])[0].status == "accepted"
+    upper_level.trust(province, "02191", new.fingerprint)
+    assert upper_level.import_files(province, [second])[0].status == "accepted"
 
 
 def test_receipts_and_setup_files_must_carry_the_right_signature(trip, tmp_path):
     province, commune, tmp = trip
     first = trusted(province, commune, tmp / "usb")
-    [r] = upper.import_files(province, [first])
+    [r] = upper_level.import_files(province, [first])
     other = Store.open(tmp_path / "khac.sqlite")
-    upper.init(other, "UBND tỉnh khác", "province")
-    fake = upper.receipt_for(other, r, {"name": "khác"}, upper.own_keys(other))
+    upper_level.init(other, "UBND tỉnh khác", "province")
+    fake = upper_level.receipt_for(other, r, {"name": "khác"}, upper_level.own_keys(other))
     with pytest.raises(PackageRefused, match="không do cấp trên đã thiết lập ký"):
-        upward.take_receipt(commune, fake, "gia.json")
+        outbox.take_receipt(commune, fake, "gia.json")
     doc = json.loads(r.receipt)
     doc["document"]["status"] = "refused"
     with pytest.raises(PackageRefused, match="chữ ký của biên nhận không đúng"):
-        upward.take_receipt(commune, package.canonical(doc), "sua.json")
-    setup = json.loads(upper.setup_document(province))
+        outbox.take_receipt(commune, package.canonical(doc), "sua.json")
+    setup = json.loads(upper_level.setup_document(province))
     setup["document"]["box_key"] = keys.b64(bytes(32))
     with pytest.raises(PackageRefused, match="tệp đã bị thay đổi"):
-        upward.setup_upper(commune, package.canonical(setup), "setup.json")
+        outbox.setup_upper(commune, package.canonical(setup), "setup.json")
     other.close()
 
 
@@ -281,50 +287,50 @@ def receiver(trip):
 def test_packages_travel_over_http_and_the_answer_is_the_receipt(trip, receiver):
     province, commune, tmp = trip
     address, box = receiver
-    entry = upward.make_package(commune)
-    said = upward.deliver_due(commune, address)
+    entry = outbox.make_package(commune)
+    said = outbox.deliver_due(commune, address)
     assert "Cấp trên từ chối" not in said[0] and "từ chối" in said[0]          # not trusted yet
-    assert upward.outbox(commune)[0].status == "refused"
-    upper.trust(province, "02191", upward.own_keys(commune).fingerprint)
-    upward.retry_now(commune, entry.sequence)   # the officer sends it again
-    said = upward.deliver_due(commune, address)
+    assert commune.outbox.entries()[0].status == "refused"
+    upper_level.trust(province, "02191", outbox.own_keys(commune).fingerprint)
+    commune.outbox.retry_now(entry.sequence)   # the officer sends it again
+    said = outbox.deliver_due(commune, address)
     assert said[0].startswith("Gói số 1: cấp trên đã nhận.")
-    assert upward.outbox(commune)[0].status == "received"
+    assert commune.outbox.entries()[0].status == "received"
 
 
 def test_a_connection_that_drops_midway_leaves_nothing_and_the_package_goes_again(trip, receiver):
     province, commune, tmp = trip
     address, box = receiver
-    upper.import_files(province, [trusted(province, commune, tmp / "usb")])
-    entry = upward.make_package(commune)
-    raw = upward.package_bytes(commune, entry.sequence)
+    upper_level.import_files(province, [trusted(province, commune, tmp / "usb")])
+    entry = outbox.make_package(commune)
+    raw = outbox.package_bytes(commune, entry.sequence)
     port = int(address.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port)) as s:
         s.sendall(b"POST /goi HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
                   + f"Content-Length: {len(raw)}\r\n\r\n".encode() + raw[: len(raw) // 2])
     import time
     time.sleep(0.3)
-    assert province.query("SELECT count(*) FROM upper_package WHERE sequence = 2")[0][0] == 0
+    assert sql(province, "SELECT count(*) FROM upper_package WHERE sequence = 2")[0][0] == 0
     assert not [f for f in box.folder.iterdir() if "-0002-" in f.name]
-    said = upward.deliver_due(commune, address)   # package 1 (no receipt yet) goes again too: harmless
+    said = outbox.deliver_due(commune, address)   # package 1 (no receipt yet) goes again too: harmless
     assert said[-1].startswith("Gói số 2: cấp trên đã nhận.")
     assert said[0].startswith("Gói số 1: cấp trên đã nhận. gói này đã được nhập trước đây")
-    assert province.query("SELECT count(*) FROM upper_package WHERE sequence = 2")[0][0] == 1
+    assert sql(province, "SELECT count(*) FROM upper_package WHERE sequence = 2")[0][0] == 1
 
 
 def test_no_connection_keeps_the_package_and_waits_longer_each_time(trip):
     province, commune, tmp = trip
-    upward.make_package(commune)
+    outbox.make_package(commune)
     dead = "http://127.0.0.1:9"
-    first = upward.deliver_due(commune, dead)
+    first = outbox.deliver_due(commune, dead)
     assert "chưa gửi được" in first[0] and "30 giây" in first[0]
-    assert upward.deliver_due(commune, dead) == []          # not yet time to try again
+    assert outbox.deliver_due(commune, dead) == []          # not yet time to try again
     import datetime as dt
     later = dt.datetime.now().astimezone() + dt.timedelta(minutes=5)
-    assert "60 giây" in upward.deliver_due(commune, dead, later)[0]
-    [entry] = upward.outbox(commune)
+    assert "60 giây" in outbox.deliver_due(commune, dead, later)[0]
+    [entry] = commune.outbox.entries()
     assert entry.status == "waiting" and entry.attempts == 2
-    assert upward.package_bytes(commune, entry.sequence)
+    assert outbox.package_bytes(commune, entry.sequence)
 
 
 def test_a_merged_commune_records_its_former_units_apart(trip):
@@ -333,33 +339,33 @@ def test_a_merged_commune_records_its_former_units_apart(trip):
     data["commune"]["former_units"] = [{"code": "02188", "name": "Xã Thanh Tương", "district_name": "Na Hang",
                                         "until": "2025-06-30"}]
     dataset.import_data(commune, data)
-    upper.import_files(province, [trusted(province, commune, tmp / "usb")])
-    rows = {c.code: c for c in upper.communes(province)}
+    upper_level.import_files(province, [trusted(province, commune, tmp / "usb")])
+    rows = {c.code: c for c in upper_level.communes(province)}
     assert rows["02188"].merged_into == "02191" and rows["02188"].name == "Xã Thanh Tương"
-    assert not (upper.communes_dir(province) / "02188.sqlite").exists()    # nothing mixed into it
-    assert [c.code for c, _ in upper.completeness(province, 2019)] == ["02191"]
+    assert not (paths.commune_copies_dir(province.path) / "02188.sqlite").exists()    # nothing mixed into it
+    assert [c.code for c, _ in upper_level.completeness(province, 2019)] == ["02191"]
 
 
 def test_a_refused_package_is_marked_so_at_the_commune(trip):
     province, commune, tmp = trip
-    first = upward.export_package(commune, tmp / "usb")
-    [r] = upper.import_files(province, [first], receipt_dir=tmp / "usb")
-    told = upward.take_receipt(commune, next((tmp / "usb").glob("*.bien-nhan.json")).read_bytes(), "bn.json")
+    first = outbox.export_package(commune, tmp / "usb")
+    [r] = upper_level.import_files(province, [first], receipt_dir=tmp / "usb")
+    told = outbox.take_receipt(commune, next((tmp / "usb").glob("*.bien-nhan.json")).read_bytes(), "bn.json")
     assert told.startswith("Gói số 1: cấp trên từ chối.") and "chưa được xác nhận" in told
-    [entry] = upward.outbox(commune)
-    assert entry.status == "refused" and upward.package_bytes(commune, 1) == first.read_bytes()
+    [entry] = commune.outbox.entries()
+    assert entry.status == "refused" and outbox.package_bytes(commune, 1) == first.read_bytes()
 
 
 def test_a_first_package_refused_for_its_content_leaves_no_commune_file(trip):
     province, commune, tmp = trip
-    upward.export_package(commune, tmp / "usb")
-    upper.import_files(province, list((tmp / "usb").glob("*.tdgoi")))     # refused: not trusted yet
-    upper.trust(province, "02191", upward.own_keys(commune).fingerprint)
+    outbox.export_package(commune, tmp / "usb")
+    upper_level.import_files(province, list((tmp / "usb").glob("*.tdgoi")))     # refused: not trusted yet
+    upper_level.trust(province, "02191", outbox.own_keys(commune).fingerprint)
     data = dataset.export_data(commune)
     bad = package.canonical({**data, "meetings": [{**data["meetings"][0], "attendees": 1}]})
     file = tmp / "bad.tdgoi"
     file.write_bytes(_forge(commune, province, {"manifest.json": _manifest(commune, province, bad), "dataset.json": bad}))
     for dry_run in (True, False):
-        [r] = upper.import_files(province, [file], dry_run=dry_run)
+        [r] = upper_level.import_files(province, [file], dry_run=dry_run)
         assert r.status == "refused" and "có 1 lỗi" in r.message
-        assert list(upper.communes_dir(province).iterdir()) == []
+        assert list(paths.commune_copies_dir(province.path).iterdir()) == []

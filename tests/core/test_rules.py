@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from thidua_desktop import rules
+from thidua_desktop.register import rules
 
 
 def test_cccd_accepts_matching_gender_and_birth_year():

@@ -6,8 +6,8 @@ import json
 import jsonschema
 from hypothesis import given, settings, strategies as st
 
-from thidua_desktop import demo
-from thidua_desktop.schema_check import check_dataset_shape, load_schema
+from thidua_desktop.register import demo
+from thidua_desktop.register.schema_check import check_dataset_shape, load_schema
 
 SCHEMA = load_schema()
 REFERENCE = jsonschema.Draft202012Validator(SCHEMA)

@@ -3,7 +3,7 @@
 from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 
-from thidua_desktop import xlsx_stream
+from thidua_desktop.excel import xlsx_stream
 
 # Text as officers write it, and the characters XML must escape or cannot hold at all.
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)

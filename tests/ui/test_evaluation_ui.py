@@ -3,7 +3,8 @@
 import pytest
 from PySide6.QtPrintSupport import QPrinter
 
-from thidua_desktop import criteria
+from tests.helpers import sql
+from thidua_desktop.evaluation import criteria
 from ui.evaluation.page import EvaluationPage, HouseholdResults
 from ui.main_window import MainWindow
 from ui.register.household_dialog import HouseholdDialog
@@ -26,7 +27,7 @@ def test_background_evaluation_fills_every_view(judged, filled_store):
     assert judged.village_table.rowCount() == len(report["villages"])
     assert judged.commune_tree.topLevelItem(0).childCount() == 7
     assert "Năm 2019" in judged.summary.text()
-    runs = filled_store.query("SELECT year, criteria_set, criteria_version FROM evaluation_run")
+    runs = sql(filled_store, "SELECT year, criteria_set, criteria_version FROM evaluation_run")
     assert [tuple(r) for r in runs] == [(2019, criteria.DEFAULT_SET, 1)]
 
 

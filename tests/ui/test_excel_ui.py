@@ -3,6 +3,7 @@
 from openpyxl import Workbook, load_workbook
 from PySide6.QtWidgets import QFileDialog
 
+from tests.helpers import sql
 from thidua_desktop import excel
 from thidua_desktop.store import Store
 from ui.excel.import_dialog import ExcelImportDialog
@@ -21,7 +22,7 @@ def sheet_file(path, village, bad_income=False):
 
 
 def test_officer_maps_an_unknown_column_then_imports(qtbot, filled_store, tmp_path):
-    village = filled_store.villages()[0]["name"]
+    village = filled_store.register.villages()[0]["name"]
     path = sheet_file(tmp_path / "ds.xlsx", village, bad_income=True)
     sheet = excel.read_sheet(path)
     dialog = ExcelImportDialog(filled_store, str(path), sheet)
@@ -39,7 +40,7 @@ def test_officer_maps_an_unknown_column_then_imports(qtbot, filled_store, tmp_pa
     with qtbot.waitSignal(dialog.imported, timeout=20000):
         dialog.import_button.click()
     again = Store.open(filled_store.path)
-    names = {r[0] for r in again.query("SELECT head_name FROM household")}
+    names = {r[0] for r in sql(again, "SELECT head_name FROM household")}
     assert {"Lò Văn Páo", "Giàng Thị Mai"} <= names
 
 

@@ -8,7 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
-from thidua_desktop import criteria, dataset, evaluator, meetings, nominations
+from thidua_desktop import settings
+from thidua_desktop.evaluation import criteria, evaluator, votes, nominations
+from thidua_desktop.register import dataset
 from ui.main_window import MainWindow
 from ui.meetings.meeting_dialog import MeetingDialog
 from ui.nominations.nomination_dialog import NominationDialog
@@ -50,23 +52,23 @@ def test_votes_over_the_attendance_are_flagged_as_typed_and_not_saved(qtbot, win
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert dialog.isVisible() or dialog.result() == 0
     assert "Dòng 1: Tổng số ý kiến (9 đồng ý + 5 không đồng ý + 7 không ý kiến = 21)" in dialog.summary.text()
-    assert filled_store.meeting(meeting["id"]) == meeting   # nothing written
+    assert filled_store.meetings.get(meeting["id"]) == meeting   # nothing written
     abstain.setValue(6)
     dialog.attendees.setValue(meeting["attendees"])  # the other households' votes fit again
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    saved = filled_store.meeting(meeting["id"])
+    saved = filled_store.meetings.get(meeting["id"])
     assert saved["decisions"][0] == {"household_id": _hid, "agree": 9, "disagree": 5, "abstain": 6}
 
 
 def test_a_new_meeting_lists_the_households_still_in_the_running(qtbot, window, filled_store):
-    village = filled_store.villages()[0]
+    village = filled_store.register.villages()[0]
     report = evaluator.evaluate(dataset.export_data(filled_store), 2020, CRITERIA)
-    m = meetings.new_meeting(village["id"], 2020, "2020-12-10")
-    expected = [i.head_name for i in meetings.agenda(filled_store, m, report)]
+    m = votes.new_meeting(village["id"], 2020, "2020-12-10")
+    expected = [i.head_name for i in votes.agenda(filled_store, m, report)]
     dialog = MeetingDialog(filled_store, CRITERIA, m, True, window)
     qtbot.addWidget(dialog)
     assert sorted(dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())) == sorted(expected)
-    assert dialog.listed.value() == filled_store.village_household_counts()[village["id"]]
+    assert dialog.listed.value() == filled_store.register.village_household_counts()[village["id"]]
     dialog.attendees.setValue(0)
     assert dialog.attendees_error.text() == "Số người dự họp phải từ 1 trở lên."
     dialog.attendees.setValue(30)
@@ -79,7 +81,7 @@ def test_a_new_meeting_lists_the_households_still_in_the_running(qtbot, window, 
     assert "phải họp trong năm 2020 hoặc đầu năm 2021" in dialog.date_error.text()
     dialog.held_on.setDate(dialog.held_on.date().addYears(-2))
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    saved = filled_store.meeting(m["id"])
+    saved = filled_store.meetings.get(m["id"])
     assert saved["officials"] == [{"name": "Hà Thị Lý", "role": "Ủy ban MTTQ xã"},
                                   {"name": "Nông Văn Đức", "role": None}]
     assert len(saved["decisions"]) == len(expected)
@@ -112,20 +114,20 @@ def test_nominees_are_picked_moved_along_and_printed(qtbot, window, filled_store
     report = page.report
     eligible = sum(1 for h in report["households"] if h["verdict"] == "eligible")
     met = sum(1 for v in report["villages"] if v["verdict"] == "met")
-    assert page.table.rowCount() == eligible + met == len(filled_store.nominations(2019))
+    assert page.table.rowCount() == eligible + met == len(filled_store.nominations.list(2019))
     page.table.selectRow(0)
     page.approve()
     assert page.table.item(0, 6).text() == "Xã đã duyệt"
     page.table.selectRow(0)
     page.mark_decided()  # not yet sent: refused, nothing changes
-    assert filled_store.nominations(2019)[0]["status"] == "approved"
+    assert filled_store.nominations.list(2019)[0]["status"] == "approved"
     page.table.selectRow(0)
     page.mark_sent()
     monkeypatch.setattr("ui.nominations.nominations_page.QInputDialog.getMultiLineText",
                         lambda *a, **k: ("Bổ sung biên bản họp thôn", True))
     page.table.selectRow(0)
     page.mark_returned()
-    first = filled_store.nominations(2019)[0]
+    first = filled_store.nominations.list(2019)[0]
     assert first["status"] == "returned" and first["comment"] == "Bổ sung biên bản họp thôn"
     assert "Cấp trên: Bổ sung biên bản họp thôn" in page.table.item(0, 7).text()
     monkeypatch.setattr("ui.nominations.nominations_page.PrintDossierDialog.exec", lambda self: 1)
@@ -146,10 +148,10 @@ def test_a_nominee_not_found_eligible_needs_a_reason_in_the_form(qtbot, window, 
     assert "bắt buộc" in dialog.reason_label.text()
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert "phải ghi rõ lý do" in dialog.error.text()
-    assert filled_store.nominations(2019) == []
+    assert filled_store.nominations.list(2019) == []
     dialog.reason.setPlainText("Giúp đỡ ba hộ nghèo trong thôn")
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    assert filled_store.nominations(2019)[0]["override_reason"] == "Giúp đỡ ba hộ nghèo trong thôn"
+    assert filled_store.nominations.list(2019)[0]["override_reason"] == "Giúp đỡ ba hộ nghèo trong thôn"
 
 
 def test_the_checklist_fills_the_achievements_of_an_organisation(qtbot, window, filled_store):
@@ -163,12 +165,12 @@ def test_the_checklist_fills_the_achievements_of_an_organisation(qtbot, window, 
     assert dialog.achievements.toPlainText() == nominations.CHECKLISTS["organization"][2]
     dialog.name.setText("Hợp tác xã Chè Đồng Tâm")
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    assert filled_store.nominations(2019)[0]["nominee_name"] == "Hợp tác xã Chè Đồng Tâm"
+    assert filled_store.nominations.list(2019)[0]["nominee_name"] == "Hợp tác xã Chè Đồng Tâm"
 
 
 def test_the_preview_shows_pages_prints_them_and_saves_copies(qtbot, filled_store, tmp_path, monkeypatch):
-    from thidua_desktop import dossier
-    meeting = filled_store.meetings(2019)[0]
+    from thidua_desktop.documents import dossier
+    meeting = filled_store.meetings.list(2019)[0]
     pdf = dossier.write_minutes(filled_store, meeting["id"], tmp_path / "bb.pdf", CRITERIA)
     view = PdfPreview(filled_store, [pdf], "Biên bản")
     qtbot.addWidget(view)
@@ -183,7 +185,7 @@ def test_the_preview_shows_pages_prints_them_and_saves_copies(qtbot, filled_stor
     monkeypatch.setattr(preview.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     view.save_copy()
     assert target.read_bytes() == pdf.read_bytes()
-    assert filled_store.setting(preview.SETTING_FOLDER) == str(target.parent)
+    assert settings.PRINT_FOLDER.get(filled_store) == str(target.parent)
     image = next(preview.page_images(pdf, 40))
     assert image.width() == round(595.28 * 40 / 72) and image.pixelColor(5, 5).name() == "#ffffff"
     assert image.format() != image.Format.Format_Invalid and Qt.AlignmentFlag.AlignHCenter

@@ -5,7 +5,8 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from thidua_desktop import dataset
+from tests.helpers import sql
+from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 from tests.ui.keys import type_text
 from ui.commune.commune_page import CommuneDialog, CommuneYearsPage
@@ -43,17 +44,17 @@ def test_first_run_setup_refuses_bad_code_then_saves(qtbot, store):
     QTest.keyClick(dialog.name, Qt.Key.Key_Return)
     assert dialog.errors["code"].isVisibleTo(dialog)
     assert "5 chữ số" in dialog.errors["code"].text()
-    assert store.commune() is None
+    assert store.register.commune() is None
     dialog.code.clear()
     type_text(dialog.code, "02191")
     QTest.keyClick(dialog.name, Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted
-    commune = reopen(store).commune()
+    commune = reopen(store).register.commune()
     assert (commune["code"], commune["name"], commune["region"]) == ("02191", "Xã Hồng Thái", "III")
 
 
 def test_household_form_checks_cccd_at_the_field_and_saves(qtbot, filled_store):
-    village = filled_store.villages()[0]
+    village = filled_store.register.villages()[0]
     dialog = HouseholdDialog(filled_store, village_id=village["id"])
     qtbot.addWidget(dialog)
     dialog.show()
@@ -65,7 +66,7 @@ def test_household_form_checks_cccd_at_the_field_and_saves(qtbot, filled_store):
     assert dialog.id_error.isVisibleTo(dialog) and "nữ" in dialog.id_error.text()
     dialog._try_save()
     assert dialog.result() != dialog.DialogCode.Accepted
-    assert filled_store.household(dialog.household["id"]) is None
+    assert filled_store.register.household(dialog.household["id"]) is None
     dialog.id_number.clear()
     type_text(dialog.id_number, "008185001234")
     dialog.members.setValue(5)
@@ -79,7 +80,7 @@ def test_household_form_checks_cccd_at_the_field_and_saves(qtbot, filled_store):
     type_text(evidence, "Trồng 1 ha quế")
     QTest.keyClick(dialog.name, Qt.Key.Key_Return)
     assert dialog.summary.text() == "" and dialog.result() == dialog.DialogCode.Accepted
-    stored = reopen(filled_store).household(dialog.household["id"])
+    stored = reopen(filled_store).register.household(dialog.household["id"])
     assert stored["head"]["name"] == "Hoàng Thị Ánh"
     assert stored["head"]["id_number"] == "008185001234" and stored["members"] == 5
     record = stored["years"][0]
@@ -89,7 +90,7 @@ def test_household_form_checks_cccd_at_the_field_and_saves(qtbot, filled_store):
 
 
 def test_household_form_refuses_record_after_leaving_and_bad_income(qtbot, filled_store):
-    hid = filled_store.query("SELECT household_id FROM review_record WHERE year = 2020 LIMIT 1")[0][0]
+    hid = sql(filled_store, "SELECT household_id FROM review_record WHERE year = 2020 LIMIT 1")[0][0]
     dialog = HouseholdDialog(filled_store, hid)
     qtbot.addWidget(dialog)
     dialog.left_in.setValue(2019)
@@ -99,7 +100,7 @@ def test_household_form_refuses_record_after_leaving_and_bad_income(qtbot, fille
     dialog.records.income.setText("1,5 triệu")
     dialog._try_save()
     assert "không phải số tiền" in dialog.summary.text()
-    assert reopen(filled_store).household(hid)["left_in"] is None
+    assert reopen(filled_store).register.household(hid)["left_in"] is None
 
 
 def test_escape_with_unsaved_changes_asks_first(qtbot, filled_store, monkeypatch):
@@ -107,7 +108,7 @@ def test_escape_with_unsaved_changes_asks_first(qtbot, filled_store, monkeypatch
     import ui.common.widgets as widgets
     monkeypatch.setattr(widgets, "confirm", lambda *a, **k: asked.append(a[2]) or False)
     monkeypatch.setattr(widgets.FormDialog, "closeEvent", lambda self, e: e.accept(), raising=False)
-    hid = filled_store.query("SELECT id FROM household LIMIT 1")[0][0]
+    hid = sql(filled_store, "SELECT id FROM household LIMIT 1")[0][0]
     dialog = HouseholdDialog(filled_store, hid)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -118,7 +119,7 @@ def test_escape_with_unsaved_changes_asks_first(qtbot, filled_store, monkeypatch
 
 
 def test_duplicate_household_is_shown_before_saving(qtbot, filled_store, prompts):
-    original = filled_store.household(filled_store.query(
+    original = filled_store.register.household(sql(filled_store, 
         "SELECT id FROM household WHERE head_birth_year IS NOT NULL LIMIT 1")[0][0])
     dialog = HouseholdDialog(filled_store, village_id=original["village_id"])
     qtbot.addWidget(dialog)
@@ -132,7 +133,7 @@ def test_duplicate_household_is_shown_before_saving(qtbot, filled_store, prompts
 def test_search_as_you_type_without_diacritics(qtbot, filled_store):
     page = HouseholdPage(filled_store)
     qtbot.addWidget(page)
-    target = filled_store.household(filled_store.query("SELECT id FROM household LIMIT 1")[0][0])
+    target = filled_store.register.household(sql(filled_store, "SELECT id FROM household LIMIT 1")[0][0])
     from thidua_desktop.text import fold
     type_text(page.search, fold(target["head"]["name"]))
     qtbot.waitUntil(lambda: page.model.filter.text == fold(target["head"]["name"]))
@@ -187,7 +188,7 @@ def test_village_dialog_saves_yearly_facts(qtbot, filled_store):
     type_text(evidence, "Biên bản họp thôn")
     dialog._try_save()
     assert dialog.result() == dialog.DialogCode.Accepted
-    stored = next(v for v in reopen(filled_store).villages(with_evidence=True) if v["name"] == "Bản Khuổi Ngọa")
+    stored = next(v for v in reopen(filled_store).register.villages(with_evidence=True) if v["name"] == "Bản Khuổi Ngọa")
     year = stored["years"][0]
     assert (stored["kind"], year["cultural_title"], year["replicated_models"], year["community_resources_vnd"]) == \
         ("ban", True, 2, 15_000_000)
@@ -208,7 +209,7 @@ def test_review_grid_edits_many_households_in_one_save(qtbot, filled_store):
     page.save_button.click()
     assert not model.pending
     again = reopen(filled_store)
-    records = again.records_of_year(2021, [r["household_id"] for r in model.rows])
+    records = again.register.records_of_year(2021, [r["household_id"] for r in model.rows])
     assert len(records) == filled
     assert records[model.rows[0]["household_id"]]["status"] == "near_poor"
     assert records[model.rows[1]["household_id"]]["income_per_capita"] == 1_200_000
@@ -222,13 +223,13 @@ def test_commune_assessments_page_saves(qtbot, filled_store):
     combo.set_value(False)
     type_text(note, "Chưa đạt chỉ tiêu thu nhập")
     page.save_button.click()
-    stored = next(y for y in reopen(filled_store).commune(with_evidence=True)["years"] if y["year"] == year)
+    stored = next(y for y in reopen(filled_store).register.commune(with_evidence=True)["years"] if y["year"] == year)
     assert stored["assessments"]["socioeconomic_targets"] is False
     assert stored["evidence"]["socioeconomic_targets"] == "Chưa đạt chỉ tiêu thu nhập"
 
 
 def test_window_imports_a_dataset_in_the_background(qtbot, store, demo_data, tmp_path, prompts):
-    store.save_commune(demo_data["commune"])
+    store.register.save_commune(demo_data["commune"])
     window = MainWindow(store)
     qtbot.addWidget(window)
     file = tmp_path / "xa.json"
@@ -261,14 +262,14 @@ def test_standard_buttons_speak_vietnamese(qtbot):
 def test_restore_from_the_menu_after_a_preview(qtbot, filled_store, prompts):
     from ui.common.backups_dialog import BackupsDialog
     filled_store.backup("hang-ngay")
-    count = filled_store.household_count()
-    filled_store.delete_household(filled_store.query("SELECT id FROM household LIMIT 1")[0][0])
+    count = filled_store.register.household_count()
+    filled_store.register.delete_household(sql(filled_store, "SELECT id FROM household LIMIT 1")[0][0])
     dialog = BackupsDialog(filled_store)
     qtbot.addWidget(dialog)
     assert f"{count} hộ" in dialog.preview.text()
     dialog.restore_button.click()
     assert dialog.result() == dialog.DialogCode.Accepted
-    assert reopen(filled_store).household_count() == count
+    assert reopen(filled_store).register.household_count() == count
     assert any("sao lưu trước" in s for s in prompts)
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from thidua_desktop import dataset, upper, upward
+from tests.helpers import sql
+from thidua_desktop.register import dataset
+from thidua_desktop.exchange import upper_level, outbox
 from thidua_desktop.store import Store
 from ui.main_window import MainWindow
 from ui.upper.upper_window import UpperWindow
@@ -19,7 +21,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.js
 def pair(tmp_path):
     province = Store.open(tmp_path / "tinh.sqlite", actor="Cán bộ tỉnh")
     setup = tmp_path / "thiet-lap.json"
-    setup.write_bytes(upper.init(province, "UBND tỉnh Tuyên Quang", "province"))
+    setup.write_bytes(upper_level.init(province, "UBND tỉnh Tuyên Quang", "province"))
     commune = Store.open(tmp_path / "xa.sqlite", actor="Cán bộ xã")
     dataset.import_data(commune, dataset.read_file(EXAMPLE))
     yield province, commune, setup
@@ -35,7 +37,7 @@ def test_the_outbox_page_takes_the_setup_makes_a_package_and_writes_it(qtbot, pa
     page = window.upward
     window.tabs.setCurrentWidget(page)
     assert "Chưa thiết lập" in page.upper_label.text()
-    assert page.fingerprint.text() == upward.own_keys(commune).fingerprint
+    assert page.fingerprint.text() == outbox.own_keys(commune).fingerprint
     page.make()
     assert prompts[-1].startswith("Chưa thiết lập cấp trên")
     monkeypatch.setattr(upward_page.QFileDialog, "getOpenFileName", lambda *a, **k: (str(setup), ""))
@@ -43,18 +45,18 @@ def test_the_outbox_page_takes_the_setup_makes_a_package_and_writes_it(qtbot, pa
     assert "UBND tỉnh Tuyên Quang (cấp tỉnh)" in page.upper_label.text()
     page.make()
     assert page.table.rowCount() == 1 and page.table.item(0, 4).text() == "Chờ gửi"
-    monkeypatch.setattr(upward, "removable_volumes", lambda: [])
+    monkeypatch.setattr(outbox, "removable_volumes", lambda: [])
     page.to_usb()
     assert prompts[-1].startswith("Không thấy USB nào")
     stick = tmp_path / "usb"
-    monkeypatch.setattr(upward, "removable_volumes", lambda: [stick])
+    monkeypatch.setattr(outbox, "removable_volumes", lambda: [stick])
     page.to_usb()
     assert "có thể rút USB ra an toàn" in page.status.text()
     assert page.table.item(0, 4).text() == "Đã chuyển, chờ biên nhận"
     # the province imports it (trusting the key read over the phone) and the receipt comes back
-    upper.import_files(province, list(stick.glob("*.tdgoi")))
-    upper.trust(province, "02191", page.fingerprint.text())
-    upper.import_files(province, list(stick.glob("*.tdgoi")), receipt_dir=stick)
+    upper_level.import_files(province, list(stick.glob("*.tdgoi")))
+    upper_level.trust(province, "02191", page.fingerprint.text())
+    upper_level.import_files(province, list(stick.glob("*.tdgoi")), receipt_dir=stick)
     receipt = next(stick.glob("*.bien-nhan.json"))
     monkeypatch.setattr(upward_page.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(receipt)], ""))
     page.take_receipt()
@@ -64,7 +66,7 @@ def test_the_outbox_page_takes_the_setup_makes_a_package_and_writes_it(qtbot, pa
 
 def test_sending_without_an_address_says_what_to_do(qtbot, pair, prompts):
     province, commune, setup = pair
-    upward.setup_upper(commune, setup.read_bytes(), setup.name)
+    outbox.setup_upper(commune, setup.read_bytes(), setup.name)
     window = MainWindow(commune)
     qtbot.addWidget(window)
     window.upward.send_now()
@@ -73,8 +75,8 @@ def test_sending_without_an_address_says_what_to_do(qtbot, pair, prompts):
 
 def test_the_upper_window_checks_then_imports_and_decides(qtbot, pair, tmp_path, monkeypatch):
     province, commune, setup = pair
-    upward.setup_upper(commune, setup.read_bytes(), setup.name)
-    package_file = upward.export_package(commune, tmp_path / "usb")
+    outbox.setup_upper(commune, setup.read_bytes(), setup.name)
+    package_file = outbox.export_package(commune, tmp_path / "usb")
     window = UpperWindow(province)
     qtbot.addWidget(window)
     window.show()
@@ -86,7 +88,7 @@ def test_the_upper_window_checks_then_imports_and_decides(qtbot, pair, tmp_path,
     window.tabs.setCurrentWidget(window.communes)
     window.communes.table.selectRow(0)
     monkeypatch.setattr("ui.upper.upper_window.QInputDialog.getText",
-                        lambda *a, **k: (upward.own_keys(commune).fingerprint.lower(), True))
+                        lambda *a, **k: (outbox.own_keys(commune).fingerprint.lower(), True))
     window.communes.trust()
     assert window.communes.table.item(0, 2).text() == "Đã xác nhận"
     window.tabs.setCurrentWidget(page)
@@ -94,9 +96,9 @@ def test_the_upper_window_checks_then_imports_and_decides(qtbot, pair, tmp_path,
     qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=30000)
     assert page.table.item(0, 6).text().endswith("Chưa ghi (chạy thử).")
     assert "Chưa ghi gì" in page.summary.text()
-    assert province.query("SELECT count(*) FROM upper_package")[0][0] == 0
+    assert sql(province, "SELECT count(*) FROM upper_package")[0][0] == 0
     page._run(False)
-    qtbot.waitUntil(lambda: province.query("SELECT count(*) FROM upper_package")[0][0] == 1, timeout=30000)
+    qtbot.waitUntil(lambda: sql(province, "SELECT count(*) FROM upper_package")[0][0] == 1, timeout=30000)
     qtbot.waitUntil(lambda: "Đã nhập 1 gói" in page.summary.text(), timeout=30000)
     assert list((tmp_path / "usb").glob("*.bien-nhan.json"))
 
@@ -117,8 +119,8 @@ def test_a_first_start_can_make_the_level_above(qtbot, tmp_path, monkeypatch):
         return self.result()
     monkeypatch.setattr(upper_window.UpperSetupDialog, "exec", fill_and_create)
     dialog.become_upper()
-    assert store.is_upper_level() and store.commune() is None
-    assert upper.fingerprint_of(store) in UpperWindow(store).statusBar().currentMessage()
+    assert store.is_upper_level() and store.register.commune() is None
+    assert upper_level.fingerprint_of(store) in UpperWindow(store).statusBar().currentMessage()
     assert setup.exists()
     store.close()
 
@@ -126,7 +128,7 @@ def test_a_first_start_can_make_the_level_above(qtbot, tmp_path, monkeypatch):
 def test_the_upper_window_receives_packages_over_the_network(qtbot, pair, tmp_path):
     import socket
     province, commune, setup = pair
-    upward.setup_upper(commune, setup.read_bytes(), setup.name)
+    outbox.setup_upper(commune, setup.read_bytes(), setup.name)
     window = UpperWindow(province)
     qtbot.addWidget(window)
     page = window.importer
@@ -136,9 +138,9 @@ def test_the_upper_window_receives_packages_over_the_network(qtbot, pair, tmp_pa
     page.port.setValue(free)
     page.toggle_inbox()
     assert page.inbox_status.text() == f"Đang nhận gói tại http://127.0.0.1:{free}"
-    upward.make_package(commune)
+    outbox.make_package(commune)
     with qtbot.waitSignal(page.received, timeout=30000):
-        said = upward.deliver_due(commune, f"http://127.0.0.1:{free}")
+        said = outbox.deliver_due(commune, f"http://127.0.0.1:{free}")
     assert "chưa được xác nhận" in said[0]
     qtbot.waitUntil(lambda: "chưa được xác nhận" in page.inbox_status.text(), timeout=10000)
     page.toggle_inbox()

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from thidua_desktop import care
+from thidua_desktop.store import describe_copy
 from thidua_desktop.store import Store
 
 from .widgets import confirm, run_guarded
@@ -52,7 +53,7 @@ class BackupsDialog(QDialog):
     def _preview(self, row: int) -> None:
         if not 0 <= row < len(self.backups):
             return
-        info = care.describe_backup(self.backups[row]["path"])
+        info = describe_copy(self.backups[row]["path"])
         if not info["sound"]:
             self.preview.setText("Bản sao lưu này bị hỏng (không qua được kiểm tra toàn vẹn), không dùng được.")
             self.restore_button.setEnabled(False)

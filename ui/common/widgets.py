@@ -12,10 +12,13 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from thidua_desktop import criteria
-from thidua_desktop.criteria import CriteriaError, CriteriaSet
+from thidua_desktop import paths
+from thidua_desktop.care import LOG_FILE
+from thidua_desktop.errors import BUG_TITLE, Refused, bug_message, log_bug
+from thidua_desktop.evaluation import criteria
+from thidua_desktop.evaluation.criteria import CriteriaError, CriteriaSet
 from thidua_desktop.domain import JUDGEMENT_LABELS, MAX_YEAR, MIN_YEAR
-from thidua_desktop.rules import parse_money
+from thidua_desktop.register.rules import parse_money
 from thidua_desktop.text import format_vnd
 
 ERROR_STYLE = "color: #b00020;"
@@ -105,7 +108,7 @@ def latest_year_spin(store) -> QSpinBox:
     """A year chooser starting at the latest year that has review records (or this year)."""
     spin = QSpinBox()
     spin.setRange(MIN_YEAR, MAX_YEAR)
-    years = store.record_years()
+    years = store.register.record_years()
     spin.setValue(years[-1] if years else _dt.date.today().year)
     return spin
 
@@ -278,11 +281,20 @@ def show_error(parent: QWidget | None, text: str, title: str = "Không thực hi
 
 
 def run_guarded(parent: QWidget | None, action: Callable[[], object]) -> bool:
-    """Run a store action; a known situation (locked, full, read-only file) becomes a message."""
-    from thidua_desktop.store import StoreError
+    """Run an action the officer asked for. A refusal (a locked or full file, a rule the record breaks)
+    is shown as it is; anything else is our bug: logged with its traceback and told as one, and the
+    window goes on. True when the action was done."""
     try:
         action()
-    except StoreError as exc:
+    except Refused as exc:
         show_error(parent, str(exc))
         return False
+    except Exception as exc:  # noqa: BLE001 - the one place a window action's bug is caught, logged and told
+        show_bug(parent, exc, getattr(action, "__qualname__", "action"))
+        return False
     return True
+
+
+def show_bug(parent: QWidget | None, exc: BaseException, where: str) -> None:
+    log_bug(exc, where)
+    QMessageBox.critical(parent, BUG_TITLE, bug_message(paths.logs_dir() / LOG_FILE))

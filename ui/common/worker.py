@@ -1,4 +1,9 @@
-"""Long work off the UI thread: a job with its own connection to the file, reporting back by signals."""
+"""Long work off the UI thread: a job with its own connection to the file, reporting back by signals.
+
+A refusal ends the job with its Vietnamese message; any other exception is our bug, logged with its
+traceback and told as one (with the log's path). Either way the thread ends and `failed` fires, so the
+page that started the job becomes usable again.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from thidua_desktop.criteria import CriteriaError
-from thidua_desktop.dataset import DatasetRefused
-from thidua_desktop.store import Store, StoreError
+from thidua_desktop import paths
+from thidua_desktop.care import LOG_FILE
+from thidua_desktop.errors import Refused, bug_message, log_bug
+from thidua_desktop.store import Store
 
 Work = Callable[[Store, Callable[[int, str], None]], object]
 
@@ -17,28 +23,27 @@ Work = Callable[[Store, Callable[[int, str], None]], object]
 class StoreJob(QObject):
     progress = Signal(int, str)
     finished = Signal(object)
-    failed = Signal(str)   # a Vietnamese message: the situation, and what to do
+    failed = Signal(str)   # a Vietnamese message: the situation and what to do, or a bug with the log's path
 
     def __init__(self, db_path: Path, actor: str, work: Work):
         super().__init__()
         self.db_path, self.actor, self.work = db_path, actor, work
 
     def run(self) -> None:
+        store = None
         try:
             store = Store.open(self.db_path, actor=self.actor)
-        except StoreError as exc:
+            result = self.work(store, self.progress.emit)
+        except Refused as exc:
             self.failed.emit(str(exc))
-            return
-        try:
-            self.finished.emit(self.work(store, self.progress.emit))
-        except DatasetRefused as exc:
-            self.failed.emit(exc.summary(limit=30))
-        except (StoreError, CriteriaError) as exc:
-            self.failed.emit(str(exc))
-        except OSError as exc:
-            self.failed.emit(f"Không đọc hoặc ghi được tệp {exc.filename or ''}: {exc.strerror}")
+        except Exception as exc:  # noqa: BLE001 - a job's bug must end the job, not the thread silently
+            log_bug(exc, f"background job {getattr(self.work, '__qualname__', self.work)!r}")
+            self.failed.emit(bug_message(paths.logs_dir() / LOG_FILE))
+        else:
+            self.finished.emit(result)
         finally:
-            store.close()
+            if store is not None:
+                store.close()
 
 
 class Worker(QObject):

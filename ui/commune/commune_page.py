@@ -6,7 +6,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import domain, rules
+from thidua_desktop import settings
+from thidua_desktop import domain
+from thidua_desktop.register import rules
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
@@ -19,7 +21,7 @@ class CommuneDialog(FormDialog):
 
     def __init__(self, store: Store, first_run: bool = False, parent: QWidget | None = None):
         self.store = store
-        current = store.commune() or {"code": "", "name": "", "province_code": "", "province_name": "",
+        current = store.register.commune() or {"code": "", "name": "", "province_code": "", "province_name": "",
                                       "district_name": None, "area": "rural", "region": None,
                                       "poor_commune": False}
         self.current = current
@@ -59,7 +61,7 @@ class CommuneDialog(FormDialog):
         self.poor = QCheckBox("Xã nghèo / xã đặc biệt khó khăn")
         self.poor.setChecked(bool(current.get("poor_commune")))
         row("", self.poor)
-        self.officer = row("Cán bộ &sử dụng chương trình", QLineEdit(store.setting("officer") or store.actor))
+        self.officer = row("Cán bộ &sử dụng chương trình", QLineEdit(settings.OFFICER.get(store) or store.actor))
         self.watch(self.code, self.name, self.province_code, self.province_name, self.district, self.area,
                    self.region, self.poor, self.officer)
         self.finish_layout()
@@ -97,9 +99,9 @@ class CommuneDialog(FormDialog):
         officer = clean(self.officer.text())
 
         def store_all():
-            self.store.save_commune(commune)
+            self.store.register.save_commune(commune)
             if officer:
-                self.store.set_setting("officer", officer)
+                settings.OFFICER.set(self.store, officer)
                 self.store.actor = officer
         return run_guarded(self, store_all)
 
@@ -152,7 +154,7 @@ class CommuneYearsPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        commune = self.store.commune(with_evidence=True)
+        commune = self.store.register.commune(with_evidence=True)
         self.heading.setText(f"{commune['name']}, {commune['province_name']}" if commune else "")
         self.table.setRowCount(0)
         self._rows: list[tuple[int, list]] = []
@@ -202,9 +204,9 @@ class CommuneYearsPage(QWidget):
 
     def save(self) -> bool:
         def store_all():
-            commune = self.store.commune()
+            commune = self.store.register.commune()
             commune["years"] = self.entries()
-            self.store.save_commune(commune)
+            self.store.register.save_commune(commune)
         if run_guarded(self, store_all):
             self.dirty = False
             self.status.setText("Đã lưu.")

@@ -10,8 +10,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
                                QProgressBar, QPushButton, QSplitter, QTableView, QTableWidget,
                                QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import annual_report, criteria, dataset, domain, evaluation, evaluator
-from thidua_desktop.criteria import CriteriaError, CriteriaSet
+from thidua_desktop import settings
+from thidua_desktop.documents import annual_report
+from thidua_desktop.evaluation import criteria, service, evaluator
+from thidua_desktop.register import dataset
+from thidua_desktop import domain
+from thidua_desktop.evaluation.criteria import CriteriaError, CriteriaSet
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
@@ -317,23 +321,23 @@ class EvaluationPage(QWidget):
 
     def run(self) -> None:
         """The whole commune, in the background, with progress."""
-        if self._worker is not None or self.store.commune() is None:
+        if self._worker is not None or self.store.register.commune() is None:
             return
         try:
             chosen = self.criteria_set()
         except CriteriaError as exc:
             show_error(self, str(exc), "Bộ tiêu chí không dùng được")
             return
-        self.store.set_setting(criteria.SETTING, chosen.name)
+        settings.CRITERIA_SET.set(self.store, chosen.name)
         self.run_button.setEnabled(False)
         self.progress.show()
         self.progress.setValue(5)
         self._criteria = chosen
         year = self.year.value()
 
-        def work(store: Store, progress) -> evaluation.Evaluation:
+        def work(store: Store, progress) -> service.Evaluation:
             progress(20, "Đang đọc dữ liệu và đánh giá...")
-            return evaluation.run(store, year, chosen)
+            return service.run(store, year, chosen)
 
         self._worker = Worker(self, self.store, work, self._on_progress, self._on_finished, self._on_failed)
 
@@ -351,19 +355,18 @@ class EvaluationPage(QWidget):
         show_error(self, message)
         self.evaluated.emit()
 
-    def _on_finished(self, result: evaluation.Evaluation) -> None:
+    def _on_finished(self, result: service.Evaluation) -> None:
         self._end_job()
         self.show_report(result)
         self.evaluated.emit()
 
-    def show_report(self, result: evaluation.Evaluation) -> None:
+    def show_report(self, result: service.Evaluation) -> None:
         report = result.report
         self.report = report
         self.village_series = result.village_series
-        rows = self.store.query("SELECT h.id, h.code, h.head_name, h.village_id, v.name FROM household h "
-                                "JOIN village v ON v.id = h.village_id")
-        names = {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
-        villages = self.store.villages(include_deleted=True)
+        names = {h.id: (h.code, h.head_name, h.village_id, h.village)
+                 for h in self.store.register.household_names(include_deleted=True).values()}
+        villages = self.store.register.villages(include_deleted=True)
         self.village_names = {v["id"]: v["name"] for v in villages}
         self.village_filter.blockSignals(True)
         self.village_filter.clear()
@@ -374,7 +377,7 @@ class EvaluationPage(QWidget):
         self.households.set_report(report["households"], names)
         self._fill_villages()
         commune = report["commune"]
-        fill_criteria(self.commune_tree, {f"Xã: {self.store.commune()['name']}": commune})
+        fill_criteria(self.commune_tree, {f"Xã: {self.store.register.commune()['name']}": commune})
         self.chart_scope.blockSignals(True)
         self.chart_scope.clear()
         self.chart_scope.addItem("Toàn xã", None)
@@ -445,7 +448,7 @@ class EvaluationPage(QWidget):
             self._criteria.reduction_unit == "points" else None
         commune = self.report["commune"]
         if village_id is None:
-            self.chart.set_series(f"Tỷ lệ hộ nghèo, cận nghèo của {self.store.commune()['name']}",
+            self.chart.set_series(f"Tỷ lệ hộ nghèo, cận nghèo của {self.store.register.commune()['name']}",
                                   commune["poverty_rates"], commune["near_poor_rates"], target)
             return
         rates = self.village_series.get(village_id, ({}, {}))

@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import dataset, domain, evaluator, meetings, rules
-from thidua_desktop.criteria import CriteriaSet
+from thidua_desktop.register import dataset, rules
+from thidua_desktop import domain
+from thidua_desktop.evaluation import evaluator, votes
+from thidua_desktop.evaluation.criteria import CriteriaSet
 from thidua_desktop.domain import MAX_YEAR, MIN_YEAR
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean, fold
@@ -75,7 +77,7 @@ class MeetingDialog(FormDialog):
     def __init__(self, store: Store, criteria: CriteriaSet, meeting: dict, is_new: bool,
                  parent: QWidget | None = None):
         self.store, self.criteria, self.meeting = store, criteria, meeting
-        villages = {v["id"]: v["name"] for v in store.villages()}
+        villages = {v["id"]: v["name"] for v in store.register.villages()}
         super().__init__("Thêm cuộc họp bình xét" if is_new else
                          f"Cuộc họp {villages.get(meeting['village_id'], '')} ngày "
                          f"{_dt.date.fromisoformat(meeting['held_on']):%d/%m/%Y}", parent)
@@ -118,7 +120,7 @@ class MeetingDialog(FormDialog):
         self.listed = optional_spin()
         listed = meeting.get("households_on_list")
         if listed is None and is_new:
-            listed = store.village_household_counts().get(meeting["village_id"])
+            listed = store.register.village_household_counts().get(meeting["village_id"])
         self.listed.setValue(-1 if listed is None else listed)
         counts.addRow("Số hộ trong danh &sách", self.listed)
         self.attendance = QLabel()
@@ -132,7 +134,7 @@ class MeetingDialog(FormDialog):
 
         self.layout_.addWidget(QLabel(
             f"Biểu quyết từng hộ (hộ được đề nghị khi số người đồng ý "
-            f"{'≥' if criteria.vote_operator == '>=' else '>'} {meetings.percent(criteria.vote_share)} số người dự họp):"))
+            f"{'≥' if criteria.vote_operator == '>=' else '>'} {votes.percent(criteria.vote_share)} số người dự họp):"))
         self.table = QTableWidget(0, len(self.DECISION_HEADERS))
         self.table.setHorizontalHeaderLabels(self.DECISION_HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -166,9 +168,8 @@ class MeetingDialog(FormDialog):
 
     # --- households on the list -----------------------------------------------------------------
     def _names(self) -> dict[str, tuple[str, str | None]]:
-        return {r["id"]: (r["head_name"], r["code"]) for r in self.store.query(
-            "SELECT id, head_name, code FROM household WHERE village_id = ? AND deleted_at IS NULL ORDER BY sort_name",
-            (self.village.value(),))}
+        return {h.id: (h.head_name, h.code) for h in self.store.register.household_names(
+            village_id=self.village.value()).values()}
 
     def _add_row(self, decision: dict, names: dict) -> None:
         hid = decision["household_id"]
@@ -218,7 +219,7 @@ class MeetingDialog(FormDialog):
         listed = {r[0] for r in self.rows}
         names = self._names()
         added = 0
-        for item in meetings.agenda(self.store, probe, report):
+        for item in votes.agenda(self.store, probe, report):
             if item.household_id not in listed:
                 self._add_row({"household_id": item.household_id, "agree": 0, "disagree": 0, "abstain": 0}, names)
                 added += 1
@@ -233,9 +234,9 @@ class MeetingDialog(FormDialog):
         self.attendees_error.setVisible(attendees < 1)
         represented, listed = spin_value(self.represented), spin_value(self.listed)
         if represented is not None and listed:
-            share = meetings.attendance({"households_represented": represented, "households_on_list": listed})
+            share = votes.attendance({"households_represented": represented, "households_on_list": listed})
             warn = " (vượt quá số hộ trong danh sách)" if represented > listed else ""
-            self.attendance.setText(f"{represented}/{listed} hộ = {meetings.percent(share)}{warn}")
+            self.attendance.setText(f"{represented}/{listed} hộ = {votes.percent(share)}{warn}")
         else:
             self.attendance.setText("chưa đủ số liệu")
         for row, (_hid, agree, disagree, abstain) in enumerate(self.rows):
@@ -247,7 +248,7 @@ class MeetingDialog(FormDialog):
                 item.setText(f"⚠ Tổng {total} ý kiến > {attendees} người dự họp" if attendees >= 1 else "⚠ " + msg)
                 item.setBackground(ERROR_COLOR)
                 continue
-            result = meetings.outcome({"agree": agree.value()}, attendees, self.criteria)
+            result = votes.outcome({"agree": agree.value()}, attendees, self.criteria)
             item.setText(("✔ " if result.approved else "✘ ") + result.text(self.criteria))
             item.setBackground(OK_COLOR if result.approved else BAD_COLOR)
 
@@ -284,7 +285,7 @@ class MeetingDialog(FormDialog):
         self.show_summary(errors)
         if errors:
             return False
-        return run_guarded(self, lambda: self.store.save_meeting(meeting))
+        return run_guarded(self, lambda: votes.save_meeting(self.store, meeting))
 
 
 def _officials_text(officials: list[dict]) -> str:

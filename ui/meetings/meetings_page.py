@@ -11,9 +11,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import domain, meetings, paths
-from thidua_desktop.criteria import CriteriaSet
-from thidua_desktop.store import Store, StoreError
+from thidua_desktop.errors import Refused
+from thidua_desktop import domain, paths
+from thidua_desktop.evaluation import votes
+from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.store import Store
 
 from ..common.widgets import (ChoiceCombo, add_labelled, button_row, chosen_criteria, confirm, latest_year_spin,
                               run_guarded, show_error)
@@ -64,23 +66,23 @@ class MeetingsPage(QWidget):
         self.village.clear()
         self.village.addItem("Tất cả các thôn", ALL)
         names = {}
-        for v in self.store.villages():
+        for v in self.store.register.villages():
             self.village.addItem(v["name"], v["id"])
             names[v["id"]] = v["name"]
         self.village.set_value(chosen if chosen else ALL)
         self.village.blockSignals(False)
         wanted = self.village.value()
-        self.meetings = [m for m in self.store.meetings(self.year.value())
+        self.meetings = [m for m in self.store.meetings.list(self.year.value())
                          if wanted in (ALL, None) or m["village_id"] == wanted]
         rules = self.criteria()
         self.table.setRowCount(len(self.meetings))
         for row, m in enumerate(self.meetings):
-            approved = (sum(meetings.outcome(d, m["attendees"], rules).approved for d in m["decisions"])
+            approved = (sum(votes.outcome(d, m["attendees"], rules).approved for d in m["decisions"])
                         if rules else "")
-            share = meetings.attendance(m)
+            share = votes.attendance(m)
             values = [f"{_dt.date.fromisoformat(m['held_on']):%d/%m/%Y}", names.get(m["village_id"], "?"),
                       str(m["year"]), domain.MEETING_PURPOSE_LABELS[m["purpose"]], str(m["attendees"]),
-                      f"{m['households_represented']}/{m['households_on_list']} ({meetings.percent(share)})"
+                      f"{m['households_represented']}/{m['households_on_list']} ({votes.percent(share)})"
                       if share is not None else "chưa rõ",
                       str(len(m["decisions"])), str(approved)]
             for col, value in enumerate(values):
@@ -97,7 +99,7 @@ class MeetingsPage(QWidget):
 
     def add(self) -> None:
         rules = self.criteria()
-        villages = self.store.villages()
+        villages = self.store.register.villages()
         if rules is None or not villages:
             if not villages:
                 show_error(self, "Chưa có thôn nào. Hãy thêm thôn ở trang Thôn, bản, tổ dân phố trước.")
@@ -106,7 +108,7 @@ class MeetingsPage(QWidget):
         village = village if village not in (ALL, None) else villages[0]["id"]
         year = self.year.value()
         held = min(_dt.date.today(), _dt.date(year, 12, 14))
-        meeting = meetings.new_meeting(village, year, held.isoformat())
+        meeting = votes.new_meeting(village, year, held.isoformat())
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             dialog = MeetingDialog(self.store, rules, meeting, True, self)
@@ -124,7 +126,7 @@ class MeetingsPage(QWidget):
         meeting = self.selected()
         if meeting and confirm(self, "Xóa cuộc họp", "Đưa cuộc họp này vào thùng rác? Có thể khôi phục sau.",
                                yes="Đưa vào thùng rác", no="Không"):
-            if run_guarded(self, lambda: self.store.delete_meeting(meeting["id"])):
+            if run_guarded(self, lambda: self.store.meetings.delete(meeting["id"])):
                 self._changed()
 
     def _changed(self) -> None:
@@ -144,14 +146,14 @@ class MeetingsPage(QWidget):
             if not meeting:
                 show_error(self, "Hãy chọn một cuộc họp trong danh sách trước.", "Chưa chọn cuộc họp")
             return
-        from thidua_desktop import dossier  # reportlab loads on the first print, not when the window opens
+        from thidua_desktop.documents import dossier  # reportlab loads on the first print, not when the window opens
 
         name = f"bien-ban-{'trong-' if blank else ''}{meeting['held_on']}-{meeting['id'][:8]}.pdf"
         out = paths.printouts_dir() / name
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             dossier.write_minutes(self.store, meeting["id"], out, rules, blank=blank)
-        except (dossier.PapersRefused, StoreError) as exc:
+        except (dossier.PapersRefused, Refused) as exc:
             show_error(self, str(exc), "Chưa in được")
             return
         except OSError as exc:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
-from thidua_desktop import domain, nominations
-from thidua_desktop.nominations import NominationError
-from thidua_desktop.store import Store, StoreError
+from thidua_desktop.errors import Refused
+from thidua_desktop import domain
+from thidua_desktop.evaluation import nominations
+from thidua_desktop.evaluation.nominations import NominationError
+from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
 from ..common.widgets import ChoiceCombo, FormDialog, date_edit, error_label
@@ -34,11 +36,9 @@ class NominationDialog(FormDialog):
         self.household = QComboBox()
         self.household.setEditable(True)  # type to find among thousands
         self.household.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        villages = {v["id"]: v["name"] for v in store.villages()}
-        for r in store.query("SELECT id, head_name, code, village_id FROM household WHERE deleted_at IS NULL "
-                             "ORDER BY sort_name"):
-            self.household.addItem(f"{r['head_name']} ({r['code'] or 'không mã'}, {villages.get(r['village_id'], '')})",
-                                   r["id"])
+        villages = {v["id"]: v["name"] for v in store.register.villages()}
+        for h in store.register.household_names().values():
+            self.household.addItem(h.label, h.id)
         self.household.setCurrentIndex(max(self.household.findData(nomination.get("household_id")), 0))
         form.addRow("&Hộ", self.household)
         self.village = ChoiceCombo(villages)
@@ -150,7 +150,7 @@ class NominationDialog(FormDialog):
         nom = self.value()
         try:
             nominations.save(self.store, [nom], self.report)
-        except (NominationError, StoreError) as exc:
+        except (NominationError, Refused) as exc:
             self.error.setText(str(exc))
             self.error.show()
             return False

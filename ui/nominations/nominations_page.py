@@ -11,10 +11,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QProgressDialog,
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import dataset, domain, evaluator, nominations, paths
-from thidua_desktop.criteria import CriteriaSet
-from thidua_desktop.nominations import NominationError
-from thidua_desktop.store import Store, StoreError
+from thidua_desktop import settings
+from thidua_desktop.errors import Refused
+from thidua_desktop.register import dataset
+from thidua_desktop import domain, paths
+from thidua_desktop.evaluation import evaluator, nominations
+from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.evaluation.nominations import NominationError
+from thidua_desktop.store import Store
 
 from ..common.widgets import (LoadsWhenShown, add_labelled, button_row, chosen_criteria, confirm, date_edit,
                               latest_year_spin, ok_cancel, run_guarded, show_error)
@@ -46,7 +50,7 @@ class PrintDossierDialog(QDialog):
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
-        from thidua_desktop import dossier  # reportlab loads on the first print, not when the window opens
+        from thidua_desktop.documents import dossier  # reportlab loads on the first print, not when the window opens
 
         self.store = store
         self.setWindowTitle("In hồ sơ đề nghị khen thưởng")
@@ -57,11 +61,11 @@ class PrintDossierDialog(QDialog):
         form.addRow("Số &tờ trình", self.number)
         self.date = date_edit()
         form.addRow("&Ngày ký", self.date)
-        self.signer = QLineEdit(store.setting(dossier.SETTING_SIGNER) or "")
+        self.signer = QLineEdit(settings.SIGNER.get(store) or "")
         self.signer.setPlaceholderText("Họ tên Chủ tịch UBND xã")
         form.addRow("&Người ký", self.signer)
-        commune = store.commune() or {}
-        self.recipient = QLineEdit(store.setting(dossier.SETTING_RECIPIENT) or "")
+        commune = store.register.commune() or {}
+        self.recipient = QLineEdit(settings.RECIPIENT.get(store) or "")
         self.recipient.setPlaceholderText(f"Ủy ban nhân dân tỉnh {commune.get('province_name', '')}")
         form.addRow("&Kính gửi", self.recipient)
         form.addRow(QLabel("Cấp trên nhận hồ sơ là cài đặt của xã: từ 1/7/2025 là tỉnh, trước đó là huyện."))
@@ -69,11 +73,11 @@ class PrintDossierDialog(QDialog):
         self.resize(560, 0)
 
     def options(self):
-        from thidua_desktop import dossier
+        from thidua_desktop.documents import dossier
 
         signer, recipient = self.signer.text().strip(), self.recipient.text().strip()
-        self.store.set_setting(dossier.SETTING_SIGNER, signer or None)
-        self.store.set_setting(dossier.SETTING_RECIPIENT, recipient or None)
+        settings.SIGNER.set(self.store, signer or None)
+        settings.RECIPIENT.set(self.store, recipient or None)
         return dossier.PaperOptions(self.number.value() or None, self.date.date().toPython(), signer or None,
                                     recipient or None)
 
@@ -143,11 +147,11 @@ class NominationsPage(LoadsWhenShown, QWidget):
 
     def fill(self) -> None:
         year = self.year.value()
-        noms = self.store.nominations(year)
-        villages = {v["id"]: v["name"] for v in self.store.villages(include_deleted=True)}
-        heads = {r[0]: (r[1], r[2]) for r in self.store.query(
-            "SELECT id, head_name, village_id FROM household WHERE id IN "
-            "(SELECT household_id FROM nomination WHERE year = ?)", (year,))}
+        noms = self.store.nominations.list(year)
+        villages = {v["id"]: v["name"] for v in self.store.register.villages(include_deleted=True)}
+        named = self.store.register.household_names(ids=[n["household_id"] for n in noms if n["household_id"]],
+                                                    include_deleted=True)
+        heads = {h.id: (h.head_name, h.village_id) for h in named.values()}
         self.rows = noms
         self.table.setRowCount(len(noms))
         for row, n in enumerate(noms):
@@ -187,7 +191,7 @@ class NominationsPage(LoadsWhenShown, QWidget):
     def _save(self, noms: list[dict]) -> bool:
         try:
             nominations.save(self.store, noms, self.report)
-        except (NominationError, StoreError) as exc:
+        except (NominationError, Refused) as exc:
             show_error(self, str(exc))
             return False
         self.fill()
@@ -235,7 +239,7 @@ class NominationsPage(LoadsWhenShown, QWidget):
             return
         if confirm(self, "Xóa đề nghị", f"Xóa {len(chosen)} đề nghị khỏi danh sách?", yes="Xóa", no="Không"):
             for n in chosen:
-                if not run_guarded(self, lambda n=n: self.store.delete_nomination(n["id"])):
+                if not run_guarded(self, lambda n=n: self.store.nominations.delete(n["id"])):
                     break
             self.fill()
             self.data_changed.emit()
@@ -294,13 +298,13 @@ class NominationsPage(LoadsWhenShown, QWidget):
         self._progress.setWindowTitle("In hồ sơ đề nghị khen thưởng")
         self._progress.setMinimumDuration(0)
 
-        from thidua_desktop import dossier
+        from thidua_desktop.documents import dossier
 
         def work(store: Store, progress) -> list[Path]:
             try:
                 return dossier.write_dossier(store, year, out, rules, options, progress)
             except dossier.PapersRefused as exc:
-                raise StoreError(str(exc)) from exc
+                raise Refused(str(exc)) from exc
 
         Worker(self, self.store, work, self._on_progress, self._on_printed, self._on_failed)
 

@@ -14,11 +14,11 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
+from thidua_desktop import settings
 from thidua_desktop.store import Store
 
 from ..common.widgets import button_row, show_error
 
-SETTING_FOLDER = "last_print_folder"
 PREVIEW_DPI = 96
 
 
@@ -139,7 +139,7 @@ class PdfPreview(QDialog):
                 show_error(self, str(exc))
 
     def _folder(self) -> str:
-        return self.store.setting(SETTING_FOLDER) or str(Path.home())
+        return settings.PRINT_FOLDER.get(self.store) or str(Path.home())
 
     def save_copy(self) -> None:
         target, _ = QFileDialog.getSaveFileName(self, "Lưu bản sao", str(Path(self._folder()) / self.current().name),
@@ -160,5 +160,5 @@ class PdfPreview(QDialog):
                 show_error(self, f"Không ghi được tệp {target}: {exc.strerror}. Hãy chọn thư mục khác "
                                  "(thư mục có thể chỉ đọc, đầy, hoặc tệp đang mở trong chương trình khác).")
                 return
-        self.store.set_setting(SETTING_FOLDER, str(pairs[0][1].parent))
+        settings.PRINT_FOLDER.set(self.store, str(pairs[0][1].parent))
         self.saved = [t for _, t in pairs]

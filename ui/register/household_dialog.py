@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
                                QWidget)
 
-from thidua_desktop import domain, rules
+from thidua_desktop import domain
+from thidua_desktop.register import households, rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean, format_date, format_vnd
 
@@ -44,7 +45,7 @@ class HouseholdDialog(FormDialog):
                  year: int | None = None, parent: QWidget | None = None):
         self.store = store
         if household_id:
-            self.household = store.household(household_id)
+            self.household = store.register.household(household_id)
             title = f"Hộ {self.household['head']['name']}"
         else:
             self.household = {"id": new_id(), "village_id": village_id, "code": None,
@@ -64,8 +65,8 @@ class HouseholdDialog(FormDialog):
         self.tabs.addTab(self.loans, "Vốn vay ưu đãi")
         if not self.is_new:
             history = HistoryTable()
-            history.show_entries(store.audit_for_household(self.household["id"]),
-                                 {v["id"]: v["name"] for v in store.villages(include_deleted=True)})
+            history.show_entries(store.register.audit_for_household(self.household["id"]),
+                                 {v["id"]: v["name"] for v in store.register.villages(include_deleted=True)})
             self.tabs.addTab(history, "Lịch sử thay đổi")
         self.finish_layout()
         self.resize(860, 640)
@@ -77,7 +78,7 @@ class HouseholdDialog(FormDialog):
         form = QFormLayout(page)
         hh, head = self.household, self.household["head"]
         self.village = QComboBox()
-        for v in self.store.villages():
+        for v in self.store.register.villages():
             self.village.addItem(v["name"], v["id"])
         self.village.setCurrentIndex(max(self.village.findData(hh["village_id"]), 0))
         self.village_error = add_row(form, "&Thôn, bản, tổ dân phố", self.village)
@@ -196,7 +197,7 @@ class HouseholdDialog(FormDialog):
             self.tabs.setCurrentWidget(self.records)
             return False
         hh = self.collect()
-        duplicates = self.store.possible_duplicates(hh)
+        duplicates = self.store.register.possible_duplicates(hh)
         if duplicates:
             lines = "\n".join(f"- {d['head_name']} ({d['code'] or 'không mã'}), {d['village']}, "
                               f"năm sinh {d['head_birth_year'] or 'không rõ'}, CCCD {d['head_id_number'] or 'không có'}"
@@ -204,7 +205,7 @@ class HouseholdDialog(FormDialog):
             if not confirm(self, "Có thể trùng hộ", f"Hộ này có thể trùng với:\n{lines}\n\nVẫn lưu hộ này?",
                            yes="Vẫn lưu", no="Xem lại"):
                 return False
-        return run_guarded(self, lambda: self.store.save_household(hh))
+        return run_guarded(self, lambda: households.save(self.store, hh))
 
 
 class ReviewRecordsEditor(QWidget):

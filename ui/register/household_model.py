@@ -34,7 +34,7 @@ class HouseholdListModel(QAbstractTableModel):
     def set_filter(self, flt: HouseholdFilter) -> None:
         self.beginResetModel()
         self.filter = flt
-        self.ids = self.store.household_ids(flt)
+        self.ids = self.store.register.household_ids(flt)
         self._pages.clear()
         self.endResetModel()
 
@@ -46,7 +46,7 @@ class HouseholdListModel(QAbstractTableModel):
         return self._row(row)[-1]
 
     def row_of(self, household_id: str) -> int | None:
-        pk = self.store.household_pk(household_id)
+        pk = self.store.register.household_pk(household_id)
         try:
             return self.ids.index(pk)
         except ValueError:
@@ -56,7 +56,7 @@ class HouseholdListModel(QAbstractTableModel):
         page = row // PAGE
         if page not in self._pages:
             pks = self.ids[page * PAGE:(page + 1) * PAGE]
-            self._pages[page] = self.store.household_rows(pks, self.filter.year)
+            self._pages[page] = self.store.register.household_rows(pks, self.filter.year)
         return self._pages[page][self.ids[row]]
 
     # --- Qt -------------------------------------------------------------------------------

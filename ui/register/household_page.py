@@ -97,11 +97,11 @@ class HouseholdPage(QWidget):
         chosen_village, chosen_year = self.village.currentData(), self.year.currentData()
         self.village.clear()
         self.village.addItem("Cả xã", None)
-        for v in self.store.villages():
+        for v in self.store.register.villages():
             self.village.addItem(v["name"], v["id"])
         self.village.setCurrentIndex(max(self.village.findData(chosen_village), 0))
         self.year.clear()
-        years = self.store.record_years()
+        years = self.store.register.record_years()
         for y in reversed(years):
             self.year.addItem(str(y), y)
         if not years:
@@ -109,7 +109,7 @@ class HouseholdPage(QWidget):
         self.year.setCurrentIndex(max(self.year.findData(chosen_year), 0))
         for combo in (self.village, self.year):
             combo.blockSignals(False)
-        self.total = self.store.household_count()
+        self.total = self.store.register.household_count()
         self.apply_filter()
 
     def current_filter(self) -> HouseholdFilter:
@@ -151,7 +151,7 @@ class HouseholdPage(QWidget):
             self._after_save(dialog.household["id"])
 
     def _after_save(self, household_id: str) -> None:
-        self.total = self.store.household_count()
+        self.total = self.store.register.household_count()
         self.model.refresh()
         row = self.model.row_of(household_id)
         if row is not None:
@@ -167,7 +167,7 @@ class HouseholdPage(QWidget):
         name = self.model.data(self.model.index(row, 1))
         if confirm(self, "Xóa hộ", f"Đưa hộ {name} vào thùng rác?\nCó thể khôi phục lại ở trang Thùng rác.",
                    yes="Đưa vào thùng rác", no="Không"):
-            if run_guarded(self, lambda: self.store.delete_household(hid)):
+            if run_guarded(self, lambda: self.store.register.delete_household(hid)):
                 self.total -= 1
                 self.model.refresh()
                 self.table.selectRow(min(row, self.model.rowCount() - 1))

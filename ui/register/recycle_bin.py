@@ -39,7 +39,7 @@ class RecycleBinPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.items = self.store.deleted_items()
+        self.items = self.store.register.deleted_items()
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
             when = _dt.datetime.fromisoformat(item.deleted_at.replace("Z", "+00:00")).astimezone()
@@ -49,6 +49,6 @@ class RecycleBinPage(QWidget):
 
     def restore(self, *_args) -> None:
         row = self.table.currentRow()
-        if 0 <= row < len(self.items) and run_guarded(self, lambda: self.store.restore(self.items[row])):
+        if 0 <= row < len(self.items) and run_guarded(self, lambda: self.store.register.restore(self.items[row])):
             self.reload()
             self.data_changed.emit()

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QHBoxLayout, QHea
                                QLabel, QLineEdit, QPushButton, QSpinBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from thidua_desktop import domain, rules
+from thidua_desktop import domain
+from thidua_desktop.register import rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean
 
@@ -40,8 +41,8 @@ class VillagePage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.villages = self.store.villages()
-        counts = self.store.village_household_counts()
+        self.villages = self.store.register.villages()
+        counts = self.store.register.village_household_counts()
         self.table.setRowCount(len(self.villages))
         for row, v in enumerate(self.villages):
             values = [v["name"], domain.VILLAGE_KIND_LABELS[v["kind"]], str(counts.get(v["id"], 0)),
@@ -73,7 +74,7 @@ class VillagePage(QWidget):
         village = self._selected()
         if village and confirm(self, "Xóa thôn", f"Đưa {village['name']} vào thùng rác?",
                                yes="Đưa vào thùng rác", no="Không"):
-            if run_guarded(self, lambda: self.store.delete_village(village["id"])):
+            if run_guarded(self, lambda: self.store.register.delete_village(village["id"])):
                 self.reload()
                 self.data_changed.emit()
 
@@ -91,7 +92,7 @@ class VillageDialog(FormDialog):
 
     def __init__(self, store: Store, village_id: str | None, parent: QWidget | None = None):
         self.store = store
-        self.village = store.village(village_id) if village_id else {"id": new_id(), "name": "", "kind": "thon",
+        self.village = store.register.village(village_id) if village_id else {"id": new_id(), "name": "", "kind": "thon",
                                                                      "years": []}
         super().__init__(f"Thôn {self.village['name']}" if village_id else "Thêm thôn, bản, tổ dân phố", parent)
         form = QFormLayout()
@@ -182,4 +183,4 @@ class VillageDialog(FormDialog):
             return False
         village = {"id": self.village["id"], "name": clean(self.name.text()), "kind": self.kind.value(),
                    "years": sorted(years, key=lambda y: y["year"])}
-        return run_guarded(self, lambda: self.store.save_village(village))
+        return run_guarded(self, lambda: self.store.register.save_village(village))

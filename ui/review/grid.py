@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
-from thidua_desktop import domain, rules
+from thidua_desktop import domain
+from thidua_desktop.register import households, rules
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_vnd
 
@@ -46,7 +47,7 @@ class ReviewGridModel(QAbstractTableModel):
     def load(self, year: int, village_id: str | None) -> None:
         self.beginResetModel()
         self.year, self.village_id = year, village_id
-        self.rows = self.store.review_grid(year, village_id)
+        self.rows = self.store.register.review_grid(year, village_id)
         self.pending = {}
         self.endResetModel()
 
@@ -66,7 +67,7 @@ class ReviewGridModel(QAbstractTableModel):
     def prefill_from_previous(self) -> int:
         """Rows without a record of the year get last year's status, income and deprivations."""
         empty = [i for i, r in enumerate(self.rows) if r["record"] is None and i not in self.pending]
-        previous = self.store.records_of_year(self.year - 1, [self.rows[i]["household_id"] for i in empty])
+        previous = self.store.register.records_of_year(self.year - 1, [self.rows[i]["household_id"] for i in empty])
         same_standard = domain.standard_for(self.year) == domain.standard_for(self.year - 1)
         filled = 0
         for i in empty:
@@ -84,7 +85,7 @@ class ReviewGridModel(QAbstractTableModel):
 
     def save(self) -> int:
         records = [(self.rows[i]["household_id"], rec) for i, rec in sorted(self.pending.items())]
-        self.store.save_review_records(records)
+        households.save_review_records(self.store, records)
         count = len(records)
         self.load(self.year, self.village_id)
         return count
@@ -293,7 +294,7 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
         chosen = self.village.currentData()
         self.village.clear()
         self.village.addItem("Cả xã", None)
-        for v in self.store.villages():
+        for v in self.store.register.villages():
             self.village.addItem(v["name"], v["id"])
         self.village.setCurrentIndex(max(self.village.findData(chosen), 0))
         self.village.blockSignals(False)

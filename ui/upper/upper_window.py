@@ -14,8 +14,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialo
                                QMainWindow, QMessageBox, QProgressBar, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from thidua_desktop import criteria, dataset, domain, nominations, upper, upper_report
-from thidua_desktop.store import Store, StoreError
+from thidua_desktop import settings
+from thidua_desktop.errors import Refused
+from thidua_desktop.evaluation import criteria, nominations
+from thidua_desktop import domain
+from thidua_desktop.exchange import upper_level
+from thidua_desktop.documents import upper_report
+from thidua_desktop.files import atomic_write
+from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
 from ..common.widgets import (LoadsWhenShown, add_labelled, bring_forward, button_row, confirm, latest_year_spin,
@@ -78,18 +84,18 @@ class CommunesPage(LoadsWhenShown, QWidget):
         layout.addLayout(button_row(("&Xác nhận khóa của xã...", self.trust),
                                     ("Ghi tệp &thiết lập cho xã...", self.save_setup),
                                     ("Ghi &biên nhận mới cho xã...", self.save_receipt)))
-        self.rows: list[upper.CommuneRow] = []
+        self.rows: list[upper_level.CommuneRow] = []
 
     def load(self) -> None:
-        state = {row.code: s for row, s in upper.completeness(self.store, self.year.value())}
-        self.rows = upper.communes(self.store)
+        state = {row.code: s for row, s in upper_level.completeness(self.store, self.year.value())}
+        self.rows = upper_level.communes(self.store)
         colors = {i: COMPLETENESS_COLORS[state[r.code]] for i, r in enumerate(self.rows) if r.code in state}
         fill(self.table, [[r.code, r.name, "Đã xác nhận" if r.trusted else "Chưa xác nhận", r.fingerprint or "",
                            r.last_sequence or "", (r.last_package_at or "")[:16].replace("T", " "),
-                           upper.COMPLETENESS_LABELS.get(state.get(r.code), ""), r.merged_into or ""]
+                           upper_level.COMPLETENESS_LABELS.get(state.get(r.code), ""), r.merged_into or ""]
                           for r in self.rows], colors, 6)
 
-    def selected(self) -> upper.CommuneRow | None:
+    def selected(self) -> upper_level.CommuneRow | None:
         row = self.table.currentRow()
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
@@ -103,7 +109,7 @@ class CommunesPage(LoadsWhenShown, QWidget):
                                          "(Gửi lên cấp trên > Mã nhận diện của xã), rồi gõ mã đó:")
         if ok and typed.strip():
             done = []
-            if run_guarded(self, lambda: done.append(upper.trust(self.store, row.code, typed))):
+            if run_guarded(self, lambda: done.append(upper_level.trust(self.store, row.code, typed))):
                 QMessageBox.information(self, "Đã xác nhận", done[0] + " Nhập lại gói của xã.")
                 self.reload()
 
@@ -112,8 +118,8 @@ class CommunesPage(LoadsWhenShown, QWidget):
                                               "Tệp thiết lập (*.json)")
         if file:
             try:
-                dataset.write_bytes_atomic(file, upper.setup_document(self.store))
-            except (OSError, StoreError) as exc:
+                atomic_write(file, upper_level.setup_document(self.store))
+            except (OSError, Refused) as exc:
                 show_error(self, f"Không ghi được tệp {file}: {exc}")
 
     def save_receipt(self) -> None:
@@ -123,9 +129,9 @@ class CommunesPage(LoadsWhenShown, QWidget):
         folder = QFileDialog.getExistingDirectory(self, "Ghi biên nhận vào thư mục (USB của xã)")
         if folder:
             try:
-                dataset.write_bytes_atomic(Path(folder) / f"bien-nhan-{row.code}.json",
-                                           upper.fresh_receipt(self.store, row.code))
-            except (OSError, StoreError) as exc:
+                atomic_write(Path(folder) / f"bien-nhan-{row.code}.json",
+                                           upper_level.fresh_receipt(self.store, row.code))
+            except (OSError, Refused) as exc:
                 show_error(self, str(exc))
 
 
@@ -143,10 +149,10 @@ class ImportPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(button_row(("Chọn &gói...", self.choose_files), ("Lấy cả &thư mục (USB)...", self.choose_folder)))
         net = QHBoxLayout()
-        self.host = QLineEdit(store.setting("inbox_host") or "127.0.0.1")
+        self.host = QLineEdit(settings.INBOX_HOST.get(store))
         self.port = QSpinBox()
         self.port.setRange(1024, 65535)
-        self.port.setValue(int(store.setting("inbox_port") or 8765))
+        self.port.setValue(settings.INBOX_PORT.get(store))
         add_labelled(net, ("Nhận gói qua mạng, địa chỉ:", self.host), ("cổng:", self.port))
         self.inbox_button = QPushButton("&Bật hộp thư đến")
         self.inbox_button.clicked.connect(self.toggle_inbox)
@@ -173,7 +179,7 @@ class ImportPage(QWidget):
         layout.addLayout(row)
 
     def toggle_inbox(self) -> None:
-        from thidua_desktop import inbox
+        from thidua_desktop.exchange import inbox
 
         if self.server is not None:
             self.stop_inbox()
@@ -186,8 +192,8 @@ class ImportPage(QWidget):
             show_error(self, f"Không mở được hộp thư đến tại {host}:{port}: {exc.strerror or exc}. Cổng có thể "
                              "đang được chương trình khác dùng; hãy chọn cổng khác.")
             return
-        self.store.set_setting("inbox_host", host)
-        self.store.set_setting("inbox_port", str(port))
+        settings.INBOX_HOST.set(self.store, host)
+        settings.INBOX_PORT.set(self.store, port)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.inbox_button.setText("&Tắt hộp thư đến")
         self.inbox_status.setText(f"Đang nhận gói tại http://{host}:{self.server.server_address[1]}")
@@ -234,7 +240,7 @@ class ImportPage(QWidget):
 
         def work(store: Store, progress) -> tuple[bool, list]:
             receipts = None if dry_run else files[0].parent
-            return dry_run, upper.import_files(store, files, dry_run, receipts, progress)
+            return dry_run, upper_level.import_files(store, files, dry_run, receipts, progress)
 
         Worker(self, self.store, work, self._on_progress, self._on_done, self._on_failed)
 
@@ -288,8 +294,8 @@ class OverviewPage(QWidget):
     def run(self) -> None:
         year = self.year.value()
 
-        def work(store: Store, progress) -> upper.Overview:
-            return upper.overview(store, year, criteria.load_chosen(store), progress)
+        def work(store: Store, progress) -> upper_level.Overview:
+            return upper_level.overview(store, year, criteria.load_chosen(store), progress)
 
         self.summary.setText("Đang tổng hợp...")
         Worker(self, self.store, work, self._on_progress, self._on_done, self._on_failed)
@@ -297,7 +303,7 @@ class OverviewPage(QWidget):
     def _on_progress(self, pct: int, text: str) -> None:
         self.summary.setText(f"{text} ({pct}%)")
 
-    def _on_done(self, ov: upper.Overview) -> None:
+    def _on_done(self, ov: upper_level.Overview) -> None:
         y, before = str(ov.year), str(ov.year - 1)
         colors = {i: "#fff3cd" for i, r in enumerate(ov.rows) if r["differs"]}
         fill(self.table, [[r["code"], r["name"], r["households"], format_percent(r["poverty_rates"].get(before)),
@@ -319,7 +325,7 @@ class OverviewPage(QWidget):
         if file:
             try:
                 upper_report.write(self.store, self.year.value(), file)
-            except (OSError, StoreError) as exc:
+            except (OSError, Refused) as exc:
                 show_error(self, f"Không ghi được tệp {file}: {exc}")
 
     def to_excel(self) -> None:
@@ -344,7 +350,7 @@ class ReceivedNominationsPage(LoadsWhenShown, QWidget):
         self.rows: list[dict] = []
 
     def load(self) -> None:
-        self.rows = upper.received_nominations(self.store, self.year.value())
+        self.rows = upper_level.received_nominations(self.store, self.year.value())
         fill(self.table, [[n["commune_name"], n["nominee"], nominations.KIND_LABELS[n["nominee_kind"]], n["award"], domain.NOMINATION_STATUS_LABELS[n["status"]],
                            "" if not n["upper"] else (f"Khen thưởng: QĐ {n['upper']['decision_number']} ngày "
                                                       f"{n['upper']['decision_date']}" if n["upper"]["status"] == "decided"
@@ -359,7 +365,7 @@ class ReceivedNominationsPage(LoadsWhenShown, QWidget):
         if n is None:
             return
         dialog = DecisionDialog(self)
-        if dialog.exec() and run_guarded(self, lambda: upper.decide(
+        if dialog.exec() and run_guarded(self, lambda: upper_level.decide(
                 self.store, n["commune_code"], n["id"], "decided", dialog.number.text().strip() or None,
                 dialog.date.date().toString("yyyy-MM-dd"))):
             self.reload()
@@ -369,7 +375,7 @@ class ReceivedNominationsPage(LoadsWhenShown, QWidget):
         if n is None:
             return
         text, ok = QInputDialog.getMultiLineText(self, "Trả lại cho xã", "Ý kiến của cấp trên:")
-        if ok and run_guarded(self, lambda: upper.decide(self.store, n["commune_code"], n["id"], "returned",
+        if ok and run_guarded(self, lambda: upper_level.decide(self.store, n["commune_code"], n["id"], "returned",
                                                          comment=text.strip())):
             self.reload()
 
@@ -388,7 +394,7 @@ class UpperSetupDialog(QDialog):
         self.name.setPlaceholderText("Ví dụ: UBND tỉnh Tuyên Quang")
         form.addRow("&Tên đơn vị", self.name)
         self.level = QComboBox()
-        for value, label in upper.LEVEL_LABELS.items():
+        for value, label in upper_level.LEVEL_LABELS.items():
             self.level.addItem(label, value)
         self.level.setCurrentIndex(self.level.findData("province"))
         form.addRow("&Cấp", self.level)
@@ -411,9 +417,9 @@ class UpperSetupDialog(QDialog):
         if not file:
             return
         try:
-            setup = upper.init(self.store, name, self.level.currentData(), self.address.text().strip() or None)
-            dataset.write_bytes_atomic(file, setup)
-        except (StoreError, OSError) as exc:
+            setup = upper_level.init(self.store, name, self.level.currentData(), self.address.text().strip() or None)
+            atomic_write(file, setup)
+        except (Refused, OSError) as exc:
             self.error.setText(str(exc))
             return
         self.accept()
@@ -423,8 +429,8 @@ class UpperWindow(QMainWindow):
     def __init__(self, store: Store):
         super().__init__()
         self.store = store
-        me = upper._upper_only(store)
-        self.setWindowTitle(f"ThiDua Desktop - Cấp trên: {me['name']} ({upper.LEVEL_LABELS[me['level']]})")
+        me = upper_level.upper_only(store)
+        self.setWindowTitle(f"ThiDua Desktop - Cấp trên: {me['name']} ({upper_level.LEVEL_LABELS[me['level']]})")
         self.tabs = QTabWidget()
         self.communes = CommunesPage(store)
         self.importer = ImportPage(store, self.communes.reload)
@@ -435,7 +441,7 @@ class UpperWindow(QMainWindow):
             self.tabs.addTab(page, title)
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage(f"Cán bộ: {store.actor}   |   Tệp dữ liệu: {store.path}   |   Mã nhận diện của "
-                                     f"cấp trên: {upper.fingerprint_of(store)}")
+                                     f"cấp trên: {upper_level.fingerprint_of(store)}")
         self.resize(1280, 780)
 
     def bring_forward(self) -> None:

@@ -11,15 +11,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QGroup
                                QInputDialog, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from thidua_desktop import upward
-from thidua_desktop.package import PackageRefused
-from thidua_desktop.store import Store, StoreError
+from thidua_desktop import settings
+from thidua_desktop.errors import Refused
+from thidua_desktop.exchange import outbox
+from thidua_desktop.exchange.package import PackageRefused
+from thidua_desktop.store import Store
 
 from ..common.widgets import LoadsWhenShown, button_row, confirm, show_error
 from ..common.worker import Worker
 
 STATUS_COLORS = {"waiting": "#fff3cd", "delivered": "#e7f1ff", "received": "#dff0d8", "refused": "#f8d7da"}
-SETTING_AUTO_SEND = "auto_send"
 SEND_EVERY_MS = 60_000
 
 
@@ -53,7 +54,7 @@ class UpwardPage(LoadsWhenShown, QWidget):
         address_row.addWidget(self.address, 1)
         upper_layout.addLayout(address_row)
         self.auto = QCheckBox("Tự gửi các gói chưa có biên nhận mỗi khi có mạng")
-        self.auto.toggled.connect(lambda on: self.store.set_setting(SETTING_AUTO_SEND, "1" if on else None))
+        self.auto.toggled.connect(lambda on: settings.AUTO_SEND.set(self.store, on))
         upper_layout.addWidget(self.auto)
         top.addWidget(upper_box, 3)
         key_box = QGroupBox("Mã nhận diện của xã")
@@ -90,27 +91,27 @@ class UpwardPage(LoadsWhenShown, QWidget):
 
     # --- showing --------------------------------------------------------------------------------
     def load(self) -> None:
-        upper = upward.upper_of(self.store)
+        upper = outbox.upper_of(self.store)
         if upper:
-            self.upper_label.setText(f"{upper.name} (cấp {upward.LEVEL_LABELS[upper.level]}). Mã nhận diện của "
+            self.upper_label.setText(f"{upper.name} (cấp {outbox.LEVEL_LABELS[upper.level]}). Mã nhận diện của "
                                      f"cấp trên: {upper.fingerprint}")
         else:
             self.upper_label.setText("Chưa thiết lập. Cấp trên (huyện trước 1/7/2025, tỉnh từ nay) gửi cho xã một "
                                      "tệp thiết lập qua USB hoặc thư điện tử.")
-        self.address.setText(upward.address(self.store) or "")
+        self.address.setText(outbox.address(self.store) or "")
         self.auto.blockSignals(True)
-        self.auto.setChecked(bool(self.store.setting(SETTING_AUTO_SEND)))
+        self.auto.setChecked(settings.AUTO_SEND.get(self.store))
         self.auto.blockSignals(False)
         try:
-            self.fingerprint.setText(upward.own_keys(self.store).fingerprint)
-        except StoreError as exc:
+            self.fingerprint.setText(outbox.own_keys(self.store).fingerprint)
+        except Refused as exc:
             self.fingerprint.setText("?")
             self.status.setText(str(exc))
-        self.entries = upward.outbox(self.store)
+        self.entries = self.store.outbox.entries()
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
             values = [str(e.sequence), e.file_name, e.created_at[:16].replace("T", " "), str(e.households),
-                      upward.STATUS_LABELS[e.status], e.delivered_to or "",
+                      outbox.STATUS_LABELS[e.status], e.delivered_to or "",
                       e.receipt_message or (f"Lỗi lần {e.attempts}: {e.last_error}" if e.last_error else "")]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -120,7 +121,7 @@ class UpwardPage(LoadsWhenShown, QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
 
-    def selected(self) -> upward.OutboxEntry | None:
+    def selected(self) -> outbox.OutboxEntry | None:
         row = self.table.currentRow()
         if 0 <= row < len(self.entries):
             return self.entries[row]
@@ -136,7 +137,7 @@ class UpwardPage(LoadsWhenShown, QWidget):
         """Run a store action; a refusal or an unreadable file becomes a message."""
         try:
             return True, action()
-        except (StoreError, PackageRefused) as exc:
+        except (Refused, PackageRefused) as exc:
             show_error(self, str(exc))
         except OSError as exc:
             show_error(self, f"Không đọc hoặc ghi được tệp: {exc.strerror or exc}")
@@ -144,13 +145,13 @@ class UpwardPage(LoadsWhenShown, QWidget):
 
     # --- actions ------------------------------------------------------------------------------------
     def _save_address(self) -> None:
-        self.store.set_setting(upward.SETTING_ADDRESS, self.address.text().strip() or None)
+        settings.UPPER_ADDRESS.set(self.store, self.address.text().strip() or None)
 
     def take_setup(self) -> None:
         file, _ = QFileDialog.getOpenFileName(self, "Tệp thiết lập của cấp trên", "", "Tệp thiết lập (*.json)")
         if not file:
             return
-        ok, upper = self._try(lambda: upward.setup_upper(self.store, Path(file).read_bytes(), Path(file).name))
+        ok, upper = self._try(lambda: outbox.setup_upper(self.store, Path(file).read_bytes(), Path(file).name))
         if ok:
             self._done(f"Đã thiết lập cấp trên: {upper.name}. Hãy gọi điện cho cấp trên để đọc đối chiếu mã "
                        f"nhận diện {upper.fingerprint}.")
@@ -159,11 +160,11 @@ class UpwardPage(LoadsWhenShown, QWidget):
         if confirm(self, "Tạo khóa mới",
                    "Chỉ làm việc này khi khóa cũ bị mất hoặc lộ. Cấp trên sẽ từ chối các gói mới cho đến khi xác "
                    "nhận lại mã nhận diện mới của xã qua điện thoại. Tạo khóa mới?", yes="Tạo khóa mới", no="Không"):
-            if self._try(lambda: upward.replace_key(self.store))[0]:
+            if self._try(lambda: outbox.replace_key(self.store))[0]:
                 self._done("Đã tạo khóa mới. Hãy gọi điện cho cấp trên và đọc mã nhận diện mới.")
 
     def make(self) -> None:
-        ok, made = self._try(lambda: upward.make_package(self.store))
+        ok, made = self._try(lambda: outbox.make_package(self.store))
         if ok:
             self._done(f"Đã tạo gói số {made.sequence} ({made.households} hộ). Ghi vào USB, thư mục "
                        "hoặc gửi qua mạng.")
@@ -173,7 +174,7 @@ class UpwardPage(LoadsWhenShown, QWidget):
         if entry is None:
             show_error(self, "Chưa có gói nào chờ gửi. Bấm 'Tạo gói mới' trước.", "Chưa có gói")
             return
-        volumes = upward.removable_volumes()
+        volumes = outbox.removable_volumes()
         if not volumes:
             show_error(self, "Không thấy USB nào. Cắm USB vào máy rồi thử lại, hoặc dùng 'Ghi vào thư mục'.",
                        "Chưa có USB")
@@ -191,13 +192,13 @@ class UpwardPage(LoadsWhenShown, QWidget):
             show_error(self, "Chưa có gói nào chờ gửi. Bấm 'Tạo gói mới' trước.", "Chưa có gói")
             return
         folder = QFileDialog.getExistingDirectory(self, "Ghi gói vào thư mục",
-                                                  self.store.setting("last_package_folder") or str(Path.home()))
+                                                  settings.PACKAGE_FOLDER.get(self.store) or str(Path.home()))
         if folder:
-            self.store.set_setting("last_package_folder", folder)
+            settings.PACKAGE_FOLDER.set(self.store, folder)
             self._write(entry, Path(folder), usb=False)
 
-    def _write(self, entry: upward.OutboxEntry, folder: Path, usb: bool) -> None:
-        ok, written = self._try(lambda: upward.write_to_folder(self.store, entry.sequence, folder))
+    def _write(self, entry: outbox.OutboxEntry, folder: Path, usb: bool) -> None:
+        ok, written = self._try(lambda: outbox.write_to_folder(self.store, entry.sequence, folder))
         if ok:
             tail = " Đã ghi xong và kiểm tra lại: có thể rút USB ra an toàn." if usb else ""
             self._done(f"Đã ghi gói số {entry.sequence} vào {written}.{tail}")
@@ -206,7 +207,7 @@ class UpwardPage(LoadsWhenShown, QWidget):
         files, _ = QFileDialog.getOpenFileNames(self, "Biên nhận của cấp trên", "", "Biên nhận (*.json)")
         said = []
         for file in files:
-            ok, told = self._try(lambda f=file: upward.take_receipt(self.store, Path(f).read_bytes(), Path(f).name))
+            ok, told = self._try(lambda f=file: outbox.take_receipt(self.store, Path(f).read_bytes(), Path(f).name))
             if not ok:
                 break
             said.append(told)
@@ -215,25 +216,25 @@ class UpwardPage(LoadsWhenShown, QWidget):
 
     # --- sending over the network, in the background ------------------------------------------------
     def send_now(self) -> None:
-        if not upward.address(self.store):
+        if not outbox.address(self.store):
             show_error(self, "Chưa có địa chỉ nhận qua mạng của cấp trên. Ghi địa chỉ ở trên, hoặc gửi bằng USB.",
                        "Chưa có địa chỉ")
             return
         chosen = self.selected()
-        upward.retry_now(self.store, chosen.sequence if chosen and chosen.status == "refused" else None)
+        self.store.outbox.retry_now(chosen.sequence if chosen and chosen.status == "refused" else None)
         self.send_in_background(force=True)
 
     def send_in_background(self, force: bool = False) -> None:
-        address = upward.address(self.store)
-        if self._sending or not address or not (force or self.store.setting(SETTING_AUTO_SEND)):
+        address = outbox.address(self.store)
+        if self._sending or not address or not (force or settings.AUTO_SEND.get(self.store)):
             return
-        if not any(e.status in ("waiting", "delivered") for e in upward.outbox(self.store)):
+        if not any(e.status in ("waiting", "delivered") for e in self.store.outbox.entries()):
             return
         self._sending = True
         self.status.setText("Đang gửi các gói chưa có biên nhận...")
 
         def work(store: Store, progress) -> list[str]:
-            return upward.deliver_due(store, address)
+            return outbox.deliver_due(store, address)
 
         Worker(self, self.store, work, self._progress, self._on_sent, self._on_failed)
 

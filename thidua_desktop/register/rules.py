@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Container, Iterable
 
-from . import domain
-from .schema_check import Problem, join
-from .text import clean
+from thidua_desktop import domain
+from thidua_desktop.register.schema_check import Problem, join
+from thidua_desktop.text import clean
 
 CURRENT_YEAR = _dt.date.today().year
 

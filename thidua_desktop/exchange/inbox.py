@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
-from . import package, upper
-from .store import Store, StoreError
+from thidua_desktop import paths
+from thidua_desktop.errors import Refused
+from thidua_desktop.files import atomic_write
+from thidua_desktop.exchange import package, upper_level
+from thidua_desktop.store import Store
 
 log = logging.getLogger("thidua.inbox")
 
@@ -26,8 +28,7 @@ class Inbox:
     def __init__(self, db_path: Path, actor: str, on_result: Callable[[str], None] | None = None):
         self.db_path, self.actor, self.on_result = Path(db_path), actor, on_result
         self.lock = threading.Lock()
-        self.folder = self.db_path.resolve().parent / f"{self.db_path.stem}-hop-thu-den"
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = paths.inbox_dir(self.db_path)
 
     def receive(self, raw: bytes) -> bytes:
         """Keep the package in inbox/, import it, answer with its receipt."""
@@ -35,17 +36,11 @@ class Inbox:
         header = package.header_of(raw[:4096])
         name = (f"thidua-{header.commune_code}-{header.sequence:04d}-{digest[:8]}.tdgoi" if header
                 else f"{digest[:16]}.tdgoi")
-        target = self.folder / name
-        tmp = self.folder / f".{name}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        atomic_write(self.folder / name, raw)
         with self.lock:
             store = Store.open(self.db_path, actor=self.actor)
             try:
-                result = upper.import_bytes(store, raw, name)
+                result = upper_level.import_bytes(store, raw, name)
             finally:
                 store.close()
         log.info("inbox: %s", result.line())
@@ -57,7 +52,7 @@ class Inbox:
         with self.lock:
             store = Store.open(self.db_path, actor=self.actor)
             try:
-                return upper.receipt_again(store, digest)
+                return upper_level.receipt_again(store, digest)
             finally:
                 store.close()
 
@@ -120,7 +115,7 @@ def make_server(inbox: Inbox, host: str, port: int) -> ThreadingHTTPServer:
                 return
             try:
                 receipt = inbox.receive(bytes(raw))
-            except (StoreError, OSError) as exc:
+            except (Refused, OSError) as exc:
                 log.error("inbox: %s", exc)
                 self._text(503, f"Cấp trên chưa nhận được gói: {exc}. Hãy gửi lại sau.")
                 return

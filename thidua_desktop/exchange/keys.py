@@ -12,14 +12,15 @@ import base64
 import datetime as _dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
-from .store import StoreError
+from thidua_desktop import paths
+from thidua_desktop.errors import Refused
+from thidua_desktop.files import atomic_write
 
 
 def b64(data: bytes) -> str:
@@ -64,14 +65,14 @@ class KeyPair:
 
 def key_path(db_path: Path, role: str) -> Path:
     """keys/<database name>-<role>.key beside the database."""
-    return Path(db_path).resolve().parent / "keys" / f"{Path(db_path).stem}-{role}.key"
+    return paths.keys_dir(db_path) / f"{Path(db_path).stem}-{role}.key"
 
 
 def create(db_path: Path, role: str, with_box: bool) -> KeyPair:
     """A new key pair written to its file (refused if one is there: replacing a key is `replace`)."""
     path = key_path(db_path, role)
     if path.exists():
-        raise StoreError(f"Đã có khóa tại {path}; không tạo khóa mới đè lên khóa cũ.")
+        raise Refused(f"Đã có khóa tại {path}; không tạo khóa mới đè lên khóa cũ.")
     pair = KeyPair(SigningKey.generate(), PrivateKey.generate() if with_box else None)
     _write(path, pair, role)
     return pair
@@ -98,19 +99,12 @@ def load(db_path: Path, role: str) -> KeyPair | None:
         box = PrivateKey(unb64(raw["box"])) if raw.get("box") else None
         return KeyPair(SigningKey(unb64(raw["signing"])), box)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"Không đọc được tệp khóa {path}: {exc}. Nếu tệp bị hỏng, hãy khôi phục từ bản "
+        raise Refused(f"Không đọc được tệp khóa {path}: {exc}. Nếu tệp bị hỏng, hãy khôi phục từ bản "
                          "sao lưu hoặc tạo khóa mới (cấp trên phải xác nhận lại).") from exc
 
 
 def _write(path: Path, pair: KeyPair, role: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"role": role, "created_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                "signing": b64(bytes(pair.signing)), "box": b64(bytes(pair.box)) if pair.box else None,
                "fingerprint": pair.fingerprint}
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps(payload, indent=1).encode("ascii"), private=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from . import dataset, domain, evaluator
-from .criteria import CriteriaSet
-from .store import Store, now_iso
-from .text import format_percent
+from thidua_desktop.register import dataset
+from thidua_desktop import domain
+from thidua_desktop.evaluation import evaluator
+from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.store import Store
+from thidua_desktop.text import format_percent
 
 
 @dataclass
@@ -22,11 +24,8 @@ def run(store: Store, year: int, criteria: CriteriaSet) -> Evaluation:
     data = dataset.export_data(store)
     report = evaluator.evaluate(data, year, criteria)
     eligible = sum(1 for h in report["households"] if h["verdict"] == "eligible")
-    with store.transaction() as c:
-        c.execute("INSERT INTO evaluation_run (at, actor, year, criteria_set, criteria_version, households, "
-                  "eligible, commune_verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  (now_iso(), store.actor, year, criteria.name, criteria.version, len(report["households"]),
-                   eligible, report["commune"]["verdict"]))
+    store.runs.record(year, criteria.name, criteria.version, len(report["households"]), eligible,
+                      report["commune"]["verdict"])
     by_village: dict[str, list] = {}
     for hh in data["households"]:
         by_village.setdefault(hh["village_id"], []).append(hh)

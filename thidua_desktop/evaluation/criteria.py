@@ -12,12 +12,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from . import domain, paths
+from thidua_desktop.errors import Refused
+from thidua_desktop import settings
+from thidua_desktop import domain, paths
 
 DEFAULT_SET = "tuyen-quang-2016-2020"
 
 
-class CriteriaError(Exception):
+class CriteriaError(Refused):
     """A criteria set that cannot be used; the message names the file, the key and what is wrong."""
 
 
@@ -172,14 +174,19 @@ def available() -> dict[str, Path]:
     return found
 
 
-def load_file(path: Path) -> CriteriaSet:
+def read_raw(path: Path) -> Any:
+    """A criteria set file as JSON, not yet checked (`parse` checks it)."""
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise CriteriaError(f"Không đọc được bộ tiêu chí {path}: {exc.strerror}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CriteriaError(f"Bộ tiêu chí {path} không phải JSON hợp lệ: {exc}") from exc
-    return parse(raw, str(path))
+    return raw
+
+
+def load_file(path: Path) -> CriteriaSet:
+    return parse(read_raw(path), str(path))
 
 
 def load(name: str = DEFAULT_SET) -> CriteriaSet:
@@ -189,12 +196,11 @@ def load(name: str = DEFAULT_SET) -> CriteriaSet:
     return load_file(sets[name])
 
 
-SETTING = "criteria_set"  # the store setting naming the set the officer chose
 
 
 def chosen_name(store) -> str:
     """The set the officer last chose for this commune's file (the default set until then)."""
-    return store.setting(SETTING) or DEFAULT_SET
+    return settings.CRITERIA_SET.get(store) or DEFAULT_SET
 
 
 def load_chosen(store) -> CriteriaSet:

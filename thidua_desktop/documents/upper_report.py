@@ -7,16 +7,19 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from . import criteria, domain, upper
-from .store import Store
-from .text import format_percent
+from thidua_desktop.files import atomic_write
+from thidua_desktop.evaluation import criteria
+from thidua_desktop import domain
+from thidua_desktop.exchange import upper_level
+from thidua_desktop.store import Store
+from thidua_desktop.text import format_percent
 
 
 def tables(store: Store, year: int) -> list[tuple[str, list[str], list[float], list[list]]]:
     """The report as (title, header, column widths in mm, rows) tables, shared by the Excel and the PDF."""
     chosen = criteria.load_chosen(store)
-    sent = upper.completeness(store, year)
-    ov = upper.overview(store, year, chosen)
+    sent = upper_level.completeness(store, year)
+    ov = upper_level.overview(store, year, chosen)
     years = sorted({y for r in ov.rows for y in r["poverty_rates"]})[-6:]
     rates = [[r["code"], r["name"], *[format_percent(r["poverty_rates"].get(y)) if y in r["poverty_rates"] else ""
                                       for y in years]] for r in ov.rows]
@@ -30,10 +33,10 @@ def tables(store: Store, year: int) -> list[tuple[str, list[str], list[float], l
     noms = [[n["commune_name"], n["nominee"], n["award"], domain.NOMINATION_STATUS_LABELS[n["status"]],
              "" if not n["upper"] else ("Quyết định " + (n["upper"]["decision_number"] or "") if n["upper"]["status"] ==
                                         "decided" else "Trả lại: " + (n["upper"]["comment"] or ""))]
-            for n in upper.received_nominations(store, year)]
+            for n in upper_level.received_nominations(store, year)]
     return [
         (f"Tiến độ gửi dữ liệu năm {year}", ["Mã xã", "Tên xã", "Tình hình", "Gói cuối", "Thời điểm"],
-         [15, 50, 35, 20, 40], [[c.code, c.name, upper.COMPLETENESS_LABELS[s], c.last_sequence or "", (c.last_package_at or "")[:16]]
+         [15, 50, 35, 20, 40], [[c.code, c.name, upper_level.COMPLETENESS_LABELS[s], c.last_sequence or "", (c.last_package_at or "")[:16]]
           for c, s in sent]),
         ("Tỷ lệ hộ nghèo theo năm", ["Mã xã", "Tên xã", *years], [15, 40] + [18] * len(years), rates),
         (f"Đánh giá lại năm {year} (bộ tiêu chí {chosen.name})",
@@ -72,20 +75,17 @@ def _xlsx(parts, out: Path) -> Path:
         ws.freeze_panes = "A3"
         for col, width in zip("ABCDEFGHIJ", (10, 28, 16, 18, 16, 20, 12, 12, 12, 12)):
             ws.column_dimensions[col].width = width
-    tmp = out.with_name(f".{out.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(out)
-    return out
+    return atomic_write(out, wb.save)
 
 
 def _pdf(store: Store, year: int, parts, out: Path) -> Path:
-    from . import documents
+    from thidua_desktop.documents import pdf
 
-    me = upper._upper_only(store)
-    story = documents.letterhead(documents.Letterhead(None, me["name"], None,
-                                                      documents.vn_date(_dt.date.today(), "")[2:]))
-    story += documents.title("Báo cáo", [f"Kết quả Phong trào thi đua {documents.MOVEMENT} năm {year}"])
+    me = upper_level.upper_only(store)
+    story = pdf.letterhead(pdf.Letterhead(None, me["name"], None,
+                                                      pdf.vn_date(_dt.date.today(), "")[2:]))
+    story += pdf.title("Báo cáo", [f"Kết quả Phong trào thi đua {pdf.MOVEMENT} năm {year}"])
     for title, header, widths, rows in parts:
-        story.append(documents.p(title, documents.HEADING))
-        story.append(documents.grid(header, rows, widths))
-    return documents.write(out, story, f"Báo cáo cấp trên năm {year}", store.actor)
+        story.append(pdf.p(title, pdf.HEADING))
+        story.append(pdf.grid(header, rows, widths))
+    return pdf.write(out, story, f"Báo cáo cấp trên năm {year}", store.actor)

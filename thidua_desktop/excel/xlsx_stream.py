@@ -24,6 +24,7 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 STYLE_PLAIN, STYLE_HEADER, STYLE_THOUSANDS, STYLE_TEXT = range(4)
 FORMAT_STYLES = {None: STYLE_PLAIN, "#,##0": STYLE_THOUSANDS, "@": STYLE_TEXT}
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from thidua_desktop.files import atomic_write
 
 
 def escape(text: str) -> str:
@@ -134,9 +135,12 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 def write(path: Path | str, sheets: list[SheetSpec]) -> list[int]:
     """Write the workbook beside `path`, then rename: a crash never leaves half a file. Returns row counts."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    counts = []
+    counts: list[int] = []
+    atomic_write(path, lambda tmp: _write_workbook(tmp, sheets, counts))
+    return counts
+
+
+def _write_workbook(tmp: Path, sheets: list[SheetSpec], counts: list[int]) -> None:
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for i, spec in enumerate(sheets, start=1):
             counter = [0]
@@ -177,5 +181,3 @@ def write(path: Path | str, sheets: list[SheetSpec]) -> list[int]:
                     f'xmlns="{MAIN}" xmlns:r="{REL}"><bookViews><workbookView/></bookViews>'
                     f'<sheets>{sheet_tags}</sheets>{defined}</workbook>')
         zf.writestr("xl/styles.xml", STYLES)
-    tmp.replace(path)
-    return counts

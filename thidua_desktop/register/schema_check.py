@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Callable
 
-from . import paths
+from thidua_desktop import paths
 
 SCHEMA_FILE = "thidua-dataset-v1.schema.json"
 
@@ -266,4 +266,17 @@ def check_dataset_shape(data: Any) -> list[Problem]:
     """Every place where `data` breaks the dataset schema, with a Vietnamese reason."""
     out: list[Problem] = []
     dataset_checker()(data, None, out)
+    return out
+
+
+@lru_cache(maxsize=None)
+def _definition_checker(name: str) -> Check:
+    return _Compiler(load_schema()).ref(f"#/$defs/{name}")
+
+
+def check_shape(value: Any, definition: str) -> list[Problem]:
+    """Where one record (a 'household', a 'meeting', ...) breaks its definition in the schema; the
+    paths are relative to the record."""
+    out: list[Problem] = []
+    _definition_checker(definition)(value, None, out)
     return out

@@ -8,34 +8,40 @@ it, so two communes' records are never mixed and a commune's file is the very fo
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import dataset, evaluator, keys, package
-from .criteria import CriteriaSet
-from .keys import b64, fingerprint, same_fingerprint
-from .package import PackageRefused, UntrustedCommune
-from .store import Store, StoreError, now_iso
+from thidua_desktop import paths, settings
+from thidua_desktop.errors import Refused
+from thidua_desktop.files import atomic_write
+from thidua_desktop.register import dataset
+from thidua_desktop.evaluation import evaluator
+from thidua_desktop.exchange import keys, package
+from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.exchange.keys import b64, fingerprint, same_fingerprint
+from thidua_desktop.exchange.package import PackageRefused, UntrustedCommune
+from thidua_desktop.store import Store, now_iso
 
 ROLE = "cap-tren"
 LEVEL_LABELS = {"district": "Huyện", "province": "Tỉnh"}
 Progress = Callable[[int, str], None]
 
 
-def _upper_only(store: Store) -> dict:
-    if not store.is_upper_level():
-        raise StoreError(f"Tệp {store.path} không phải tệp của cấp trên. Tạo bằng lệnh 'upper init'.")
-    return json.loads(store.setting("upper_self"))
+def upper_only(store: Store) -> dict:
+    """The level above's own name, level and address; refused in a commune's file."""
+    me = settings.UPPER_SELF.get(store) if store.is_upper_level() else None
+    if me is None:
+        raise Refused(f"Tệp {store.path} không phải tệp của cấp trên. Tạo bằng lệnh 'upper init'.")
+    return me
 
 
 def own_keys(store: Store) -> keys.KeyPair:
     pair = keys.load(store.path, ROLE)
     if pair is None:
-        raise StoreError(f"Không tìm thấy khóa của cấp trên ({keys.key_path(store.path, ROLE)}). Hãy khôi phục thư "
+        raise Refused(f"Không tìm thấy khóa của cấp trên ({keys.key_path(store.path, ROLE)}). Hãy khôi phục thư "
                          "mục keys từ bản sao lưu.")
     return pair
 
@@ -43,20 +49,19 @@ def own_keys(store: Store) -> keys.KeyPair:
 def init(store: Store, name: str, level: str, address: str | None = None) -> bytes:
     """Make this (new) file the upper level's, with its own keys; returns the setup file for communes."""
     if store.is_upper_level():
-        raise StoreError(f"Tệp {store.path} đã là tệp của cấp trên.")
-    if store.commune() is not None:
-        raise StoreError(f"Tệp {store.path} đang chứa dữ liệu của một xã; hãy dùng một tệp mới cho cấp trên.")
+        raise Refused(f"Tệp {store.path} đã là tệp của cấp trên.")
+    if store.register.commune() is not None:
+        raise Refused(f"Tệp {store.path} đang chứa dữ liệu của một xã; hãy dùng một tệp mới cho cấp trên.")
     keys.create(store.path, ROLE, with_box=True)
-    with store.transaction() as c:
-        store.write_setting(c, "mode", "upper")
-        store.write_setting(c, "upper_self", json.dumps({"name": name, "level": level, "address": address},
-                                                        ensure_ascii=False))
+    with store.transaction():
+        settings.MODE.set(store, "upper")
+        settings.UPPER_SELF.set(store, {"name": name, "level": level, "address": address})
     return setup_document(store)
 
 
 def setup_document(store: Store, criteria_raw: dict | None = None) -> bytes:
     """The setup file the level above hands to its communes (by USB or e-mail)."""
-    me = _upper_only(store)
+    me = upper_only(store)
     pair = own_keys(store)
     doc = {"format": "thidua-upper-setup", "version": 1, "name": me["name"], "level": me["level"],
            "address": me.get("address"), "signing_key": b64(pair.verify_key), "box_key": b64(pair.box_public),
@@ -64,14 +69,8 @@ def setup_document(store: Store, criteria_raw: dict | None = None) -> bytes:
     return package.sign_document(doc, pair.signing)
 
 
-def communes_dir(store: Store) -> Path:
-    folder = store.path.resolve().parent / f"{store.path.stem}-du-lieu-xa"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def commune_path(store: Store, code: str) -> Path:
-    return communes_dir(store) / f"{code}.sqlite"
+    return paths.commune_copies_dir(store.path) / f"{code}.sqlite"
 
 
 def commune_store(store: Store, code: str) -> Store:
@@ -82,28 +81,21 @@ def commune_store(store: Store, code: str) -> Store:
 
 def trust(store: Store, code: str, typed: str) -> str:
     """Confirm a commune's key by the fingerprint read over the phone."""
-    _upper_only(store)
-    row = store.conn.execute("SELECT name, seen_key, seen_fingerprint FROM upper_unit WHERE code = ?", (code,)).fetchone()
+    upper_only(store)
+    row = store.upper.unit(code)
     if row is None or row["seen_key"] is None:
-        raise StoreError(f"Chưa nhận gói nào của xã {code}, nên chưa có khóa để xác nhận. Hãy nhập gói đầu tiên "
+        raise Refused(f"Chưa nhận gói nào của xã {code}, nên chưa có khóa để xác nhận. Hãy nhập gói đầu tiên "
                          "của xã trước (gói sẽ bị từ chối và in ra mã nhận diện), rồi xác nhận.")
     if not same_fingerprint(row["seen_fingerprint"], typed):
-        raise StoreError(f"Mã nhận diện {typed} không khớp với khóa trong gói của xã {code} "
+        raise Refused(f"Mã nhận diện {typed} không khớp với khóa trong gói của xã {code} "
                          f"({row['seen_fingerprint']}). Không xác nhận: hãy gọi lại cho xã để đọc đối chiếu.")
-    with store.transaction() as c:
-        c.execute("UPDATE upper_unit SET verify_key = seen_key, fingerprint = seen_fingerprint, trusted_at = ?, "
-                  "trusted_by = ? WHERE code = ?", (now_iso(), store.actor, code))
+    store.upper.trust_seen_key(code)
     return f"Đã xác nhận khóa của xã {code} {row['name'] or ''} (mã nhận diện {row['seen_fingerprint']})."
 
 
 def _seen(store: Store, refusal: UntrustedCommune) -> None:
     """Remember the key an untrusted package carried, so that `trust` can confirm it by fingerprint."""
-    with store.transaction() as c:
-        c.execute("INSERT INTO upper_unit (code, name, seen_key, seen_fingerprint, seen_at) VALUES (?, ?, ?, ?, ?) "
-                  "ON CONFLICT (code) DO UPDATE SET seen_key = excluded.seen_key, "
-                  "seen_fingerprint = excluded.seen_fingerprint, seen_at = excluded.seen_at, "
-                  "name = coalesce(upper_unit.name, excluded.name)",
-                  (refusal.code, refusal.name, refusal.key, refusal.fingerprint, now_iso()))
+    store.upper.remember_seen_key(refusal.code, refusal.name, refusal.key, refusal.fingerprint)
 
 
 # --- import ---------------------------------------------------------------------------------------------
@@ -144,13 +136,13 @@ def _household_hashes(households: Iterable[dict]) -> dict[str, str]:
 
 def import_bytes(store: Store, raw: bytes, name: str, dry_run: bool = False) -> PackageResult:
     """Check one package whole; unless a dry run, store it and write its receipt into the result."""
-    me = _upper_only(store)
+    me = upper_only(store)
     pair = own_keys(store)
     try:
         header, _ = package.read_header(raw, name)
-        unit = store.conn.execute("SELECT * FROM upper_unit WHERE code = ?", (header.commune_code,)).fetchone()
+        unit = store.upper.unit(header.commune_code)
         digest = package.sha256(raw)
-        if store.conn.execute("SELECT 1 FROM upper_package WHERE sha256 = ?", (digest,)).fetchone():
+        if store.upper.package(digest) is not None:
             result = PackageResult(name, "duplicate", "gói này đã được nhập trước đây; không có gì thay đổi.",
                                    header.commune_code, unit["name"] if unit else None, header.sequence, digest)
             return _with_receipt(store, result, me, pair, dry_run)
@@ -177,7 +169,7 @@ def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pa
     result = PackageResult(name, "checked", "", code, m.get("commune_name"), seq, opened.sha256)
     if not isinstance(data, dict) or (data.get("commune") or {}).get("code") != code:
         raise PackageRefused(f"{name}: dữ liệu trong gói là của xã khác với xã gửi gói ({code}).")
-    unit = store.conn.execute("SELECT * FROM upper_unit WHERE code = ?", (code,)).fetchone()
+    unit = store.upper.unit(code)
     last = unit["last_sequence"] if unit else None
     if last is not None and seq <= last:
         raise PackageRefused(f"{name}: gói số {seq} cũ hơn gói số {last} đã nhập của xã {code}; dữ liệu mới hơn "
@@ -197,14 +189,14 @@ def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pa
     try:
         households = data.get("households") if isinstance(data.get("households"), list) else []
         incoming = {h["id"] for h in households if isinstance(h, dict) and "id" in h}
-        existing = {r[0] for r in target.query("SELECT id FROM household")}
+        existing = target.register.household_id_set()
         result.households, result.added = len(incoming), len(incoming - existing)
         if dry_run:
             problems = dataset.check(data, target)
             if problems:
                 raise dataset.DatasetRefused(name, problems)
         if existing & incoming:  # only households seen before can have changed
-            before = _household_hashes(h for h in target.iter_households() if h["id"] in incoming)
+            before = _household_hashes(h for h in target.register.iter_households() if h["id"] in incoming)
             after = _household_hashes(h for h in data["households"] if h["id"] in existing)
             result.changed = sum(1 for hid, digest in after.items() if before.get(hid) != digest)
         if dry_run:
@@ -224,18 +216,8 @@ def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pa
         if fresh and not dry_run and not ok:
             path.unlink(missing_ok=True)
     merged = [(u["code"], u["name"]) for u in data["commune"].get("former_units") or ()]
-    with store.transaction() as c:
-        c.execute("INSERT INTO upper_unit (code, name) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name",
-                  (code, data["commune"]["name"]))
-        c.execute("UPDATE upper_unit SET last_sequence = ?, last_sha256 = ?, last_package_at = ? WHERE code = ?",
-                  (seq, opened.sha256, m.get("created_at"), code))
-        c.execute("INSERT INTO upper_package (sha256, commune_code, sequence, previous_sha256, created_at, imported_at, "
-                  "file_name, manifest, added, changed, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  (opened.sha256, code, seq, m.get("previous_sha256"), m.get("created_at"), now_iso(), name,
-                   json.dumps(m, ensure_ascii=False), result.added, result.changed, "\n".join(result.notes) or None))
-        for old_code, old_name in merged:
-            c.execute("INSERT INTO upper_unit (code, name, merged_into) VALUES (?, ?, ?) "
-                      "ON CONFLICT (code) DO UPDATE SET merged_into = excluded.merged_into", (old_code, old_name, code))
+    store.upper.record_import(code, data["commune"]["name"], seq, opened.sha256, m, name, result.added,
+                              result.changed, "\n".join(result.notes) or None, merged)
     result.status = "accepted"
     result.message = (f"xã {code} {result.commune_name}, gói số {seq}: {result.households} hộ, {result.added} hộ mới, "
                       f"{result.changed} hộ thay đổi.")
@@ -250,9 +232,7 @@ def _with_receipt(store: Store, result: PackageResult, me: dict, pair: keys.KeyP
 
 
 def receipt_for(store: Store, result: PackageResult, me: dict, pair: keys.KeyPair) -> bytes:
-    decisions = [dict(r) for r in store.query(
-        "SELECT nomination_id, status, decision_number, decision_date, comment, decided_at FROM upper_decision "
-        "WHERE commune_code = ? ORDER BY decided_at", (result.commune_code,))] if result.commune_code else []
+    decisions = store.upper.decisions_for(result.commune_code) if result.commune_code else []
     doc = {"format": "thidua-receipt", "version": 1, "package_sha256": result.sha256, "file_name": result.name,
            "commune_code": result.commune_code, "sequence": result.sequence, "status": result.status,
            "message": result.message, "notes": result.notes, "households": result.households,
@@ -292,7 +272,7 @@ def import_files(store: Store, files: Iterable[Path], dry_run: bool = False, rec
     for result in results:
         if receipt_dir and result.receipt:
             receipt_dir.mkdir(parents=True, exist_ok=True)
-            dataset.write_bytes_atomic(receipt_dir / f"{Path(result.name).stem}.bien-nhan.json", result.receipt)
+            atomic_write(receipt_dir / f"{Path(result.name).stem}.bien-nhan.json", result.receipt)
     return results
 
 
@@ -322,33 +302,28 @@ def decide(store: Store, code: str, nomination_id: str, status: str, number: str
            date: str | None = None, comment: str | None = None) -> None:
     """Approve (decided, with the decision's number and date) or return (with a comment) a nomination;
     the decision travels back to the commune in its next receipt."""
-    _upper_only(store)
+    upper_only(store)
     if status == "decided" and not (number and date):
-        raise StoreError("Quyết định khen thưởng cần số và ngày quyết định.")
+        raise Refused("Quyết định khen thưởng cần số và ngày quyết định.")
     if status == "returned" and not (comment or "").strip():
-        raise StoreError("Trả lại hồ sơ cần ghi ý kiến cho xã.")
-    with store.transaction() as c:
-        c.execute("INSERT INTO upper_decision (commune_code, nomination_id, status, decision_number, decision_date, "
-                  "comment, decided_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (commune_code, nomination_id) "
-                  "DO UPDATE SET status = excluded.status, decision_number = excluded.decision_number, "
-                  "decision_date = excluded.decision_date, comment = excluded.comment, decided_at = excluded.decided_at, "
-                  "actor = excluded.actor",
-                  (code, nomination_id, status, number, date, comment, now_iso(), store.actor))
+        raise Refused("Trả lại hồ sơ cần ghi ý kiến cho xã.")
+    store.upper.decide(code, nomination_id, status, number, date, comment)
 
 
 def fresh_receipt(store: Store, code: str) -> bytes:
     """A new receipt for the commune's last package, carrying every decision made since."""
-    row = store.conn.execute("SELECT sha256 FROM upper_package WHERE commune_code = ? ORDER BY sequence DESC LIMIT 1",
-                             (code,)).fetchone()
-    if row is None:
-        raise StoreError(f"Chưa nhập gói nào của xã {code}.")
-    return receipt_again(store, row[0])
+    last = store.upper.last_package(code)
+    if last is None:
+        raise Refused(f"Chưa nhập gói nào của xã {code}.")
+    receipt = receipt_again(store, last["sha256"])
+    assert receipt is not None  # the package was just found
+    return receipt
 
 
 def receipt_again(store: Store, digest: str) -> bytes | None:
     """The receipt of an imported package, written again with every decision made since (None: unknown)."""
-    me = _upper_only(store)
-    row = store.conn.execute("SELECT * FROM upper_package WHERE sha256 = ?", (digest,)).fetchone()
+    me = upper_only(store)
+    row = store.upper.package(digest)
     if row is None:
         return None
     result = PackageResult(row["file_name"], "accepted", f"Biên nhận bổ sung cho gói số {row['sequence']}.",
@@ -371,13 +346,10 @@ class CommuneRow:
 
 
 def communes(store: Store) -> list[CommuneRow]:
-    _upper_only(store)
+    upper_only(store)
     out = []
-    # The years with records, as the last package imported says (no commune file needs opening).
-    years_of = {r[0]: json.loads(r[1] or "[]") for r in store.query(
-        "SELECT commune_code, json_extract(manifest, '$.years') FROM upper_package p WHERE sequence = "
-        "(SELECT max(sequence) FROM upper_package q WHERE q.commune_code = p.commune_code)")}
-    for u in store.query("SELECT * FROM upper_unit ORDER BY coalesce(merged_into, code), code"):
+    years_of = store.upper.years_in_last_packages()
+    for u in store.upper.units():
         years = years_of.get(u["code"], [])
         out.append(CommuneRow(u["code"], u["name"] or "", u["verify_key"] is not None,
                               u["fingerprint"] or u["seen_fingerprint"], u["merged_into"], u["last_sequence"],
@@ -401,10 +373,7 @@ def completeness(store: Store, year: int, deadline: _dt.date | None = None) -> l
         elif year not in row.years:
             out.append((row, "missing"))
         else:
-            first = store.conn.execute(
-                "SELECT min(created_at) FROM upper_package WHERE commune_code = ? AND "
-                "EXISTS (SELECT 1 FROM json_each(json_extract(manifest, '$.years')) WHERE value = ?)",
-                (row.code, year)).fetchone()[0] or row.last_package_at
+            first = store.upper.first_sent_with_year(row.code, year) or row.last_package_at
             late = first is not None and _dt.date.fromisoformat(first[:10]) > deadline
             out.append((row, "late" if late else "sent"))
     return out
@@ -445,11 +414,10 @@ def overview(store: Store, year: int, chosen: CriteriaSet, progress: Progress | 
 
 
 def _own_evaluation(store: Store, code: str, year: int) -> dict | None:
-    row = store.conn.execute("SELECT manifest FROM upper_package WHERE commune_code = ? ORDER BY sequence DESC LIMIT 1",
-                             (code,)).fetchone()
-    if row is None:
+    manifest = store.upper.last_manifest(code)
+    if manifest is None:
         return None
-    for e in json.loads(row[0]).get("evaluations") or ():
+    for e in manifest.get("evaluations") or ():
         if e.get("year") == year:
             return e
     return None
@@ -457,16 +425,16 @@ def _own_evaluation(store: Store, code: str, year: int) -> dict | None:
 
 def received_nominations(store: Store, year: int | None = None) -> list[dict]:
     """Nominations the communes have sent up (status sent or later), with the upper level's decision."""
-    decisions = {(r["commune_code"], r["nomination_id"]): dict(r) for r in store.query("SELECT * FROM upper_decision")}
+    decisions = store.upper.all_decisions()
     out = []
     for c in communes(store):
         if not commune_path(store, c.code).exists():
             continue
         s = commune_store(store, c.code)
         try:
-            heads = {r[0]: r[1] for r in s.query("SELECT id, head_name FROM household")}
-            villages = {v["id"]: v["name"] for v in s.villages(include_deleted=True)}
-            for n in s.nominations(year):
+            heads = {h.id: h.head_name for h in s.register.household_names(include_deleted=True).values()}
+            villages = {v["id"]: v["name"] for v in s.register.villages(include_deleted=True)}
+            for n in s.nominations.list(year):
                 if n["status"] not in ("sent", "decided", "returned"):
                     continue
                 name = (f"Hộ {heads.get(n['household_id'], '?')}" if n["nominee_kind"] == "household"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from . import domain
-from .criteria import CriteriaSet
-from .store import Store, new_id
-from .text import format_percent
+from thidua_desktop import domain
+from thidua_desktop.errors import Refused
+from thidua_desktop.register import rules
+from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.store import Store, new_id
+from thidua_desktop.text import format_percent
 
 
 @dataclass
@@ -39,6 +41,18 @@ def attendance(meeting: dict) -> Fraction | None:
     return Fraction(represented, listed)
 
 
+def save_meeting(store: Store, meeting: dict) -> None:
+    """Check a meeting against the register's rules (its village, date and votes), then store it whole,
+    or refuse it with every reason."""
+    villages = {v["id"] for v in store.register.villages()}
+    voted = [v["household_id"] for v in meeting["decisions"]]
+    present = set(store.register.household_names(ids=voted)) if voted else set()
+    problems = rules.check_meeting(meeting, villages, present)
+    if problems:
+        raise Refused("; ".join(p.message for p in problems))
+    store.meetings.save(meeting)
+
+
 def new_meeting(village_id: str, year: int, held_on: str) -> dict:
     return {"id": new_id(), "village_id": village_id, "year": year, "held_on": held_on,
             "purpose": "emulation", "chair": None, "secretary": None, "attendees": 1,
@@ -62,11 +76,8 @@ def agenda(store: Store, meeting: dict, report: dict | None) -> list[AgendaItem]
         ids = [d["household_id"] for d in meeting["decisions"]]
     else:
         ids = [h["id"] for h in judged.values() if still_in_running(h)]
-    rows = {r["id"]: r for r in store.conn.execute(
-        "SELECT id, code, head_name, village_id FROM household WHERE village_id = ? AND deleted_at IS NULL",
-        (meeting["village_id"],))}
-    items = [AgendaItem(hid, rows[hid]["code"], rows[hid]["head_name"], _note(judged.get(hid)))
-             for hid in ids if hid in rows]
+    rows = store.register.household_names(village_id=meeting["village_id"])
+    items = [AgendaItem(hid, rows[hid].code, rows[hid].head_name, _note(judged.get(hid))) for hid in ids if hid in rows]
     if not meeting["decisions"]:
         items.sort(key=lambda i: (i.code or "", i.head_name))
     return items

@@ -10,8 +10,11 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from . import dataset, domain, evaluator
-from .criteria import CriteriaSet
+from thidua_desktop.files import atomic_write
+from thidua_desktop.register import dataset
+from thidua_desktop import domain
+from thidua_desktop.evaluation import evaluator
+from thidua_desktop.evaluation.criteria import CriteriaSet
 
 HEADERS = ["STT", "Đơn vị", "Số hộ", "Hộ nghèo", "Tỷ lệ hộ nghèo", "Hộ cận nghèo", "Tỷ lệ hộ cận nghèo",
            "Tỷ lệ hộ nghèo năm trước", "Giảm so với năm trước (điểm %)", "Chỉ tiêu giảm (điểm %)",
@@ -122,9 +125,7 @@ def write(store, year: int, criteria: CriteriaSet, path: Path | str) -> dict:
         crit.row_dimensions[row[0].row].height = 15 * max(1, lines)
     crit.freeze_panes = "A4"
     _print_setup(crit, 3, PageSetupProperties)
-    tmp = Path(path).with_name(f".{Path(path).name}.tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    atomic_write(path, wb.save)
     return report
 
 

@@ -9,7 +9,6 @@ reports, the minutes): each starts on a new page and numbers its own pages.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -25,7 +24,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreak, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 
-from . import paths
+from thidua_desktop.files import atomic_write
+from thidua_desktop import paths
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20 * mm, 20 * mm, 30 * mm, 15 * mm
@@ -230,22 +230,17 @@ def grid(header: Sequence[str], rows: Sequence[Sequence], widths_mm: Sequence[fl
 
 def write(path: Path | str, story: list[Flowable], doc_title: str, author: str = "") -> Path:
     """Lay out and write a PDF beside the target, then rename: a crash never leaves half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    return atomic_write(path, lambda tmp: _build(tmp, story, doc_title, author))
+
+
+def _build(tmp: Path, story: list[Flowable], doc_title: str, author: str) -> None:
     doc = BaseDocTemplate(str(tmp), pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
                           topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=doc_title,
                           author=author, creator="ThiDua Desktop", lang="vi", initialFontName=FONT)
     frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=_number_page)])
-    try:
-        doc.build(story)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    doc.build(story)
 
 
 def new_document() -> PageBreak:

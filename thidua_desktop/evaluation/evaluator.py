@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterable
 
-from . import domain
-from .criteria import CriteriaSet
-from .text import format_decimal, format_percent
+from thidua_desktop import domain
+from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.text import format_decimal, format_percent
 
 MET, NOT_MET, MISSING, NA = "met", "not_met", "missing", "not_applicable"
 JUDGEMENT_TEXT = {True: "có", False: "không", None: "chưa đánh giá"}

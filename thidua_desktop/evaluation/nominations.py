@@ -7,9 +7,11 @@ criteria III.1.6 and III.1.7 are a checklist the officer ticks into the achievem
 
 from __future__ import annotations
 
-from . import domain
-from .store import Store, new_id
-from .text import lower_first
+from thidua_desktop.errors import Refused
+from thidua_desktop import domain
+from thidua_desktop.register import rules
+from thidua_desktop.store import Store, new_id
+from thidua_desktop.text import lower_first
 
 COMMUNE_AWARD = "Giấy khen của Chủ tịch UBND xã"
 AWARDS = (
@@ -46,7 +48,7 @@ NEXT_STATUSES = {
 }
 
 
-class NominationError(Exception):
+class NominationError(Refused):
     """A proposal the rules refuse; the message is for the officer."""
 
 
@@ -103,16 +105,25 @@ def save(store: Store, nominations: list[dict], report: dict) -> None:
         problems = check(nom, report)
         if problems:
             raise NominationError(f"{nominee_name(store, nom)}: " + " ".join(problems))
-    store.save_nominations(nominations)
+    save_checked(store, nominations)
+
+
+def save_checked(store: Store, nominations: list[dict]) -> None:
+    """The register's rules for nominations (the nominee exists, dates are real), then the store."""
+    villages = {v["id"] for v in store.register.villages()}
+    households = store.register.household_id_set(include_deleted=False)
+    problems = [p for n in nominations for p in rules.check_nomination(n, villages, households)]
+    if problems:
+        raise NominationError("; ".join(p.message for p in problems))
+    store.nominations.save(nominations)
 
 
 def nominee_name(store: Store, nomination: dict) -> str:
     if nomination["nominee_kind"] == "household":
-        row = store.conn.execute("SELECT head_name FROM household WHERE id = ?",
-                                 (nomination.get("household_id"),)).fetchone()
-        return f"Hộ {row[0]}" if row else "Hộ không còn trong sổ"
+        found = store.register.household_names(ids=[nomination.get("household_id")], include_deleted=True)
+        return f"Hộ {next(iter(found.values())).head_name}" if found else "Hộ không còn trong sổ"
     if nomination["nominee_kind"] == "village":
-        village = store.village(nomination.get("village_id") or "")
+        village = store.register.village(nomination.get("village_id") or "")
         return village["name"] if village else "Thôn không còn trong sổ"
     return nomination.get("nominee_name") or ""
 
@@ -132,7 +143,7 @@ def candidates(store: Store, report: dict) -> list[dict]:
     leaving out those already on the year's list."""
     year = report["year"]
     taken = {(n["nominee_kind"], n.get("household_id") or n.get("village_id"))
-             for n in store.nominations(year)}
+             for n in store.nominations.list(year)}
     out = []
     for h in report["households"]:
         if h["verdict"] == "eligible" and ("household", h["id"]) not in taken:

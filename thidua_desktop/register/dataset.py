@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import rules
-from .schema_check import Problem, check_dataset_shape
-from .store import Store
+from thidua_desktop.errors import Refused
+from thidua_desktop.files import atomic_write
+from thidua_desktop.register import rules
+from thidua_desktop.register.schema_check import Problem, check_dataset_shape
+from thidua_desktop.store import Store
 
 Progress = Callable[[int, str], None]  # percent done, what is happening (Vietnamese)
 
 
-class DatasetRefused(Exception):
+class DatasetRefused(Refused):
     """The file was refused; nothing was written. `problems` says where and why."""
 
     def __init__(self, source: str, problems: list[Problem]):
@@ -90,9 +91,9 @@ def check(data: Any, store: Store) -> list[Problem]:
     if problems:
         return [Problem(_label(data, p.path) if isinstance(data, dict) else p.path, p.message)
                 for p in problems]
-    known = [v["id"] for v in store.villages(include_deleted=True)]
+    known = [v["id"] for v in store.register.villages(include_deleted=True)]
     problems = rules.check_dataset_rules(data, known)
-    current = store.commune()
+    current = store.register.commune()
     if current and current["code"] != data["commune"]["code"]:
         problems.insert(0, Problem("commune.code", (
             f"tệp thuộc xã {data['commune']['name']} (mã {data['commune']['code']}), nhưng tệp dữ liệu "
@@ -113,10 +114,7 @@ def _identity_clashes(data: dict, store: Store) -> list[Problem]:
                                    f"số CCCD {number} đã được dùng cho một chủ hộ khác trong tệp"))
             owner.setdefault(number, hh["id"])
     if owner:
-        rows = store.query(
-            "SELECT head_id_number, id, head_name FROM household WHERE deleted_at IS NULL AND "
-            "head_id_number IN (SELECT value FROM json_each(?))", (json.dumps(list(owner)),))
-        for number, hid, name in rows:
+        for number, hid, name in store.register.heads_with_id_numbers(owner):
             if owner[number] != hid:
                 idx = next(i for i, h in enumerate(data["households"]) if h["head"].get("id_number") == number)
                 out.append(Problem(f"households[{idx}].head.id_number",
@@ -132,19 +130,12 @@ def import_data(store: Store, data: Any, source: str = "tệp", progress: Progre
     if problems:
         raise DatasetRefused(source, problems)
     result = ImportResult()
-    if store.commune() is not None:
+    if store.register.commune() is not None:
         say(25, "Đang sao lưu dữ liệu hiện có...")
         result.backup = store.backup("truoc-nhap-json")
-    existing = {r[0] for r in store.query("SELECT id FROM household")}
+    existing = store.register.household_id_set()
     say(40, "Đang ghi dữ liệu...")
-    with store.bulk_transaction() as c:
-        store._write_commune(c, data["commune"])
-        store._write_villages(c, data["villages"])
-        say(55, "Đang ghi hộ gia đình...")
-        store._write_households(c, data["households"], with_evidence=False)
-        say(85, "Đang ghi cuộc họp và đề nghị khen thưởng...")
-        store._write_meetings(c, data["meetings"])
-        store._write_nominations(c, data.get("nominations") or [])
+    store.register.write_dataset(data)
     say(100, "Xong.")
     result.villages = len(data["villages"])
     result.households = len(data["households"])
@@ -161,19 +152,19 @@ def import_file(store: Store, path: Path | str, progress: Progress | None = None
 
 def export_data(store: Store, exported_at: str | None = None) -> dict:
     """The whole commune (recycle bin left out) in the dataset format."""
-    commune = store.commune()
+    commune = store.register.commune()
     if commune is None:
-        raise ValueError("no commune in this store")
-    households = list(store.iter_households())
+        raise Refused(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa có gì để xuất.")
+    households = list(store.register.iter_households())
     return {
         "format": "thidua-dataset",
         "version": 1,
         "exported_at": exported_at or _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "commune": commune,
-        "villages": store.villages(),
+        "villages": store.register.villages(),
         "households": households,
-        "meetings": store.meetings(),
-        "nominations": store.nominations(),
+        "meetings": store.meetings.list(),
+        "nominations": store.nominations.list(),
     }
 
 
@@ -182,36 +173,21 @@ def household_data(store: Store, household_id: str) -> dict:
 
     A household's verdict depends on nothing else, so after an edit it is judged again on this alone.
     """
-    hh = store.household(household_id, with_evidence=False)
+    hh = store.register.household(household_id, with_evidence=False)
+    if hh is None:
+        raise Refused("Hộ này không còn trong sổ (có thể đã bị xóa ở cửa sổ khác).")
     hh.pop("deleted", None)
-    village = store.village(hh["village_id"])
-    ids = [r[0] for r in store.query("SELECT meeting_id FROM decision WHERE household_id = ?", (household_id,))]
-    meetings = store.meetings(ids=ids)
-    for m in meetings:
-        m["decisions"] = [d for d in m["decisions"] if d["household_id"] == household_id]
-    return {"format": "thidua-dataset", "version": 1, "commune": store.commune(), "villages": [village],
-            "households": [hh], "meetings": meetings, "nominations": []}
+    village = store.register.village(hh["village_id"])
+    return {"format": "thidua-dataset", "version": 1, "commune": store.register.commune(), "villages": [village],
+            "households": [hh], "meetings": store.meetings.of_household(household_id), "nominations": []}
 
 
-def write_json_atomic(path: Path | str, payload: Any) -> None:
-    write_bytes_atomic(path, (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-
-
-def write_bytes_atomic(path: Path | str, data: bytes) -> None:
-    """Write beside the target, flush to disk, then rename: a crash never leaves half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+def json_bytes(payload: Any) -> bytes:
+    """A dataset (or any JSON document we write) as people can read it: UTF-8, indented."""
+    return (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def export_file(store: Store, path: Path | str) -> dict:
     data = export_data(store)
-    write_json_atomic(path, data)
+    atomic_write(path, json_bytes(data))
     return data

@@ -21,8 +21,9 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
-from . import __version__
-from .keys import b64, fingerprint, unb64
+from thidua_desktop.errors import Refused
+from thidua_desktop import __version__
+from thidua_desktop.exchange.keys import b64, fingerprint, unb64
 
 MAGIC = b"THIDUA-PACKAGE\n"
 FORMAT_VERSION = 1
@@ -32,7 +33,7 @@ MAX_MEMBER_BYTES = 512 * 1024 * 1024       # uncompressed; more is a decompressi
 MAX_RATIO = 200                            # JSON compresses ~10x; 200x is not data
 
 
-class PackageRefused(Exception):
+class PackageRefused(Refused):
     """The package cannot be taken; the message says why, in Vietnamese. Nothing was written."""
 
 

@@ -14,18 +14,20 @@ from typing import Callable
 
 from reportlab.platypus import Flowable, Spacer
 
-from . import dataset, domain, evaluator, meetings, nominations
-from .criteria import CriteriaSet
-from .documents import (CELL, CELL_CENTER, CELL_RIGHT, DOTS, HEADING, MOVEMENT, BODY, BODY_FLUSH,
+from thidua_desktop.errors import Refused
+from thidua_desktop import settings
+from thidua_desktop.register import dataset
+from thidua_desktop import domain
+from thidua_desktop.evaluation import evaluator, votes, nominations
+from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.documents.pdf import (CELL, CELL_CENTER, CELL_RIGHT, DOTS, HEADING, MOVEMENT, BODY, BODY_FLUSH,
                         CENTER, CENTER_ITALIC, ITEM, Letterhead, doc_number, grid, letterhead, nation_only,
                         new_document, p, place_name, signatures, title, vn_date, write)
-from .store import Store
-from .text import lower_first
+from thidua_desktop.store import HouseholdName, Store
+from thidua_desktop.text import lower_first
 
 Progress = Callable[[int, str], None]
 
-SETTING_SIGNER = "document_signer"        # the chairman who signs for the commune's people's committee
-SETTING_RECIPIENT = "dossier_recipient"   # "Kính gửi" of the tờ trình: the level above is a setting
 
 
 @dataclass
@@ -37,7 +39,7 @@ class PaperOptions:
     recipient: str | None = None
 
 
-class PapersRefused(Exception):
+class PapersRefused(Refused):
     """Nothing to print, or printing asked for something that is not there (Vietnamese message)."""
 
 
@@ -58,22 +60,13 @@ class _Context:
 
 
 def _context(store: Store, criteria: CriteriaSet) -> _Context:
-    commune = store.commune()
+    commune = store.register.commune()
     if commune is None:
         raise PapersRefused(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa in được giấy tờ.")
-    villages = {v["id"]: v for v in store.villages(include_deleted=True)}
+    villages = {v["id"]: v for v in store.register.villages(include_deleted=True)}
     return _Context(store, commune, criteria, villages)
 
 
-def _household_rows(store: Store, ids: list[str]) -> dict[str, dict]:
-    out = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        for r in store.conn.execute(
-                f"SELECT id, code, head_name, head_gender, head_birth_year, head_ethnicity, members, village_id "
-                f"FROM household WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
-            out[r["id"]] = dict(r)
-    return out
 
 
 # --- minutes -------------------------------------------------------------------------------------
@@ -107,18 +100,18 @@ def _minutes_story(ctx: _Context, meeting: dict, blank: bool, report: dict | Non
         story.append(p(f"3. Số người dự họp: {DOTS} người, đại diện cho {DOTS} hộ trên tổng số "
                        f"{listed if listed else DOTS} hộ trong danh sách của thôn (đạt {DOTS}%).", BODY))
     else:
-        share = meetings.attendance(meeting)
+        share = votes.attendance(meeting)
         represented = meeting.get("households_represented")
         listed = meeting.get("households_on_list")
         attendance = (f", đại diện cho {represented} hộ trên tổng số {listed} hộ trong danh sách của thôn "
-                      f"(đạt {meetings.percent(share)})" if share is not None else "")
+                      f"(đạt {votes.percent(share)})" if share is not None else "")
         story.append(p(f"3. Số người dự họp: {meeting['attendees']} người{attendance}.", BODY))
     story.append(p("II. NỘI DUNG VÀ KẾT QUẢ BÌNH XÉT", HEADING))
     op = "từ" if ctx.criteria.vote_operator == ">=" else "trên"
     story.append(p(f"Cuộc họp đã xem xét từng hộ theo tiêu chí của Phong trào thi đua và biểu quyết công khai. "
-                   f"Hộ được đề nghị khi số người đồng ý đạt {op} {meetings.percent(ctx.criteria.vote_share)} "
+                   f"Hộ được đề nghị khi số người đồng ý đạt {op} {votes.percent(ctx.criteria.vote_share)} "
                    f"số người dự họp. Kết quả như sau:", BODY))
-    items = meetings.agenda(ctx.store, meeting, report)
+    items = votes.agenda(ctx.store, meeting, report)
     decisions = {d["household_id"]: d for d in meeting["decisions"]}
     rows = []
     for n, item in enumerate(items, 1):
@@ -126,9 +119,9 @@ def _minutes_story(ctx: _Context, meeting: dict, blank: bool, report: dict | Non
             rows.append([n, item.head_name, item.code, "", "", "", "", item.note])
         else:
             d = decisions[item.household_id]
-            result = meetings.outcome(d, meeting["attendees"], ctx.criteria)
+            result = votes.outcome(d, meeting["attendees"], ctx.criteria)
             rows.append([n, item.head_name, item.code, d["agree"], d["disagree"], d["abstain"],
-                         meetings.percent(result.share),
+                         votes.percent(result.share),
                          "Được đề nghị" if result.approved else "Không đủ số đồng ý"])
     last = "Ghi chú" if blank else "Kết quả"
     story.append(grid(["STT", "Họ tên chủ hộ", "Mã hộ", "Đồng ý", "Không đồng ý", "Không ý kiến",
@@ -154,7 +147,7 @@ def _tally_story(ctx: _Context, meeting: dict, report: dict | None) -> list[Flow
     story.append(p(f"Số người dự họp: {DOTS}. Ghi mỗi ý kiến một vạch vào ô tương ứng, cộng lại ở cuối buổi.",
                    BODY_FLUSH))
     rows = [[n, f"{item.head_name}" + (f" ({item.code})" if item.code else ""), "", "", ""]
-            for n, item in enumerate(meetings.agenda(ctx.store, meeting, report), 1)]
+            for n, item in enumerate(votes.agenda(ctx.store, meeting, report), 1)]
     story.append(grid(["STT", "Hộ được xem xét", "Đồng ý", "Không đồng ý", "Không ý kiến"], rows,
                       [10, 55, 35, 35, 30], extra=[("BOTTOMPADDING", (0, 1), (-1, -1), 14)]))
     story.append(signatures([["NGƯỜI KIỂM PHIẾU", ""], ["CHỦ TRÌ", ""]]))
@@ -166,7 +159,7 @@ def write_minutes(store: Store, meeting_id: str, out: Path | str, criteria: Crit
     """The minutes of one meeting: the blank form with the tally sheet, or the filled minutes in
     `copies` copies for signature."""
     ctx = _context(store, criteria)
-    meeting = store.meeting(meeting_id)
+    meeting = store.meetings.get(meeting_id)
     if meeting is None:
         raise PapersRefused(f"Không có cuộc họp nào mang mã {meeting_id} (hoặc cuộc họp đã bị xóa).")
     if not blank and not meeting["decisions"]:
@@ -195,11 +188,12 @@ class _Nominee:
     village: str
     category: str
     judged: dict | None       # the evaluation's entry of a household or village
-    household: dict | None
+    household: HouseholdName | None
 
 
 def _nominees(ctx: _Context, noms: list[dict], report: dict) -> list[_Nominee]:
-    households = _household_rows(ctx.store, [n["household_id"] for n in noms if n.get("household_id")])
+    households = ctx.store.register.household_names(ids=[n["household_id"] for n in noms if n.get("household_id")],
+                                                    include_deleted=True)
     judged_h = {h["id"]: h for h in report["households"]}
     judged_v = {v["id"]: v for v in report["villages"]}
     out = []
@@ -208,8 +202,8 @@ def _nominees(ctx: _Context, noms: list[dict], report: dict) -> list[_Nominee]:
         if kind == "household":
             hh = households.get(n["household_id"])
             judged = judged_h.get(n["household_id"])
-            name = f"Hộ {'ông' if hh and hh['head_gender'] == 'male' else 'bà'} {hh['head_name']}" if hh else "?"
-            village = ctx.villages.get(hh["village_id"], {}).get("name", "") if hh else ""
+            name = f"Hộ {'ông' if hh.gender == 'male' else 'bà'} {hh.head_name}" if hh else "?"
+            village = hh.village if hh else ""
             cats = [domain.CATEGORY_LABELS[k] for k, c in (judged or {}).get("categories", {}).items()
                     if c["verdict"] == "met"] or [domain.CATEGORY_LABELS[k] for k in (judged or {}).get("categories", {})]
             out.append(_Nominee(n, name, village, ", ".join(cats) or nominations.KIND_LABELS[kind], judged, hh))
@@ -237,12 +231,12 @@ def _law_basis(on: _dt.date | None) -> str:
 
 
 def _recipient(ctx: _Context, options: PaperOptions) -> str:
-    return (options.recipient or ctx.store.setting(SETTING_RECIPIENT)
+    return (options.recipient or settings.RECIPIENT.get(ctx.store)
             or f"Ủy ban nhân dân tỉnh {ctx.commune['province_name']}")
 
 
 def _signer(ctx: _Context, options: PaperOptions) -> str:
-    return options.signer or ctx.store.setting(SETTING_SIGNER) or ""
+    return options.signer or settings.SIGNER.get(ctx.store) or ""
 
 
 def _submission(ctx: _Context, year: int, nominees: list[_Nominee], options: PaperOptions) -> list[Flowable]:
@@ -309,11 +303,10 @@ def _achievement_report(ctx: _Context, year: int, x: _Nominee, options: PaperOpt
     story.append(p("I. SƠ LƯỢC", HEADING))
     if x.household:
         hh = x.household
-        story.append(p(f"- Chủ hộ: {hh['head_name']}" + (f", sinh năm {hh['head_birth_year']}"
-                                                           if hh["head_birth_year"] else "")
-                       + (f", dân tộc {hh['head_ethnicity']}" if hh["head_ethnicity"] else "") + ".", BODY))
+        story.append(p(f"- Chủ hộ: {hh.head_name}" + (f", sinh năm {hh.birth_year}" if hh.birth_year else "")
+                       + (f", dân tộc {hh.ethnicity}" if hh.ethnicity else "") + ".", BODY))
         story.append(p(f"- Nơi ở: {x.village}, {lower_first(ctx.commune['name'])}, tỉnh {ctx.commune['province_name']}. "
-                       f"Số nhân khẩu: {hh['members']}." + (f" Mã hộ: {hh['code']}." if hh["code"] else ""), BODY))
+                       f"Số nhân khẩu: {hh.members}." + (f" Mã hộ: {hh.code}." if hh.code else ""), BODY))
         story.append(p(f"- Đối tượng: {x.category}.", BODY))
     else:
         story.append(p(f"- Tên: {x.name}.", BODY))
@@ -337,7 +330,7 @@ def _achievement_report(ctx: _Context, year: int, x: _Nominee, options: PaperOpt
     story.append(p("III. HÌNH THỨC ĐỀ NGHỊ KHEN THƯỞNG", HEADING))
     award = n["award"] if n["award"].startswith("Đề nghị") else f"Đề nghị tặng {lower_first(n['award'])}"
     story.append(p(f"{award}.", BODY))
-    reporter = {"household": ["NGƯỜI BÁO CÁO", "(Chủ hộ)", x.household["head_name"] if x.household else ""],
+    reporter = {"household": ["NGƯỜI BÁO CÁO", "(Chủ hộ)", x.household.head_name if x.household else ""],
                 "village": ["TRƯỞNG THÔN", ""]}.get(n["nominee_kind"], ["NGƯỜI BÁO CÁO", ""])
     story.append(signatures([[f"XÁC NHẬN CỦA UBND {ctx.commune['name'].upper()}", ""], reporter]))
     return story
@@ -348,7 +341,7 @@ def write_dossier(store: Store, year: int, out_dir: Path | str, criteria: Criter
     """The year's dossier as four PDF files in `out_dir`; returns their paths."""
     options = options or PaperOptions()
     ctx = _context(store, criteria)
-    noms = [n for n in store.nominations(year) if n["status"] != "returned"]
+    noms = [n for n in store.nominations.list(year) if n["status"] != "returned"]
     if not noms:
         raise PapersRefused(f"Năm {year} chưa có ai trong danh sách đề nghị khen thưởng. Hãy chọn người được "
                             "đề nghị ở trang 'Đề nghị khen thưởng' trước.")
@@ -374,7 +367,7 @@ def write_dossier(store: Store, year: int, out_dir: Path | str, criteria: Criter
                          f"Báo cáo thành tích năm {year}", store.actor))
     step(80, "Đang in biên bản họp bình xét…")
     considered = {n["household_id"] for n in noms if n.get("household_id")}
-    held = [m for m in store.meetings(year) if m["purpose"] == "emulation"
+    held = [m for m in store.meetings.list(year) if m["purpose"] == "emulation"
             and any(d["household_id"] in considered for d in m["decisions"])]
     story = []
     for i, m in enumerate(held):

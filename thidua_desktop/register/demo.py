@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import uuid
 
-from . import domain
+from thidua_desktop import domain
 
 FAMILY = ["Nguyễn", "Hoàng", "Nông", "Ma", "Triệu", "Bàn", "Lý", "Quan", "Hà", "Lục", "Đàm", "Chẩu",
           "Lường", "Trần", "Lê", "Phạm", "Vũ", "Đặng", "Bùi", "Đỗ", "Dương", "Sùng", "Giàng", "Vàng"]

@@ -1,0 +1,80 @@
+"""Every setting kept in a ThiDua file, each declared once with its type and default.
+
+A setting is read and written through its declaration (`settings.OFFICER.get(store)`), never by a
+string key at the call site. Values live in the file's `settings` table, so a commune's choices travel
+with its file; window geometry alone stays in QSettings.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class _SettingsFile(Protocol):
+    def read_setting(self, key: str) -> str | None: ...
+
+    def write_setting(self, key: str, value: str | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    kind: type
+    default: Any = None
+    doc: str = ""
+
+    def get(self, store: _SettingsFile) -> T:
+        raw = store.read_setting(self.key)
+        if raw is None:
+            return self.default
+        try:
+            if self.kind is bool:
+                return raw == "1"  # type: ignore[return-value]
+            if self.kind is int:
+                return int(raw)  # type: ignore[return-value]
+            if self.kind is dict:
+                value = json.loads(raw)
+                return value if isinstance(value, dict) else self.default
+        except ValueError:
+            return self.default  # a value some other tool wrote: the default, not a crash
+        return raw  # type: ignore[return-value]
+
+    def set(self, store: _SettingsFile, value: T | None) -> None:
+        """Store a value; None (or the default) clears it."""
+        if value is None or value == self.default:
+            store.write_setting(self.key, None)
+        elif self.kind is bool:
+            store.write_setting(self.key, "1" if value else None)
+        elif self.kind is dict:
+            store.write_setting(self.key, json.dumps(value, ensure_ascii=False))
+        else:
+            store.write_setting(self.key, str(value))
+
+
+# --- who works on the file ------------------------------------------------------------------------
+OFFICER: Setting[str | None] = Setting("officer", str, doc="the officer's name written in the change history")
+MODE: Setting[str | None] = Setting("mode", str, doc="'upper' in a file of the level above")
+
+# --- judging and printing -------------------------------------------------------------------------
+CRITERIA_SET: Setting[str | None] = Setting("criteria_set", str, doc="the criteria set the officer chose")
+SIGNER: Setting[str | None] = Setting("document_signer", str,
+                                      doc="the chairman who signs for the commune's people's committee")
+RECIPIENT: Setting[str | None] = Setting("dossier_recipient", str,
+                                         doc="'Kính gửi' of the tờ trình: the level above is a setting")
+PRINT_FOLDER: Setting[str | None] = Setting("last_print_folder", str, doc="where a PDF copy was last saved")
+
+# --- the commune's side of the upward trip --------------------------------------------------------
+UPPER_SETUP: Setting[dict | None] = Setting("upper_setup", dict, doc="the level above's setup file, as trusted")
+UPPER_ADDRESS: Setting[str | None] = Setting("upper_address", str,
+                                             doc="the officer's own address for the level above's receiver")
+AUTO_SEND: Setting[bool] = Setting("auto_send", bool, False, doc="send waiting packages whenever a connection is there")
+PACKAGE_FOLDER: Setting[str | None] = Setting("last_package_folder", str, doc="where a package was last written")
+
+# --- the level above ----------------------------------------------------------------------------
+UPPER_SELF: Setting[dict | None] = Setting("upper_self", dict, doc="the level above's own name, level and address")
+INBOX_HOST: Setting[str] = Setting("inbox_host", str, "127.0.0.1", doc="where the HTTP receiver listens")
+INBOX_PORT: Setting[int] = Setting("inbox_port", int, 8765, doc="the HTTP receiver's port")
