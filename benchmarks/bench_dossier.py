@@ -19,20 +19,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table  # noqa: E402
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
 
-from thidua_desktop.evaluation import criteria, evaluator, nominations  # noqa: E402
-from thidua_desktop.register import dataset, demo  # noqa: E402
-from thidua_desktop.documents import dossier  # noqa: E402
-from thidua_desktop.store import Store  # noqa: E402
+from thidua_desktop.documents import dossier
+from thidua_desktop.evaluation import criteria, evaluator, nominations
+from thidua_desktop.register import dataset, demo
+from thidua_desktop.store import Store
 
 
 def baseline(path: Path, count: int) -> None:
     style = getSampleStyleSheet()["BodyText"]
-    story = [Table([[str(i), f"Nominee {i}", "Village", "Household", "Achievements " * 6, "Award"]
-                    for i in range(count)], repeatRows=1), PageBreak()]
+    story = [
+        Table(
+            [[str(i), f"Nominee {i}", "Village", "Household", "Achievements " * 6, "Award"] for i in range(count)],
+            repeatRows=1,
+        ),
+        PageBreak(),
+    ]
     for i in range(count):
         story += [Paragraph(f"Report {i}", style), Paragraph("Achievements of the nominee. " * 40, style), PageBreak()]
     SimpleDocTemplate(str(path), pagesize=A4).build(story)
@@ -54,9 +59,12 @@ def main() -> None:
         others = (h for h in report["households"] if h["verdict"] != "eligible")
         while len(picked) < args.nominees:
             h = next(others)
-            picked.append(nominations.draft(2019, "household", household_id=h["id"],
-                                            override_reason="Hộ tiêu biểu được thôn đề nghị"))
-        nominations.save(store, picked[:args.nominees], report)
+            picked.append(
+                nominations.draft(
+                    2019, "household", household_id=h["id"], override_reason="Hộ tiêu biểu được thôn đề nghị"
+                )
+            )
+        nominations.save(store, picked[: args.nominees], report)
         start = time.perf_counter()
         baseline(folder / "baseline.pdf", args.nominees)
         base = time.perf_counter() - start
@@ -65,8 +73,10 @@ def main() -> None:
         took = time.perf_counter() - start
         size = sum(f.stat().st_size for f in files) / 1e6
         print(f"== print-dossier: {args.nominees} nominees, commune of {args.households:,} households ==")
-        print(f"dossier {took:.2f} s (4 files, {size:.1f} MB, target < 10 s)   "
-              f"baseline (reportlab alone, same page count, Helvetica) {base:.2f} s   ratio {took / base:.1f}x")
+        print(
+            f"dossier {took:.2f} s (4 files, {size:.1f} MB, target < 10 s)   "
+            f"baseline (reportlab alone, same page count, Helvetica) {base:.2f} s   ratio {took / base:.1f}x"
+        )
         store.close()
 
 

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from thidua_desktop.evaluation import criteria, service, evaluator  # noqa: E402
-from thidua_desktop.register import dataset, demo  # noqa: E402
-from thidua_desktop.store import Store  # noqa: E402
+from thidua_desktop.evaluation import criteria, evaluator, service
+from thidua_desktop.register import dataset, demo
+from thidua_desktop.store import Store
 
 
 def count_pass(data: dict) -> int:
@@ -62,8 +62,10 @@ def main() -> None:
             start = time.perf_counter()
             service.run(store, args.year, chosen)
             times.append(time.perf_counter() - start)
-        print(f"evaluate (file read + judge + record)  best {min(times):.3f} s of 3   "
-              f"baseline (file read + one counting pass) {base:.3f} s")
+        print(
+            f"evaluate (file read + judge + record)  best {min(times):.3f} s of 3   "
+            f"baseline (file read + one counting pass) {base:.3f} s"
+        )
         store.close()
 
     total = args.communes * args.per_commune
@@ -86,8 +88,10 @@ def main() -> None:
     result = group.evaluate(args.year, chosen)
     judging += time.perf_counter() - start
     print(f"evaluate every commune and the group   {judging:.2f} s   baseline (one counting pass) {baseline:.2f} s")
-    print(f"peak memory {peak_mb():.0f} MB (before the group: {before:.0f} MB); {eligible:,} eligible households; "
-          f"group U1 {result['criteria']['U1']['verdict']}")
+    print(
+        f"peak memory {peak_mb():.0f} MB (before the group: {before:.0f} MB); {eligible:,} eligible households; "
+        f"group U1 {result['criteria']['U1']['verdict']}"
+    )
 
 
 if __name__ == "__main__":

@@ -19,11 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from openpyxl import Workbook, load_workbook  # noqa: E402
+from openpyxl import Workbook, load_workbook
 
-from thidua_desktop.register import dataset, demo  # noqa: E402
-from thidua_desktop import excel  # noqa: E402
-from thidua_desktop.store import Store  # noqa: E402
+from thidua_desktop import excel
+from thidua_desktop.register import dataset, demo
+from thidua_desktop.store import Store
 
 
 def peak_mb() -> float:
@@ -57,8 +57,10 @@ def main() -> None:
         result = excel.import_file(target, sheet)
         took = time.perf_counter() - start
         print(f"== import-excel: {rows - 1:,} rows ==")
-        print(f"import {took:.2f} s ({result.added:,} households added)   baseline (openpyxl read of the values) "
-              f"{base:.2f} s")
+        print(
+            f"import {took:.2f} s ({result.added:,} households added)   baseline (openpyxl read of the values) "
+            f"{base:.2f} s"
+        )
 
         # Export: a store whose households and years make the wanted number of rows.
         households = args.export_rows * 10 // 57  # about 5.8 review years a household in generated data
@@ -73,17 +75,41 @@ def main() -> None:
         start = time.perf_counter()
         wb = Workbook(write_only=True)
         ws = wb.create_sheet()
-        row = ["H00001", "Nguyễn Văn An", "Nam", 1975, "Tày", "008075001234", "Không", "Thôn Nà Khà", 5, "Không",
-               None, 2020, "Hộ cận nghèo", 1200000, "Nguồn nước sinh hoạt", "Có", "Có", "Có", "Không", None, None,
-               None, "00000000-0000-4000-8000-000000000000"]
+        row = [
+            "H00001",
+            "Nguyễn Văn An",
+            "Nam",
+            1975,
+            "Tày",
+            "008075001234",
+            "Không",
+            "Thôn Nà Khà",
+            5,
+            "Không",
+            None,
+            2020,
+            "Hộ cận nghèo",
+            1200000,
+            "Nguồn nước sinh hoạt",
+            "Có",
+            "Có",
+            "Có",
+            "Không",
+            None,
+            None,
+            None,
+            "00000000-0000-4000-8000-000000000000",
+        ]
         for _ in range(count):
             ws.append(row)
         wb.save(folder / "plain.xlsx")
         base = time.perf_counter() - start
         print(f"\n== export-households: {count:,} rows ({households:,} households, {records:,} records) ==")
         print(f"export {took:.1f} s   baseline (openpyxl write-only, same number of plain rows) {base:.1f} s")
-        print(f"peak memory {after:.0f} MB (before the export {before:.0f} MB); file "
-              f"{(folder / 'out.xlsx').stat().st_size / 1e6:.1f} MB")
+        print(
+            f"peak memory {after:.0f} MB (before the export {before:.0f} MB); file "
+            f"{(folder / 'out.xlsx').stat().st_size / 1e6:.1f} MB"
+        )
 
 
 if __name__ == "__main__":

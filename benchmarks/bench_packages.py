@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_register import baseline_import  # noqa: E402
+from bench_register import baseline_import
 
-from thidua_desktop.register import dataset, demo  # noqa: E402
-from thidua_desktop.exchange import upper_level, outbox  # noqa: E402
-from thidua_desktop.store import Store  # noqa: E402
+from thidua_desktop.exchange import outbox, upper_level
+from thidua_desktop.register import dataset, demo
+from thidua_desktop.store import Store
 
 
 def main() -> None:
@@ -53,8 +53,10 @@ def main() -> None:
         took_export = time.perf_counter() - start
         commune.close()
         print("== package export: a commune of 3,000 households x 6 years ==")
-        print(f"package export {took_export:.2f} s ({path.stat().st_size / 1e6:.1f} MB, target < 2 s)   "
-              f"baseline (export-json of the same data) {base_export:.2f} s")
+        print(
+            f"package export {took_export:.2f} s ({path.stat().st_size / 1e6:.1f} MB, target < 2 s)   "
+            f"baseline (export-json of the same data) {base_export:.2f} s"
+        )
 
         # Import: many communes' packages at the level above.
         print(f"preparing {args.communes} communes of {args.households:,} households…", flush=True)
@@ -73,8 +75,10 @@ def main() -> None:
             dataset.export_file(s, jsons[-1])
             with province.transaction() as c:  # the keys confirmed by phone beforehand
                 pair = outbox.own_keys(s)
-                c.execute("INSERT INTO upper_unit (code, name, verify_key, fingerprint, trusted_at) VALUES (?, ?, ?, ?, 'x')",
-                          (data["commune"]["code"], data["commune"]["name"], pair.verify_key, pair.fingerprint))
+                c.execute(
+                    "INSERT INTO upper_unit (code, name, verify_key, fingerprint, trusted_at) VALUES (?, ?, ?, ?, 'x')",
+                    (data["commune"]["code"], data["commune"]["name"], pair.verify_key, pair.fingerprint),
+                )
             s.close()
         start = time.perf_counter()
         for i, j in enumerate(jsons):
@@ -86,9 +90,11 @@ def main() -> None:
         accepted = sum(r.status == "accepted" for r in results)
         households = sum(r.households for r in results)
         print(f"== upper import: {args.communes} communes, {households:,} households ==")
-        print(f"upper import {took_import:.1f} s ({accepted}/{len(results)} accepted, target < 90 s)   "
-              f"baseline (json.loads + plain executemany, same rows) {base_import:.1f} s   "
-              f"ratio {took_import / base_import:.1f}x (target <= 3x)")
+        print(
+            f"upper import {took_import:.1f} s ({accepted}/{len(results)} accepted, target < 90 s)   "
+            f"baseline (json.loads + plain executemany, same rows) {base_import:.1f} s   "
+            f"ratio {took_import / base_import:.1f}x (target <= 3x)"
+        )
         province.close()
 
 

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from thidua_desktop.register import dataset, demo  # noqa: E402
-from thidua_desktop.store import Store  # noqa: E402
+from thidua_desktop.register import dataset, demo
+from thidua_desktop.store import Store
 
 
 def timed(fn, *args):
@@ -38,25 +38,75 @@ def baseline_import(path: Path, db: Path) -> float:
     start = time.perf_counter()
     data = json.loads(path.read_bytes())
     conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE household (id TEXT PRIMARY KEY, village_id, code, name, gender, birth_year, "
-                 "ethnicity, id_number, members, policy, left_in)")
-    conn.execute("CREATE TABLE review_record (household_id, year, status, income, deprivations, "
-                 "cultural_family, registered, effort, initiative, supports, role_model, note, "
-                 "PRIMARY KEY (household_id, year))")
-    conn.execute("CREATE TABLE loan (id TEXT PRIMARY KEY, household_id, program, amount, disbursed_on, "
-                 "due_on, purpose, used, repaid)")
+    conn.execute(
+        "CREATE TABLE household (id TEXT PRIMARY KEY, village_id, code, name, gender, birth_year, "
+        "ethnicity, id_number, members, policy, left_in)"
+    )
+    conn.execute(
+        "CREATE TABLE review_record (household_id, year, status, income, deprivations, "
+        "cultural_family, registered, effort, initiative, supports, role_model, note, "
+        "PRIMARY KEY (household_id, year))"
+    )
+    conn.execute(
+        "CREATE TABLE loan (id TEXT PRIMARY KEY, household_id, program, amount, disbursed_on, "
+        "due_on, purpose, used, repaid)"
+    )
     hh = data["households"]
-    conn.executemany("INSERT INTO household VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                     [(h["id"], h["village_id"], h["code"], h["head"]["name"], h["head"]["gender"],
-                       h["head"]["birth_year"], h["head"]["ethnicity"], h["head"]["id_number"],
-                       h["members"], h["policy_household"], h["left_in"]) for h in hh])
-    conn.executemany("INSERT INTO review_record VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                     [(h["id"], r["year"], r["status"], r["income_per_capita"], json.dumps(r["deprivations"]),
-                       r["cultural_family"], r["registered_to_exit"], *r["assessments"].values(), r["note"])
-                      for h in hh for r in h["years"]])
-    conn.executemany("INSERT INTO loan VALUES (?,?,?,?,?,?,?,?,?)",
-                     [(x["id"], h["id"], x["program"], x["amount_vnd"], x["disbursed_on"], x["due_on"],
-                       x["purpose"], x["used_as_intended"], x["repaid_on_time"]) for h in hh for x in h["loans"]])
+    conn.executemany(
+        "INSERT INTO household VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                h["id"],
+                h["village_id"],
+                h["code"],
+                h["head"]["name"],
+                h["head"]["gender"],
+                h["head"]["birth_year"],
+                h["head"]["ethnicity"],
+                h["head"]["id_number"],
+                h["members"],
+                h["policy_household"],
+                h["left_in"],
+            )
+            for h in hh
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO review_record VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                h["id"],
+                r["year"],
+                r["status"],
+                r["income_per_capita"],
+                json.dumps(r["deprivations"]),
+                r["cultural_family"],
+                r["registered_to_exit"],
+                *r["assessments"].values(),
+                r["note"],
+            )
+            for h in hh
+            for r in h["years"]
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO loan VALUES (?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                x["id"],
+                h["id"],
+                x["program"],
+                x["amount_vnd"],
+                x["disbursed_on"],
+                x["due_on"],
+                x["purpose"],
+                x["used_as_intended"],
+                x["repaid_on_time"],
+            )
+            for h in hh
+            for x in h["loans"]
+        ],
+    )
     conn.commit()
     conn.close()
     return time.perf_counter() - start
@@ -65,8 +115,10 @@ def baseline_import(path: Path, db: Path) -> float:
 def list_timings(store: Store, typed: str) -> tuple[float, list[float]]:
     """First paint of the household page, then each keystroke's filter and repaint."""
     from PySide6.QtWidgets import QApplication
+
     from ui.app import make_application
     from ui.register.household_page import HouseholdPage
+
     app = make_application()
     start = time.perf_counter()
     page = HouseholdPage(store)
@@ -98,12 +150,16 @@ def bench(label: str, households: int, villages: int, folder: Path, typed: str) 
     base = baseline_import(path, folder / f"{label}-baseline.sqlite")
     store = Store.open(folder / f"{label}.sqlite", actor="benchmark")
     took, _ = timed(dataset.import_file, store, path)
-    print(f"import-json          {took:7.2f} s   baseline (json.loads + plain executemany) {base:5.2f} s"
-          f"   ratio {took / base:4.1f}x")
+    print(
+        f"import-json          {took:7.2f} s   baseline (json.loads + plain executemany) {base:5.2f} s"
+        f"   ratio {took / base:4.1f}x"
+    )
     first, keys = list_timings(store, typed)
     print(f"list first paint     {first * 1000:7.0f} ms")
-    print(f"filter per keystroke median {statistics.median(keys) * 1000:5.0f} ms, "
-          f"max {max(keys) * 1000:5.0f} ms over {len(keys)} keys ('{typed}')")
+    print(
+        f"filter per keystroke median {statistics.median(keys) * 1000:5.0f} ms, "
+        f"max {max(keys) * 1000:5.0f} ms over {len(keys)} keys ('{typed}')"
+    )
     store.close()
 
 

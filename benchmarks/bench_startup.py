@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from thidua_desktop.register import dataset, demo  # noqa: E402
-from thidua_desktop.store import Store  # noqa: E402
+from thidua_desktop.register import dataset, demo
+from thidua_desktop.store import Store
 
 EXE = ".exe" if sys.platform == "win32" else ""
 
@@ -33,9 +33,23 @@ def folder_mb(path: Path) -> float:
 
 
 def build(args: list[str], work: Path) -> None:
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "ERROR",
-                    "--distpath", str(work / "dist"), "--workpath", str(work / "build"), *args],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "ERROR",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 def timed(command: list[str], env: dict) -> float:
@@ -56,13 +70,18 @@ def main() -> None:
         dataset.import_data(store, demo.generate(args.households, 12, seed=3))
         store.close()
         build([str(ROOT / "installer" / "thidua.spec")], work)
-        build(["--onedir", "--name", "bare", "--specpath", str(work), str(ROOT / "benchmarks" / "bare_window.py")],
-              work)
+        build(
+            ["--onedir", "--name", "bare", "--specpath", str(work), str(ROOT / "benchmarks" / "bare_window.py")], work
+        )
         program = work / "dist" / "ThiDuaDesktop"
         bare = work / "dist" / "bare"
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-        ours_cmd = [str(program / f"ThiDuaDesktop{EXE}"), "--db", str(work / "data" / "commune.sqlite"),
-                    "--quit-when-shown"]
+        ours_cmd = [
+            str(program / f"ThiDuaDesktop{EXE}"),
+            "--db",
+            str(work / "data" / "commune.sqlite"),
+            "--quit-when-shown",
+        ]
         bare_cmd = [str(bare / f"bare{EXE}")]
         cold_ours, cold_bare = timed(ours_cmd, env), timed(bare_cmd, env)
         ours, bares = [], []
@@ -73,8 +92,10 @@ def main() -> None:
         print(f"== start-up to the main window ({args.households:,} households, platform {env['QT_QPA_PLATFORM']}) ==")
         print(f"bundle size: program {folder_mb(program):.0f} MB   bare PySide6 window {folder_mb(bare):.0f} MB")
         print(f"first start after build: program {cold_ours:.2f} s   bare window {cold_bare:.2f} s")
-        print(f"median of {args.runs}: program {mo:.2f} s   bare window {mb:.2f} s   ratio {mo / mb:.2f}x "
-              f"(target < 2 s and <= 1.5x)")
+        print(
+            f"median of {args.runs}: program {mo:.2f} s   bare window {mb:.2f} s   ratio {mo / mb:.2f}x "
+            f"(target < 2 s and <= 1.5x)"
+        )
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ def store_factory(tmp_path):
         s = Store.open(tmp_path / name, actor="Cán bộ Kiểm thử")
         opened.append(s)
         return s
+
     yield make
     for s in opened:
         s.close()

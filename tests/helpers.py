@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 def sql(store: Any, query: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:

@@ -27,15 +27,19 @@ def setup_logging() -> Path:
     return path
 
 
-REASONS = {DAILY: "Sao lưu hằng ngày", "truoc-nhap-json": "Trước khi nhập tệp dữ liệu",
-           "truoc-nang-cap": "Trước khi nâng cấp chương trình", "truoc-khoi-phuc": "Trước khi khôi phục"}
+REASONS = {
+    DAILY: "Sao lưu hằng ngày",
+    "truoc-nhap-json": "Trước khi nhập tệp dữ liệu",
+    "truoc-nang-cap": "Trước khi nâng cấp chương trình",
+    "truoc-khoi-phuc": "Trước khi khôi phục",
+}
 
 
 def list_backups(store) -> list[dict]:
     """The copies in backups/, newest first, with when, why and how big."""
     out = []
     for path in paths.backups_dir(store.path).glob(f"{store.path.stem}-*{store.path.suffix}"):
-        parts = path.stem[len(store.path.stem) + 1:].split("-", 3)
+        parts = path.stem[len(store.path.stem) + 1 :].split("-", 3)
         try:
             when = _dt.datetime.strptime(f"{parts[0]}-{parts[1]}", "%Y%m%d-%H%M%S")
         except (ValueError, IndexError):

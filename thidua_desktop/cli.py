@@ -10,8 +10,8 @@ import argparse
 import datetime as _dt
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from thidua_desktop import __version__, care, excel, paths
 from thidua_desktop.documents import annual_report
@@ -37,7 +37,7 @@ _ARGPARSE_VI = [
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # noqa: D401 - argparse hook
+    def error(self, message: str) -> None:
         for en, vi in _ARGPARSE_VI:
             message = message.replace(en, vi)
         self.print_usage(sys.stderr)
@@ -50,15 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="main.py",
         description="ThiDua Desktop: phong trào 'Cả nước chung tay vì người nghèo - Không để ai bị bỏ lại phía sau'. "
-                    "Không có lệnh: mở cửa sổ chương trình.",
+        "Không có lệnh: mở cửa sổ chương trình.",
         add_help=True,
     )
     parser.add_argument("--version", action="version", version=f"ThiDua Desktop {__version__}")
     parser.add_argument("--db", type=Path, help="tệp dữ liệu khác với tệp mặc định trong thư mục dữ liệu người dùng")
     parser.add_argument("--officer", help="tên cán bộ ghi vào nhật ký thay đổi (mặc định: tên người dùng máy)")
     parser.add_argument("--demo", action="store_true", help="mở một xã mẫu trong tệp tạm để xem thử")
-    parser.add_argument("--smoke-test", action="store_true",
-                        help="tự kiểm tra: mở cửa sổ (không hiện), đánh giá và in một lần trong thư mục tạm, rồi thoát")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="tự kiểm tra: mở cửa sổ (không hiện), đánh giá và in một lần trong thư mục tạm, rồi thoát",
+    )
     parser.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)  # start-up benchmark
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     p = sub.add_parser("import-json", help="nhập tệp dữ liệu JSON (kiểm tra trước, ghi tất cả hoặc không ghi gì)")
@@ -88,8 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("meeting_id", metavar="MEETING_ID")
     p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     p.add_argument("--blank", action="store_true", help="biên bản trống và phiếu kiểm đếm để mang đến cuộc họp")
-    p.add_argument("--copies", type=int, default=2, choices=range(1, 6), metavar="SỐ_BẢN",
-                   help="số bản biên bản (mặc định 2: một bản lưu ở thôn, một bản gửi xã)")
+    p.add_argument(
+        "--copies",
+        type=int,
+        default=2,
+        choices=range(1, 6),
+        metavar="SỐ_BẢN",
+        help="số bản biên bản (mặc định 2: một bản lưu ở thôn, một bản gửi xã)",
+    )
     p.add_argument("--criteria", default=None, metavar="TÊN", help="bộ tiêu chí (mặc định: bộ đã chọn)")
     p = sub.add_parser("package", help="xã: gói dữ liệu gửi lên cấp trên (đã ký, đã mã hóa)")
     psub = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Parser, required=True)
@@ -140,8 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="đánh giá hộ, thôn và xã theo bộ tiêu chí cho một năm")
     p.add_argument("--year", type=int, required=True, metavar="NĂM")
     p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
-    p.add_argument("--criteria", default=None, metavar="TÊN",
-                   help=f"bộ tiêu chí (mặc định: bộ đã chọn trong chương trình, hoặc {criteria.DEFAULT_SET})")
+    p.add_argument(
+        "--criteria",
+        default=None,
+        metavar="TÊN",
+        help=f"bộ tiêu chí (mặc định: bộ đã chọn trong chương trình, hoặc {criteria.DEFAULT_SET})",
+    )
     return parser
 
 
@@ -256,7 +269,9 @@ def _package(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK if all("chưa gửi được" not in s for s in said) else EXIT_REFUSED
     elif args.action == "outbox":
         for e in store.outbox.entries():
-            print(f"{e.sequence:>4}  {e.file_name}  {outbox.STATUS_LABELS[e.status]}  {e.receipt_message or e.last_error or ''}")
+            print(
+                f"{e.sequence:>4}  {e.file_name}  {outbox.STATUS_LABELS[e.status]}  {e.receipt_message or e.last_error or ''}"
+            )
     elif args.action == "new-key":
         pair = outbox.replace_key(store)
         print("Đã tạo khóa mới; khóa cũ được cất riêng. Gói tiếp theo mang khóa mới và cấp trên sẽ từ chối cho đến")
@@ -286,14 +301,24 @@ def _upper(store: Store, args: argparse.Namespace) -> int:
         for r in results:
             print(r.line())
         taken = sum(r.status in ("accepted", "duplicate", "checked") for r in results)
-        print(f"{'Chạy thử' if args.dry_run else 'Xong'}: {taken}/{len(results)} gói được nhận"
-              + (f"; biên nhận trong {args.receipt_dir}" if args.receipt_dir and not args.dry_run else "") + ".")
+        print(
+            f"{'Chạy thử' if args.dry_run else 'Xong'}: {taken}/{len(results)} gói được nhận"
+            + (f"; biên nhận trong {args.receipt_dir}" if args.receipt_dir and not args.dry_run else "")
+            + "."
+        )
         return EXIT_OK if taken == len(results) else EXIT_REFUSED
     elif args.action == "serve-inbox":
         return _serve(store, args)
     elif args.action == "decide":
-        upper_level.decide(store, args.code, args.nomination_id, args.status, args.number,
-                     args.date.isoformat() if args.date else None, args.comment)
+        upper_level.decide(
+            store,
+            args.code,
+            args.nomination_id,
+            args.status,
+            args.number,
+            args.date.isoformat() if args.date else None,
+            args.comment,
+        )
         print("Đã ghi quyết định; xã nhận được trong biên nhận tiếp theo (upper receipt để ghi ngay).")
     elif args.action == "receipt":
         args.out.mkdir(parents=True, exist_ok=True)
@@ -314,8 +339,11 @@ def _serve(store: Store, args: argparse.Namespace) -> int:
     upper_level.upper_only(store)
     box = inbox.Inbox(store.path, store.actor)
     server = inbox.make_server(box, args.host, args.port)
-    print(f"Hộp thư đến đang nhận gói tại http://{args.host}:{server.server_address[1]}/goi "
-          f"(gói lưu trong {box.folder}). Nhấn Ctrl+C để dừng.", flush=True)
+    print(
+        f"Hộp thư đến đang nhận gói tại http://{args.host}:{server.server_address[1]}/goi "
+        f"(gói lưu trong {box.folder}). Nhấn Ctrl+C để dừng.",
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -326,7 +354,9 @@ def _serve(store: Store, args: argparse.Namespace) -> int:
 
 
 def _print(store: Store, args: argparse.Namespace) -> int:
-    from thidua_desktop.documents import dossier  # reportlab loads only to print: every other command, and the window, start faster
+    from thidua_desktop.documents import (
+        dossier,  # reportlab loads only to print: every other command, and the window, start faster
+    )
 
     if args.command == "print-dossier":
         options = dossier.PaperOptions(args.number, args.date or _dt.date.today(), args.signer, args.to)

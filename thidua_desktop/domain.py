@@ -27,8 +27,12 @@ NOMINATION_STATUS_LABELS = {
 }
 JUDGEMENT_LABELS = {None: "Chưa đánh giá", True: "Có", False: "Không"}
 VERDICT_LABELS = {
-    "met": "Đạt", "not_met": "Chưa đạt", "missing": "Chưa đủ thông tin", "not_applicable": "Không áp dụng",
-    "eligible": "Đủ điều kiện", "not_eligible": "Không đủ điều kiện",
+    "met": "Đạt",
+    "not_met": "Chưa đạt",
+    "missing": "Chưa đủ thông tin",
+    "not_applicable": "Không áp dụng",
+    "eligible": "Đủ điều kiện",
+    "not_eligible": "Không đủ điều kiện",
 }
 CATEGORY_LABELS = {"A": "Hộ mới thoát nghèo", "B": "Hộ nghèo, cận nghèo"}
 CRITERION_LABELS = {
@@ -88,8 +92,8 @@ class Standard:
     from_year: int
     to_year: int
     indicators: tuple[str, ...] | None
-    rule: str | None = None              # income_or_deprivations / line_and_deprivations / None
-    lines: dict | None = None            # {"rural": {"poor": .., "near_poor": ..}, "urban": {...}}
+    rule: str | None = None  # income_or_deprivations / line_and_deprivations / None
+    lines: dict | None = None  # {"rural": {"poor": .., "near_poor": ..}, "urban": {...}}
     min_deprivations: int | None = None
 
 
@@ -102,9 +106,16 @@ def _standards_file() -> dict:
 @lru_cache(maxsize=1)
 def standards() -> tuple[Standard, ...]:
     return tuple(
-        Standard(s["key"], s["basis"], s["from_year"], s["to_year"],
-                 tuple(s["indicators"]) if s["indicators"] is not None else None,
-                 s["rule"], s["lines"], s["min_deprivations"])
+        Standard(
+            s["key"],
+            s["basis"],
+            s["from_year"],
+            s["to_year"],
+            tuple(s["indicators"]) if s["indicators"] is not None else None,
+            s["rule"],
+            s["lines"],
+            s["min_deprivations"],
+        )
         for s in _standards_file()["standards"]
     )
 

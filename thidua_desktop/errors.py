@@ -25,6 +25,8 @@ def log_bug(exc: BaseException, where: str) -> None:
 
 def bug_message(log_path: Path | None) -> str:
     where = f"\n{log_path}" if log_path else ""
-    return ("Chương trình gặp lỗi không mong muốn (lỗi của chương trình, không phải do thao tác của bạn). "
-            "Dữ liệu đã lưu không bị ảnh hưởng; việc đang làm chưa được ghi. Hãy gửi tệp nhật ký cho người "
-            f"hỗ trợ:{where}")
+    return (
+        "Chương trình gặp lỗi không mong muốn (lỗi của chương trình, không phải do thao tác của bạn). "
+        "Dữ liệu đã lưu không bị ảnh hưởng; việc đang làm chưa được ghi. Hãy gửi tệp nhật ký cho người "
+        f"hỗ trợ:{where}"
+    )

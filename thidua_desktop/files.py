@@ -13,12 +13,12 @@ import hashlib
 import os
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Union
 
 from thidua_desktop.errors import Refused
 
-Content = Union[bytes, Callable[[Path], object]]
+Content = bytes | Callable[[Path], object]
 
 # What the operating system says, as an officer reads it.
 _REASONS = {
@@ -56,7 +56,9 @@ def read_input(path: Path | str, limit: int, what: str = "tệp") -> bytes:
     except OSError as exc:
         raise Refused(f"Không đọc được {what} {path}: {reason(exc)}.") from exc
     if len(raw) > limit:
-        raise Refused(f"{what.capitalize()} {path} quá lớn (hơn {limit // (1024 * 1024)} MB); không phải tệp của ThiDua.")
+        raise Refused(
+            f"{what.capitalize()} {path} quá lớn (hơn {limit // (1024 * 1024)} MB); không phải tệp của ThiDua."
+        )
     return raw
 
 
@@ -79,8 +81,9 @@ def _write(target: Path, content: Content, read_back: bool, private: bool) -> Pa
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         if isinstance(content, bytes):
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                         0o600 if private else 0o666)
+            fd = os.open(
+                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600 if private else 0o666
+            )
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content)
                 fh.flush()
@@ -117,4 +120,3 @@ def _digest(path: Path) -> bytes:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.digest()
-

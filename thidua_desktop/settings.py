@@ -61,16 +61,19 @@ MODE: Setting[str | None] = Setting("mode", str, doc="'upper' in a file of the l
 
 # --- judging and printing -------------------------------------------------------------------------
 CRITERIA_SET: Setting[str | None] = Setting("criteria_set", str, doc="the criteria set the officer chose")
-SIGNER: Setting[str | None] = Setting("document_signer", str,
-                                      doc="the chairman who signs for the commune's people's committee")
-RECIPIENT: Setting[str | None] = Setting("dossier_recipient", str,
-                                         doc="'Kính gửi' of the tờ trình: the level above is a setting")
+SIGNER: Setting[str | None] = Setting(
+    "document_signer", str, doc="the chairman who signs for the commune's people's committee"
+)
+RECIPIENT: Setting[str | None] = Setting(
+    "dossier_recipient", str, doc="'Kính gửi' of the tờ trình: the level above is a setting"
+)
 PRINT_FOLDER: Setting[str | None] = Setting("last_print_folder", str, doc="where a PDF copy was last saved")
 
 # --- the commune's side of the upward trip --------------------------------------------------------
 UPPER_SETUP: Setting[dict | None] = Setting("upper_setup", dict, doc="the level above's setup file, as trusted")
-UPPER_ADDRESS: Setting[str | None] = Setting("upper_address", str,
-                                             doc="the officer's own address for the level above's receiver")
+UPPER_ADDRESS: Setting[str | None] = Setting(
+    "upper_address", str, doc="the officer's own address for the level above's receiver"
+)
 AUTO_SEND: Setting[bool] = Setting("auto_send", bool, False, doc="send waiting packages whenever a connection is there")
 PACKAGE_FOLDER: Setting[str | None] = Setting("last_package_folder", str, doc="where a package was last written")
 

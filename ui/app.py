@@ -13,16 +13,15 @@ from PySide6.QtCore import QLocale, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from thidua_desktop import settings
+from thidua_desktop import care, paths, settings
 from thidua_desktop.errors import Refused
-from thidua_desktop import care, paths
 from thidua_desktop.evaluation import criteria, service
 from thidua_desktop.register import dataset, demo
 from thidua_desktop.store import Store
 
-from .commune.commune_page import CommuneDialog
 from .common import single_instance
 from .common.translator import VietnameseTranslator
+from .commune.commune_page import CommuneDialog
 from .main_window import MainWindow
 from .printing.preview import page_count
 
@@ -58,19 +57,28 @@ def open_store(args: argparse.Namespace) -> Store:
 def log_qt_messages() -> None:
     """Qt's own warnings go to the log file, not to a console the officer never sees."""
     log = logging.getLogger("thidua.qt")
-    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
-              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
-              QtMsgType.QtFatalMsg: logging.CRITICAL}
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
     qInstallMessageHandler(lambda kind, context, message: log.log(levels.get(kind, logging.WARNING), message))
 
 
 def report_crash(log_path: Path):
     """Our bugs: logged whole, and the officer told where the log is, never shown a traceback."""
+
     def hook(kind, value, tb):
         logging.getLogger("thidua").critical("unexpected error", exc_info=(kind, value, tb))
-        QMessageBox.critical(None, "Lỗi không mong muốn",
-                             "Chương trình gặp lỗi không mong muốn; dữ liệu đã lưu không bị ảnh hưởng. "
-                             f"Hãy gửi tệp nhật ký cho người hỗ trợ:\n{log_path}")
+        QMessageBox.critical(
+            None,
+            "Lỗi không mong muốn",
+            "Chương trình gặp lỗi không mong muốn; dữ liệu đã lưu không bị ảnh hưởng. "
+            f"Hãy gửi tệp nhật ký cho người hỗ trợ:\n{log_path}",
+        )
+
     return hook
 
 
@@ -95,7 +103,11 @@ def run_gui(args: argparse.Namespace) -> int:
             care.daily_backup(store)
         except (Refused, OSError) as exc:
             logging.getLogger("thidua").warning("daily backup failed: %s", exc)
-    if not store.is_upper_level() and store.register.commune() is None and not CommuneDialog(store, first_run=True).exec():
+    if (
+        not store.is_upper_level()
+        and store.register.commune() is None
+        and not CommuneDialog(store, first_run=True).exec()
+    ):
         return 0
     if store.is_upper_level():
         from .upper.upper_window import UpperWindow  # the level above: the same program in upper-level mode

@@ -6,36 +6,34 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QProgressDialog, QTabWidget)
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog, QTabWidget
 
-from thidua_desktop import settings
-from thidua_desktop import __version__, paths
-from thidua_desktop.register import dataset
-from thidua_desktop import excel
+from thidua_desktop import __version__, excel, paths, settings
 from thidua_desktop.evaluation import votes
+from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
-from .commune.commune_page import CommuneDialog, CommuneYearsPage
 from .common.backups_dialog import BackupsDialog
 from .common.widgets import bring_forward, confirm, show_error
 from .common.worker import Worker
-from .register.household_page import HouseholdPage
-from .register.recycle_bin import RecycleBinPage
-from .register.household_dialog import HouseholdDialog
-from .register.village_page import VillageDialog, VillagePage
+from .commune.commune_page import CommuneDialog, CommuneYearsPage
 from .evaluation.page import EvaluationPage
+from .excel.import_dialog import ExcelImportDialog
 from .meetings.meetings_page import MeetingsPage
 from .nominations.nominations_page import NominationsPage
-from .upward.upward_page import UpwardPage
-from .excel.import_dialog import ExcelImportDialog
+from .register.household_dialog import HouseholdDialog
+from .register.household_page import HouseholdPage
+from .register.recycle_bin import RecycleBinPage
+from .register.village_page import VillageDialog, VillagePage
 from .review.grid import ReviewGridPage
+from .upward.upward_page import UpwardPage
 
 
 def import_work(file: str):
     def work(store: Store, progress) -> str:
         return dataset.import_file(store, file, progress=progress).summary()
+
     return work
 
 
@@ -44,6 +42,7 @@ def export_work(file: str):
         progress(30, "Đang đọc dữ liệu...")
         data = dataset.export_file(store, file)
         return f"Đã xuất {len(data['villages'])} thôn, {len(data['households'])} hộ ra tệp {file}."
+
     return work
 
 
@@ -63,11 +62,31 @@ class MainWindow(QMainWindow):
         self.meetings = MeetingsPage(store)
         self.nominations = NominationsPage(store)
         self.upward = UpwardPage(store)
-        self.pages = [self.households, self.villages, self.review, self.commune_years, self.meetings,
-                      self.evaluation, self.nominations, self.upward, self.recycle_bin]
-        for page, title in zip(self.pages, ["&Hộ gia đình", "&Thôn, bản, tổ dân phố", "&Rà soát hằng năm",
-                                            "Đánh giá của &xã", "Họp &bình xét", "Kết &quả thi đua",
-                                            "Đề &nghị khen thưởng", "Gửi &lên cấp trên", "Thùng &rác"]):
+        self.pages = [
+            self.households,
+            self.villages,
+            self.review,
+            self.commune_years,
+            self.meetings,
+            self.evaluation,
+            self.nominations,
+            self.upward,
+            self.recycle_bin,
+        ]
+        for page, title in zip(
+            self.pages,
+            [
+                "&Hộ gia đình",
+                "&Thôn, bản, tổ dân phố",
+                "&Rà soát hằng năm",
+                "Đánh giá của &xã",
+                "Họp &bình xét",
+                "Kết &quả thi đua",
+                "Đề &nghị khen thưởng",
+                "Gửi &lên cấp trên",
+                "Thùng &rác",
+            ],
+        ):
             self.tabs.addTab(page, title)
             page.data_changed.connect(self.refresh)
         self.evaluation.open_household.connect(self.fill_household_criterion)
@@ -148,8 +167,9 @@ class MainWindow(QMainWindow):
 
     def change_officer(self) -> None:
         """The name written in the change history from now on."""
-        name, ok = QInputDialog.getText(self, "Cán bộ sử dụng", "Họ và tên cán bộ đang sử dụng chương trình:",
-                                        text=self.store.actor)
+        name, ok = QInputDialog.getText(
+            self, "Cán bộ sử dụng", "Họ và tên cán bộ đang sử dụng chương trình:", text=self.store.actor
+        )
         name = clean(name)
         if ok and name:
             settings.OFFICER.set(self.store, name)
@@ -165,19 +185,26 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Đã khôi phục dữ liệu từ bản sao lưu.", 15000)
 
     def about(self) -> None:
-        QMessageBox.about(self, "Giới thiệu ThiDua Desktop",
-                          f"ThiDua Desktop {__version__}\n\nPhong trào thi đua \"Cả nước chung tay vì người nghèo - "
-                          f"Không để ai bị bỏ lại phía sau\".\n\nTệp dữ liệu: {self.store.path}\n"
-                          f"Thư mục sao lưu: {paths.backups_dir(self.store.path)}\n"
-                          f"Nhật ký: {paths.logs_dir()}")
+        QMessageBox.about(
+            self,
+            "Giới thiệu ThiDua Desktop",
+            f'ThiDua Desktop {__version__}\n\nPhong trào thi đua "Cả nước chung tay vì người nghèo - '
+            f'Không để ai bị bỏ lại phía sau".\n\nTệp dữ liệu: {self.store.path}\n'
+            f"Thư mục sao lưu: {paths.backups_dir(self.store.path)}\n"
+            f"Nhật ký: {paths.logs_dir()}",
+        )
 
     # --- dataset import and export, in a worker ------------------------------------------
     def import_json(self) -> None:
         file, _ = QFileDialog.getOpenFileName(self, "Chọn tệp dữ liệu JSON", "", "Tệp dữ liệu (*.json)")
-        if file and confirm(self, "Nhập dữ liệu",
-                            f"Nhập tệp {Path(file).name} vào dữ liệu của xã?\nTệp được kiểm tra trước; "
-                            "nếu có lỗi thì không có gì được ghi. Dữ liệu hiện có được sao lưu trước khi nhập.",
-                            yes="Nhập", no="Không"):
+        if file and confirm(
+            self,
+            "Nhập dữ liệu",
+            f"Nhập tệp {Path(file).name} vào dữ liệu của xã?\nTệp được kiểm tra trước; "
+            "nếu có lỗi thì không có gì được ghi. Dữ liệu hiện có được sao lưu trước khi nhập.",
+            yes="Nhập",
+            no="Không",
+        ):
             self._run_job("import", file, "Đang nhập dữ liệu...")
 
     def export_json(self) -> None:
@@ -250,9 +277,12 @@ class MainWindow(QMainWindow):
         show_error(self, message, "Tệp bị từ chối" if self._job_kind == "import" else "Không xuất được")
         self.job_done.emit(False)
 
-    def closeEvent(self, event):  # noqa: N802
-        dirty = [p for p in (self.review, self.commune_years) if getattr(p, "dirty", False) or
-                 getattr(getattr(p, "model", None), "pending", None)]
+    def closeEvent(self, event):
+        dirty = [
+            p
+            for p in (self.review, self.commune_years)
+            if getattr(p, "dirty", False) or getattr(getattr(p, "model", None), "pending", None)
+        ]
         if dirty and not confirm(self, "Chưa lưu", "Có thay đổi chưa lưu. Vẫn thoát?", yes="Thoát", no="Quay lại"):
             event.ignore()
             return

@@ -23,10 +23,17 @@ def test_core_sources_never_import_qt_or_ui():
 
 
 def test_headless_command_loads_no_qt(tmp_path):
-    code = ("import sys, main; rc = main.main(['--db', sys.argv[1], 'export-json', sys.argv[2]]);"
-            "print('PySide6' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.sqlite"), str(tmp_path / "o.json")],
-                         cwd=ROOT, capture_output=True, text=True, check=True)
+    code = (
+        "import sys, main; rc = main.main(['--db', sys.argv[1], 'export-json', sys.argv[2]]);"
+        "print('PySide6' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "x.sqlite"), str(tmp_path / "o.json")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip().endswith("False")
 
 

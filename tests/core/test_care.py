@@ -4,8 +4,8 @@ import logging
 import logging.handlers
 
 from tests.helpers import sql
-from thidua_desktop.register import households
 from thidua_desktop import care, paths
+from thidua_desktop.register import households
 from thidua_desktop.store import Store, describe_copy, is_sound
 
 
@@ -37,8 +37,7 @@ def test_log_file_rotates_in_the_data_folder():
         handler.flush()
     assert "Nhật ký: xin chào" in path.read_text(encoding="utf-8")
     assert care.setup_logging() == path  # a second call adds no second handler
-    assert sum(isinstance(h, logging.handlers.RotatingFileHandler)
-               for h in logging.getLogger("thidua").handlers) == 1
+    assert sum(isinstance(h, logging.handlers.RotatingFileHandler) for h in logging.getLogger("thidua").handlers) == 1
     for handler in list(logging.getLogger("thidua").handlers):
         logging.getLogger("thidua").removeHandler(handler)
         handler.close()

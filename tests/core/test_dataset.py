@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import main
 from tests.helpers import sql
@@ -38,16 +39,23 @@ def test_export_import_export_is_identical(filled_store, tmp_path):
     assert _without_time(dataset.export_data(empty)) == _without_time(first)
 
 
-names = st.text(alphabet="ẮẰẲẴẶăắằẳẵặĐđƠơỜớờỞởƯưứừửữự aáàảãạeéèẻẽẹ'-", min_size=1, max_size=40) \
-    .filter(lambda s: s.strip())
+names = st.text(alphabet="ẮẰẲẴẶăắằẳẵặĐđƠơỜớờỞởƯưứừửữự aáàảãạeéèẻẽẹ'-", min_size=1, max_size=40).filter(
+    lambda s: s.strip()
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 10_000), households=st.integers(1, 25), villages=st.integers(1, 4),
-       head_names=st.lists(names, min_size=1, max_size=25), first=st.integers(2010, 2024))
+@given(
+    seed=st.integers(0, 10_000),
+    households=st.integers(1, 25),
+    villages=st.integers(1, 4),
+    head_names=st.lists(names, min_size=1, max_size=25),
+    first=st.integers(2010, 2024),
+)
 def test_round_trip_of_generated_datasets(tmp_path_factory, seed, households, villages, head_names, first):
-    data = demo.generate(households=households, villages=villages, seed=seed,
-                         first_year=first, last_year=min(first + 3, 2026))
+    data = demo.generate(
+        households=households, villages=villages, seed=seed, first_year=first, last_year=min(first + 3, 2026)
+    )
     for hh, name in zip(data["households"], head_names):
         hh["head"]["name"] = " ".join(name.split())
     folder = tmp_path_factory.mktemp("rt")
@@ -59,8 +67,7 @@ def test_round_trip_of_generated_datasets(tmp_path_factory, seed, households, vi
     assert _without_time(dataset.export_data(b)) == _without_time(exported)
     a.close()
     b.close()
-    assert [h["head"]["name"] for h in exported["households"]] == \
-        [h["head"]["name"] for h in data["households"]]
+    assert [h["head"]["name"] for h in exported["households"]] == [h["head"]["name"] for h in data["households"]]
 
 
 def test_example_dataset_imports(store):
@@ -71,9 +78,9 @@ def test_example_dataset_imports(store):
 def test_bad_file_is_refused_whole_and_lists_every_problem(filled_store, demo_data):
     before = _fingerprint(filled_store)
     data = copy.deepcopy(demo_data)
-    data["households"][0]["head"]["name"] = "Tên Đã Sửa"          # a good change that must not land
-    data["households"][1]["head"]["id_number"] = "008185001234"   # female digit for a head...
-    data["households"][1]["head"]["gender"] = "male"              # ...who is male
+    data["households"][0]["head"]["name"] = "Tên Đã Sửa"  # a good change that must not land
+    data["households"][1]["head"]["id_number"] = "008185001234"  # female digit for a head...
+    data["households"][1]["head"]["gender"] = "male"  # ...who is male
     data["households"][1]["head"]["birth_year"] = 1985
     data["households"][2]["village_id"] = "00000000-0000-4000-8000-000000000000"
     data["households"][3]["left_in"] = 2016
@@ -102,9 +109,11 @@ def test_file_of_another_commune_is_refused(filled_store, demo_data):
 def test_same_cccd_for_two_heads_is_refused(store, demo_data):
     data = copy.deepcopy(demo_data)
     with_id = [h for h in data["households"] if h["head"]["id_number"]]
-    with_id[1]["head"].update(id_number=with_id[0]["head"]["id_number"],
-                              gender=with_id[0]["head"]["gender"],
-                              birth_year=with_id[0]["head"]["birth_year"])
+    with_id[1]["head"].update(
+        id_number=with_id[0]["head"]["id_number"],
+        gender=with_id[0]["head"]["gender"],
+        birth_year=with_id[0]["head"]["birth_year"],
+    )
     with pytest.raises(dataset.DatasetRefused, match="đã được dùng"):
         dataset.import_data(store, data)
 
@@ -164,9 +173,13 @@ def test_killed_in_the_middle_of_an_import_leaves_the_file_intact(tmp_path, demo
     dataset.import_data(store, demo_data)
     before = _fingerprint(store)
     store.close()
-    with subprocess.Popen([sys.executable, "-c", CRASH_SCRIPT, str(path)], cwd=ROOT,
-                          stdout=subprocess.PIPE, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}) as proc:
+    with subprocess.Popen(
+        [sys.executable, "-c", CRASH_SCRIPT, str(path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    ) as proc:
         assert proc.stdout.readline().strip() == "writing"
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)

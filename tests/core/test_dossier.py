@@ -14,11 +14,10 @@ import pypdfium2 as pdfium
 import pytest
 
 from tests.helpers import sql
-from thidua_desktop.evaluation import votes
-from thidua_desktop.evaluation import criteria, evaluator, nominations
-from thidua_desktop.register import dataset
 from thidua_desktop.documents import dossier
 from thidua_desktop.documents.pdf import vn_date
+from thidua_desktop.evaluation import criteria, evaluator, nominations, votes
+from thidua_desktop.register import dataset
 
 CRITERIA = criteria.load()
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
@@ -47,8 +46,15 @@ def text_box(path: Path) -> list[tuple[float, float, float, float, tuple[float, 
             page = pdf[i]
             tp = page.get_textpage()
             boxes = [tp.get_charbox(j) for j in range(tp.count_chars()) if not tp.get_text_range(j, 1).isspace()]
-            out.append((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-                        max(b[3] for b in boxes), page.get_size()))
+            out.append(
+                (
+                    min(b[0] for b in boxes),
+                    min(b[1] for b in boxes),
+                    max(b[2] for b in boxes),
+                    max(b[3] for b in boxes),
+                    page.get_size(),
+                )
+            )
     finally:
         pdf.close()
     return out
@@ -59,11 +65,23 @@ def nominated(filled_store):
     report = evaluator.evaluate(dataset.export_data(filled_store), 2019, CRITERIA)
     picked = nominations.candidates(filled_store, report)
     other = next(h for h in report["households"] if h["verdict"] == "not_eligible")
-    picked.append(nominations.draft(2019, "household", household_id=other["id"],
-                                    override_reason="Hộ tiêu biểu giúp đỡ ba hộ nghèo khác trong thôn"))
-    picked.append(nominations.draft(2019, "organization", nominee_name="Hợp tác xã Chè Đồng Tâm & Cộng sự",
-                                    achievements=nominations.CHECKLISTS["organization"][1],
-                                    award=nominations.AWARDS[1]))
+    picked.append(
+        nominations.draft(
+            2019,
+            "household",
+            household_id=other["id"],
+            override_reason="Hộ tiêu biểu giúp đỡ ba hộ nghèo khác trong thôn",
+        )
+    )
+    picked.append(
+        nominations.draft(
+            2019,
+            "organization",
+            nominee_name="Hợp tác xã Chè Đồng Tâm & Cộng sự",
+            achievements=nominations.CHECKLISTS["organization"][1],
+            award=nominations.AWARDS[1],
+        )
+    )
     nominations.save(filled_store, picked, report)
     return filled_store
 
@@ -77,21 +95,38 @@ def test_vietnamese_dates_follow_the_decree():
 def test_the_dossier_lists_every_nominee_with_diacritics_intact(nominated, tmp_path):
     options = dossier.PaperOptions(number=5, on=_dt.date(2020, 1, 5), signer="Hoàng Văn Thắng")
     files = dossier.write_dossier(nominated, 2019, tmp_path, CRITERIA, options)
-    assert [f.name for f in files] == ["01-to-trinh-2019.pdf", "02-danh-sach-2019.pdf",
-                                       "03-bao-cao-thanh-tich-2019.pdf", "04-bien-ban-hop-binh-xet-2019.pdf"]
+    assert [f.name for f in files] == [
+        "01-to-trinh-2019.pdf",
+        "02-danh-sach-2019.pdf",
+        "03-bao-cao-thanh-tich-2019.pdf",
+        "04-bien-ban-hop-binh-xet-2019.pdf",
+    ]
     noms = nominated.nominations.list(2019)
     submission = flat(" ".join(pages(files[0])))
-    for expected in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 05/TTr-UBND",
-                     "Hồng Thái, ngày 05 tháng 01 năm 2020", "TỜ TRÌNH", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
-                     "Hoàng Văn Thắng", "Nơi nhận:", "Kính gửi: Ủy ban nhân dân tỉnh Tuyên Quang",
-                     f"khen thưởng cho {len(noms)} tập thể", "Nghị định số 91/2017/NĐ-CP",
-                     "Trong đó có 1 trường hợp chưa đủ tiêu chí"]:
+    for expected in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 05/TTr-UBND",
+        "Hồng Thái, ngày 05 tháng 01 năm 2020",
+        "TỜ TRÌNH",
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+        "Hoàng Văn Thắng",
+        "Nơi nhận:",
+        "Kính gửi: Ủy ban nhân dân tỉnh Tuyên Quang",
+        f"khen thưởng cho {len(noms)} tập thể",
+        "Nghị định số 91/2017/NĐ-CP",
+        "Trong đó có 1 trường hợp chưa đủ tiêu chí",
+    ]:
         assert expected in submission
     listing = flat(" ".join(pages(files[1])))
     names = {r["id"]: r["head_name"] for r in sql(nominated, "SELECT id, head_name FROM household")}
     for nom in noms:
-        name = names.get(nom["household_id"]) or nom["nominee_name"] or next(
-            v["name"] for v in nominated.register.villages() if v["id"] == nom["village_id"])
+        name = (
+            names.get(nom["household_id"])
+            or nom["nominee_name"]
+            or next(v["name"] for v in nominated.register.villages() if v["id"] == nom["village_id"])
+        )
         assert name in listing
     assert "Lý do đề nghị: Hộ tiêu biểu giúp đỡ ba hộ nghèo khác trong thôn" in listing
     assert "Hợp tác xã Chè Đồng Tâm & Cộng sự" in listing
@@ -118,8 +153,15 @@ def test_the_pages_are_a4_inside_the_decrees_margins_with_the_font_embedded(nomi
 def test_a_long_list_breaks_across_pages_with_its_header_and_page_numbers(filled_store, tmp_path):
     report = evaluator.evaluate(dataset.export_data(filled_store), 2019, CRITERIA)
     picked = nominations.candidates(filled_store, report)
-    picked += [nominations.draft(2019, "individual", nominee_name=f"Cán bộ giảm nghèo số {n}",
-                                 achievements=nominations.CHECKLISTS["individual"][n % 3]) for n in range(60)]
+    picked += [
+        nominations.draft(
+            2019,
+            "individual",
+            nominee_name=f"Cán bộ giảm nghèo số {n}",
+            achievements=nominations.CHECKLISTS["individual"][n % 3],
+        )
+        for n in range(60)
+    ]
     long_name = "Hộ ông Nguyễn Hoàng Phước Thịnh Vượng Trường Xuân Nghĩa Đặng Quốc Bảo Khánh Toàn"
     picked.append(nominations.draft(2019, "individual", nominee_name=long_name, achievements="Tâm huyết " * 40))
     nominations.save(filled_store, picked, report)
@@ -127,7 +169,7 @@ def test_a_long_list_breaks_across_pages_with_its_header_and_page_numbers(filled
     texts = pages(listing)
     assert len(texts) >= 3
     for n, page in enumerate(texts[1:], 2):
-        assert "Tóm tắt thành tích" in page          # the header row again
+        assert "Tóm tắt thành tích" in page  # the header row again
         assert re.search(rf"(^|\n){n}(\r?\n|$)", page)  # the page number
     assert "Tóm tắt thành tích" in texts[0] and not re.search(r"(^|\n)1(\r?\n)", texts[0].split("STT")[0])
     everything = flat(" ".join(texts))
@@ -142,7 +184,9 @@ def test_filled_minutes_show_attendance_and_every_decision_in_two_copies(filled_
     text = flat(" ".join(pages(out)))
     assert text.count("BIÊN BẢN") == 2 and "(Bản số 01/02)" in text and "(Bản số 02/02)" in text
     share = meeting["households_represented"] / meeting["households_on_list"] * 100
-    assert f"đại diện cho {meeting['households_represented']} hộ trên tổng số {meeting['households_on_list']} hộ" in text
+    assert (
+        f"đại diện cho {meeting['households_represented']} hộ trên tổng số {meeting['households_on_list']} hộ" in text
+    )
     assert f"{share:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%" in text
     names = {r["id"]: r["head_name"] for r in sql(filled_store, "SELECT id, head_name FROM household")}
     for d in meeting["decisions"]:
@@ -154,7 +198,6 @@ def test_filled_minutes_show_attendance_and_every_decision_in_two_copies(filled_
 
 def test_blank_minutes_carry_the_tally_sheet_and_the_households_to_consider(filled_store, tmp_path):
     village = filled_store.register.villages()[0]
-    from thidua_desktop.evaluation import votes
     m = votes.new_meeting(village["id"], 2020, "2020-12-10")
     m["place"] = "Nhà văn hóa thôn"
     votes.save_meeting(filled_store, m)
@@ -173,11 +216,20 @@ def test_blank_minutes_carry_the_tally_sheet_and_the_households_to_consider(fill
 
 def test_print_commands_exit_with_the_promised_codes(tmp_path):
     db = str(tmp_path / "x.sqlite")
-    run = lambda *a: subprocess.run([sys.executable, str(MAIN), "--db", db, *a], capture_output=True,  # noqa: E731
-                                    text=True, encoding="utf-8", timeout=120)
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, str(MAIN), "--db", db, *a],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+        )
+
     assert run("import-json", str(EXAMPLE)).returncode == 0
-    done = run("print-dossier", "--year", "2019", "--out", str(tmp_path / "hs"), "--number", "7",
-               "--date", "2020-02-03")
+    done = run(
+        "print-dossier", "--year", "2019", "--out", str(tmp_path / "hs"), "--number", "7", "--date", "2020-02-03"
+    )
     assert done.returncode == 0, done.stderr
     assert "Số: 07/TTr-UBND" in flat(" ".join(pages(tmp_path / "hs" / "01-to-trinh-2019.pdf")))
     assert "ngày 03 tháng 02 năm 2020" in flat(" ".join(pages(tmp_path / "hs" / "01-to-trinh-2019.pdf")))

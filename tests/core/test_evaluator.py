@@ -7,7 +7,8 @@ import itertools
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thidua_desktop.evaluation import criteria, evaluator
 from thidua_desktop.evaluation.criteria import CriteriaError
@@ -18,38 +19,74 @@ ids = (f"00000000-0000-4000-8000-{n:012d}" for n in itertools.count(1))
 
 
 def record(year, status, **kw):
-    rec = {"year": year, "status": status, "income_per_capita": None, "deprivations": None,
-           "cultural_family": True, "registered_to_exit": True,
-           "assessments": {"effort": True, "initiative": True, "supports_others": True, "role_model": True},
-           "note": None}
+    rec = {
+        "year": year,
+        "status": status,
+        "income_per_capita": None,
+        "deprivations": None,
+        "cultural_family": True,
+        "registered_to_exit": True,
+        "assessments": {"effort": True, "initiative": True, "supports_others": True, "role_model": True},
+        "note": None,
+    }
     rec["assessments"].update(kw.pop("assessments", {}))
     rec.update(kw)
     return rec
 
 
 def household(statuses: dict[int, str], **kw):
-    hh = {"id": next(ids), "village_id": VILLAGE, "code": None,
-          "head": {"name": "Nguyễn Văn An", "gender": "male", "birth_year": 1970, "ethnicity": "Tày",
-                   "id_number": None, "single": False},
-          "members": 4, "policy_household": False, "left_in": None,
-          "years": [record(y, s) for y, s in sorted(statuses.items())], "loans": []}
+    hh = {
+        "id": next(ids),
+        "village_id": VILLAGE,
+        "code": None,
+        "head": {
+            "name": "Nguyễn Văn An",
+            "gender": "male",
+            "birth_year": 1970,
+            "ethnicity": "Tày",
+            "id_number": None,
+            "single": False,
+        },
+        "members": 4,
+        "policy_household": False,
+        "left_in": None,
+        "years": [record(y, s) for y, s in sorted(statuses.items())],
+        "loans": [],
+    }
     hh.update(kw)
     return hh
 
 
 def dataset(households, meetings=(), region="III", village_years=None, commune_years=None):
-    return {"format": "thidua-dataset", "version": 1,
-            "commune": {"code": "02191", "name": "Xã Hồng Thái", "province_code": "08",
-                        "province_name": "Tuyên Quang", "area": "rural", "region": region,
-                        "years": commune_years or []},
-            "villages": [{"id": VILLAGE, "name": "Thôn Nà Khà", "kind": "thon", "years": village_years or []}],
-            "households": list(households), "meetings": list(meetings), "nominations": []}
+    return {
+        "format": "thidua-dataset",
+        "version": 1,
+        "commune": {
+            "code": "02191",
+            "name": "Xã Hồng Thái",
+            "province_code": "08",
+            "province_name": "Tuyên Quang",
+            "area": "rural",
+            "region": region,
+            "years": commune_years or [],
+        },
+        "villages": [{"id": VILLAGE, "name": "Thôn Nà Khà", "kind": "thon", "years": village_years or []}],
+        "households": list(households),
+        "meetings": list(meetings),
+        "nominations": [],
+    }
 
 
 def meeting(hid, year, held_on, agree, attendees, purpose="emulation"):
-    return {"id": next(ids), "village_id": VILLAGE, "year": year, "held_on": held_on, "purpose": purpose,
-            "attendees": attendees, "decisions": [{"household_id": hid, "agree": agree, "disagree": 0,
-                                                   "abstain": 0}]}
+    return {
+        "id": next(ids),
+        "village_id": VILLAGE,
+        "year": year,
+        "held_on": held_on,
+        "purpose": purpose,
+        "attendees": attendees,
+        "decisions": [{"household_id": hid, "agree": agree, "disagree": 0, "abstain": 0}],
+    }
 
 
 def judge(hh, year, meetings=(), crit=CRIT):
@@ -62,6 +99,7 @@ def approved(hh, year):
 
 
 # --- category A ------------------------------------------------------------------------------------
+
 
 def test_exit_exactly_three_years_back_meets_a3():
     hh = household({2015: "poor", 2016: "near_poor", 2017: "non_poor", 2018: "non_poor", 2019: "non_poor"})
@@ -115,8 +153,10 @@ def test_non_poor_never_poor_is_not_applicable():
 
 # --- the vote --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("agree,attendees,verdict", [(20, 40, "met"), (19, 40, "not_met"), (21, 41, "met"),
-                                                     (20, 41, "not_met")])
+
+@pytest.mark.parametrize(
+    "agree,attendees,verdict", [(20, 40, "met"), (19, 40, "not_met"), (21, 41, "met"), (20, 41, "not_met")]
+)
 def test_vote_of_exactly_half_and_just_under(agree, attendees, verdict):
     hh = household({2018: "poor", 2019: "poor"})
     result = judge(hh, 2019, [meeting(hh["id"], 2019, "2019-12-01", agree, attendees)])
@@ -132,10 +172,12 @@ def test_strict_operator_from_the_criteria_set():
 
 def test_latest_of_two_meetings_counts_and_may_be_held_next_year():
     hh = household({2019: "poor"})
-    meetings = [meeting(hh["id"], 2019, "2020-01-15", 10, 40),   # held in January 2020, for 2019: counts
-                meeting(hh["id"], 2019, "2019-12-01", 40, 40),
-                meeting(hh["id"], 2019, "2020-02-01", 40, 40, purpose="poverty_review"),
-                meeting(hh["id"], 2020, "2020-12-01", 40, 40)]
+    meetings = [
+        meeting(hh["id"], 2019, "2020-01-15", 10, 40),  # held in January 2020, for 2019: counts
+        meeting(hh["id"], 2019, "2019-12-01", 40, 40),
+        meeting(hh["id"], 2019, "2020-02-01", 40, 40, purpose="poverty_review"),
+        meeting(hh["id"], 2020, "2020-12-01", 40, 40),
+    ]
     b4 = judge(hh, 2019, meetings)["categories"]["B"]["criteria"]["B4"]
     assert b4["verdict"] == "not_met" and "15/01/2020" in b4["reason"]
 
@@ -147,16 +189,30 @@ def test_no_vote_is_missing():
 
 # --- loans and assessments ------------------------------------------------------------------------
 
+
 def loan(year, used=True, repaid=True):
-    return {"id": next(ids), "program": "Cho vay hộ nghèo", "amount_vnd": 10_000_000,
-            "disbursed_on": f"{year}-03-01", "due_on": None, "purpose": None,
-            "used_as_intended": used, "repaid_on_time": repaid}
+    return {
+        "id": next(ids),
+        "program": "Cho vay hộ nghèo",
+        "amount_vnd": 10_000_000,
+        "disbursed_on": f"{year}-03-01",
+        "due_on": None,
+        "purpose": None,
+        "used_as_intended": used,
+        "repaid_on_time": repaid,
+    }
 
 
-@pytest.mark.parametrize("loans,verdict", [
-    ([], "not_applicable"), ([loan(2018)], "met"), ([loan(2018), loan(2018, repaid=None)], "missing"),
-    ([loan(2018, used=False), loan(2018, repaid=None)], "not_met"), ([loan(2020, used=False)], "not_applicable"),
-])
+@pytest.mark.parametrize(
+    "loans,verdict",
+    [
+        ([], "not_applicable"),
+        ([loan(2018)], "met"),
+        ([loan(2018), loan(2018, repaid=None)], "missing"),
+        ([loan(2018, used=False), loan(2018, repaid=None)], "not_met"),
+        ([loan(2020, used=False)], "not_applicable"),
+    ],
+)
 def test_loans_with_unknown_repayment(loans, verdict):
     hh = household({2019: "poor"}, loans=loans)
     assert judge(hh, 2019)["categories"]["B"]["criteria"]["B3"]["verdict"] == verdict
@@ -173,11 +229,21 @@ def test_assessments_either_no_or_unknown():
 
 # --- poverty standard check ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("year,income,deps,expected", [
-    (2019, 700_000, 0, "poor"), (2019, 900_000, 3, "poor"), (2019, 900_000, 2, "near_poor"),
-    (2019, 1_000_001, 5, "non_poor"), (2023, 1_500_000, 3, "poor"), (2023, 1_500_000, 2, "near_poor"),
-    (2023, 500_000, 0, "near_poor"), (2023, 1_500_001, 6, "non_poor"), (2015, 100_000, 5, None),
-])
+
+@pytest.mark.parametrize(
+    "year,income,deps,expected",
+    [
+        (2019, 700_000, 0, "poor"),
+        (2019, 900_000, 3, "poor"),
+        (2019, 900_000, 2, "near_poor"),
+        (2019, 1_000_001, 5, "non_poor"),
+        (2023, 1_500_000, 3, "poor"),
+        (2023, 1_500_000, 2, "near_poor"),
+        (2023, 500_000, 0, "near_poor"),
+        (2023, 1_500_001, 6, "non_poor"),
+        (2015, 100_000, 5, None),
+    ],
+)
 def test_computed_status_by_standard(year, income, deps, expected):
     keys = list(CRIT.indicators_for(year) or [])[:deps]
     hh = household({year: "non_poor"})
@@ -194,6 +260,7 @@ def test_unknown_income_gives_no_computed_status():
 
 
 # --- the commune ---------------------------------------------------------------------------------
+
 
 def commune_with_rates(n, poor_by_year, near_by_year=None, policy=None, region="III"):
     """n households a year; poor_by_year[y] of them poor, near_by_year[y] near-poor."""
@@ -232,11 +299,19 @@ def test_c4_average_rule():
     assert evaluator.evaluate(data, 2017, CRIT)["commune"]["criteria"]["C4"]["verdict"] == "not_met"
 
 
-@pytest.mark.parametrize("region,poor,near,verdict", [
-    ("III", 9, 10, "met"), ("III", 10, 9, "not_met"), ("III", 9, 11, "not_met"),
-    ("II", 7, 7, "met"), ("II", 8, 6, "not_met"), ("II", 7, 8, "not_met"), ("I", 50, 10, "not_applicable"),
-    (None, 50, 10, "not_applicable"),
-])
+@pytest.mark.parametrize(
+    "region,poor,near,verdict",
+    [
+        ("III", 9, 10, "met"),
+        ("III", 10, 9, "not_met"),
+        ("III", 9, 11, "not_met"),
+        ("II", 7, 7, "met"),
+        ("II", 8, 6, "not_met"),
+        ("II", 7, 8, "not_met"),
+        ("I", 50, 10, "not_applicable"),
+        (None, 50, 10, "not_applicable"),
+    ],
+)
 def test_region_end_rates_at_and_past_the_threshold(region, poor, near, verdict):
     data = commune_with_rates(100, {2020: poor}, {2020: near}, region=region)
     assert evaluator.evaluate(data, 2020, CRIT)["commune"]["criteria"]["C5"]["verdict"] == verdict
@@ -253,8 +328,9 @@ def test_policy_household_poor_in_2019():
 
 def test_commune_assessments_and_rates():
     data = commune_with_rates(8, {2019: 1, 2020: 1}, {2020: 2})
-    data["commune"]["years"] = [{"year": 2020, "assessments": {"socioeconomic_targets": True,
-                                                               "funds_settled_on_time": False}}]
+    data["commune"]["years"] = [
+        {"year": 2020, "assessments": {"socioeconomic_targets": True, "funds_settled_on_time": False}}
+    ]
     report = evaluator.evaluate(data, 2020, CRIT)["commune"]
     assert report["criteria"]["C1"]["verdict"] == "met"
     assert report["criteria"]["C2"]["verdict"] == "not_met"
@@ -265,6 +341,7 @@ def test_commune_assessments_and_rates():
 
 
 # --- villages ------------------------------------------------------------------------------------
+
 
 def test_village_flat_rate_but_falling_deprivations_meets_v3():
     a = household({2018: "poor", 2019: "poor"})
@@ -280,10 +357,25 @@ def test_village_flat_rate_but_falling_deprivations_meets_v3():
 
 
 def test_village_criteria_and_rates():
-    facts = [{"year": 2019, "cultural_title": True, "ntm_participation": True, "budget_rotation_rule": True,
-              "replicated_models": 0, "community_resources_vnd": 0, "assessments": {"mutual_help": None}}]
-    head = {"name": "Lò Thị Mai", "gender": "female", "birth_year": 1980, "ethnicity": "Dao", "id_number": None,
-            "single": True}
+    facts = [
+        {
+            "year": 2019,
+            "cultural_title": True,
+            "ntm_participation": True,
+            "budget_rotation_rule": True,
+            "replicated_models": 0,
+            "community_resources_vnd": 0,
+            "assessments": {"mutual_help": None},
+        }
+    ]
+    head = {
+        "name": "Lò Thị Mai",
+        "gender": "female",
+        "birth_year": 1980,
+        "ethnicity": "Dao",
+        "id_number": None,
+        "single": True,
+    }
     households = [household({2018: "poor", 2019: "poor"}, head=head), household({2018: "poor", 2019: "non_poor"})]
     village = evaluator.evaluate(dataset(households, village_years=facts), 2019, CRIT)["villages"][0]
     c = village["criteria"]
@@ -297,6 +389,7 @@ def test_village_criteria_and_rates():
 
 
 # --- upper level -----------------------------------------------------------------------------------
+
 
 def test_group_of_communes_reduction_and_policy():
     # Together 200 households: 30% -> 25% -> 20%, exactly 5 points a year.
@@ -312,6 +405,7 @@ def test_group_of_communes_reduction_and_policy():
 
 
 # --- criteria sets -------------------------------------------------------------------------------
+
 
 def test_malformed_criteria_set_names_the_key():
     raw = {**_raw(), "vote_share": 1.5}
@@ -329,15 +423,19 @@ def test_province_adds_a_set_as_a_file(data_dir):
     folder = data_dir / "criteria"
     folder.mkdir()
     import json
-    (folder / "tinh-moi.json").write_text(json.dumps({**_raw(), "name": "tinh-moi", "commune_reduction": "5/2"}),
-                                          encoding="utf-8")
+
+    (folder / "tinh-moi.json").write_text(
+        json.dumps({**_raw(), "name": "tinh-moi", "commune_reduction": "5/2"}), encoding="utf-8"
+    )
     loaded = criteria.load("tinh-moi")
     from fractions import Fraction
+
     assert loaded.commune_reduction == Fraction(5, 2)
 
 
 def _raw():
     import json
+
     with open(criteria.available()[criteria.DEFAULT_SET], encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -356,8 +454,9 @@ def households(draw):
         rec["cultural_family"] = draw(judgements)
         rec["registered_to_exit"] = draw(judgements)
         rec["assessments"] = {k: draw(judgements) for k in ("effort", "initiative", "supports_others", "role_model")}
-    hh["loans"] = [loan(draw(st.integers(2014, 2020)), draw(judgements), draw(judgements))
-                   for _ in range(draw(st.integers(0, 2)))]
+    hh["loans"] = [
+        loan(draw(st.integers(2014, 2020)), draw(judgements), draw(judgements)) for _ in range(draw(st.integers(0, 2)))
+    ]
     return hh
 
 
@@ -365,8 +464,7 @@ def households(draw):
 @given(households(), st.integers(2015, 2020))
 def test_all_yes_no_bad_loan_and_approving_vote_is_eligible(hh, year):
     for rec in hh["years"]:
-        rec.update(cultural_family=True, registered_to_exit=True,
-                   assessments={k: True for k in rec["assessments"]})
+        rec.update(cultural_family=True, registered_to_exit=True, assessments={k: True for k in rec["assessments"]})
     for item in hh["loans"]:
         item.update(used_as_intended=True, repaid_on_time=True)
     result = judge(hh, year, approved(hh, year))
@@ -418,13 +516,15 @@ def test_verdicts_do_not_depend_on_record_order(hhs, year, rnd: random.Random):
 
 # --- the command ---------------------------------------------------------------------------------
 
+
 def test_evaluate_command_prints_the_report_of_interfaces(tmp_path, capsys):
     import json as json_
+
     import main
     from thidua_desktop.register import demo
+
     file = tmp_path / "xa.json"
-    file.write_text(json_.dumps(demo.generate(households=40, villages=3, seed=5), ensure_ascii=False),
-                    encoding="utf-8")
+    file.write_text(json_.dumps(demo.generate(households=40, villages=3, seed=5), ensure_ascii=False), encoding="utf-8")
     db = str(tmp_path / "xa.sqlite")
     assert main.main(["--db", db, "import-json", str(file)]) == 0
     capsys.readouterr()

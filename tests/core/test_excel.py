@@ -7,14 +7,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 import main
 from tests.helpers import sql
-from thidua_desktop.register import dataset
 from thidua_desktop import excel
 from thidua_desktop.excel import CellError
+from thidua_desktop.register import dataset
 
 
 def _without_time(data):
@@ -68,8 +69,21 @@ def fill(path, rows, title_rows=(), hidden_first=False, headers=None):
         ws = wb.create_sheet("Danh sách")
     for title in title_rows:
         ws.append([title])
-    ws.append(headers or ["Mã hộ", "Họ và tên chủ hộ", "Giới tính", "Năm sinh", "Số CCCD/CMND", "Thôn",
-                          "Số nhân khẩu", "Năm rà soát", "Phân loại hộ", "Thu nhập bình quân"])
+    ws.append(
+        headers
+        or [
+            "Mã hộ",
+            "Họ và tên chủ hộ",
+            "Giới tính",
+            "Năm sinh",
+            "Số CCCD/CMND",
+            "Thôn",
+            "Số nhân khẩu",
+            "Năm rà soát",
+            "Phân loại hộ",
+            "Thu nhập bình quân",
+        ]
+    )
     for row in rows:
         ws.append(row)
     for _ in range(5):
@@ -82,30 +96,62 @@ def fill(path, rows, title_rows=(), hidden_first=False, headers=None):
 def test_officer_sheet_with_quirks_comes_in(filled_store, tmp_path):
     village = filled_store.register.villages()[0]["name"]
     path = tmp_path / "ds.xlsx"
-    fill(path, [
-        ["M1", "Lò Văn Páo", "nam", 1980, 8080001234, village.replace("Thôn ", ""), "5", 2021, "hộ nghèo", "650.000"],
-        ["M1", "Lò Văn Páo", "Nam", "1980", "008080001234", village, 5, dt.datetime(2022, 12, 1), "Cận nghèo", 1200000],
-        ["M2", "Đinh Thị Hoa", "Nữ", dt.datetime(1990, 1, 1), None, village, 3, None, None, None],
-    ], title_rows=["DANH SÁCH HỘ NGHÈO, CẬN NGHÈO NĂM 2021"], hidden_first=True)
+    fill(
+        path,
+        [
+            [
+                "M1",
+                "Lò Văn Páo",
+                "nam",
+                1980,
+                8080001234,
+                village.replace("Thôn ", ""),
+                "5",
+                2021,
+                "hộ nghèo",
+                "650.000",
+            ],
+            [
+                "M1",
+                "Lò Văn Páo",
+                "Nam",
+                "1980",
+                "008080001234",
+                village,
+                5,
+                dt.datetime(2022, 12, 1),
+                "Cận nghèo",
+                1200000,
+            ],
+            ["M2", "Đinh Thị Hoa", "Nữ", dt.datetime(1990, 1, 1), None, village, 3, None, None, None],
+        ],
+        title_rows=["DANH SÁCH HỘ NGHÈO, CẬN NGHÈO NĂM 2021"],
+        hidden_first=True,
+    )
     result = excel.import_file(filled_store, path)
     assert (result.added, result.records) == (2, 2)
     rows = sql(filled_store, "SELECT id FROM household WHERE code = 'M1'")
     hh = filled_store.register.household(rows[0][0])
-    assert hh["head"]["id_number"] == "008080001234"     # the leading zero restored
-    assert [(r["year"], r["status"], r["income_per_capita"]) for r in hh["years"]] == \
-        [(2021, "poor", 650_000), (2022, "near_poor", 1_200_000)]
+    assert hh["head"]["id_number"] == "008080001234"  # the leading zero restored
+    assert [(r["year"], r["status"], r["income_per_capita"]) for r in hh["years"]] == [
+        (2021, "poor", 650_000),
+        (2022, "near_poor", 1_200_000),
+    ]
 
 
 def test_a_bad_row_refuses_the_whole_sheet(filled_store, tmp_path):
     village = filled_store.register.villages()[0]["name"]
     before = _without_time(dataset.export_data(filled_store))
     path = tmp_path / "ds.xlsx"
-    fill(path, [
-        ["M1", "Lò Văn Páo", "Nam", 1980, None, village, 5, 2021, "Hộ nghèo", "650.000"],
-        ["M2", "Đinh Thị Hoa", "Nữ", 1990, "12345", village, 3, 2021, "Hộ nghèo", "1,5 triệu"],
-        ["M3", "", "Nữ", 1990, None, village, 3, 2021, "Hộ nghèo", None],
-        ["M4", "Hà Văn Lợi", "Nam", 1970, None, "Thôn Không Có", 3, 2021, "Giàu", None],
-    ])
+    fill(
+        path,
+        [
+            ["M1", "Lò Văn Páo", "Nam", 1980, None, village, 5, 2021, "Hộ nghèo", "650.000"],
+            ["M2", "Đinh Thị Hoa", "Nữ", 1990, "12345", village, 3, 2021, "Hộ nghèo", "1,5 triệu"],
+            ["M3", "", "Nữ", 1990, None, village, 3, 2021, "Hộ nghèo", None],
+            ["M4", "Hà Văn Lợi", "Nam", 1970, None, "Thôn Không Có", 3, 2021, "Giàu", None],
+        ],
+    )
     with pytest.raises(excel.ExcelRefused) as refused:
         excel.import_file(filled_store, path)
     text = refused.value.summary()
@@ -146,8 +192,12 @@ def test_money_read_back_whatever_way_it_was_typed(amount):
 
 @given(st.text(max_size=12))
 def test_readers_never_crash_on_odd_text(text):
-    for reader in (lambda v: excel.read_money(v, "x"), excel.read_id_number, lambda v: excel.read_year(v, "x"),
-                   lambda v: excel.read_judgement(v, "x")):
+    for reader in (
+        lambda v: excel.read_money(v, "x"),
+        excel.read_id_number,
+        lambda v: excel.read_year(v, "x"),
+        lambda v: excel.read_judgement(v, "x"),
+    ):
         try:
             reader(text)
         except CellError as exc:
@@ -155,10 +205,10 @@ def test_readers_never_crash_on_odd_text(text):
 
 
 def test_headers_are_guessed_from_usual_variants():
-    guessed = excel.guess_columns(["STT", "Họ và tên chủ hộ", "MÃ HỘ", "Năm  sinh", "Dân tộc", "Số CCCD/CMND",
-                                   "Phân loại hộ", "thon"])
-    assert guessed == {1: "name", 2: "code", 3: "birth_year", 4: "ethnicity", 5: "id_number", 6: "status",
-                       7: "village"}
+    guessed = excel.guess_columns(
+        ["STT", "Họ và tên chủ hộ", "MÃ HỘ", "Năm  sinh", "Dân tộc", "Số CCCD/CMND", "Phân loại hộ", "thon"]
+    )
+    assert guessed == {1: "name", 2: "code", 3: "birth_year", 4: "ethnicity", 5: "id_number", 6: "status", 7: "village"}
 
 
 def test_cccd_that_cannot_be_restored_is_refused():
@@ -193,17 +243,26 @@ def test_fresh_export_resaved_by_libreoffice_comes_in(store, store_factory, tmp_
     writer = store_factory("writer.sqlite")
     dataset.import_data(writer, source)
     excel.export_store(writer, tmp_path / "ds.xlsx")
-    subprocess.run(["soffice", "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(tmp_path / "ds.xlsx")],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(tmp_path / "ds.xlsx")],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     (tmp_path / "lo").mkdir()
-    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"),
-                    str(tmp_path / "ds.ods")], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(tmp_path / "ds.ods")],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     _import_resaved(store, tmp_path / "lo" / "ds.xlsx")
 
 
 def test_annual_report_agrees_with_the_evaluator(filled_store, tmp_path, capsys):
     from thidua_desktop.documents import annual_report
     from thidua_desktop.evaluation import criteria
+
     path = tmp_path / "bao-cao.xlsx"
     report = annual_report.write(filled_store, 2019, criteria.load(), path)
     wb = load_workbook(path)
@@ -244,9 +303,21 @@ def test_template_filled_in_then_imported(filled_store, tmp_path):
     wb = load_workbook(path)
     ws = wb["Danh sách hộ"]
     village = filled_store.register.villages()[0]["name"]
-    values = {"code": "T01", "name": "Ma Thị Duyên", "gender": "Nữ", "birth_year": 1988, "id_number": "008188004321",
-              "village": village, "members": 4, "year": 2020, "status": "Hộ cận nghèo", "income": 950000,
-              "deprivations": "Nguồn nước sinh hoạt; Nhà tiêu hợp vệ sinh", "cultural_family": "Có", "effort": "Có"}
+    values = {
+        "code": "T01",
+        "name": "Ma Thị Duyên",
+        "gender": "Nữ",
+        "birth_year": 1988,
+        "id_number": "008188004321",
+        "village": village,
+        "members": 4,
+        "year": 2020,
+        "status": "Hộ cận nghèo",
+        "income": 950000,
+        "deprivations": "Nguồn nước sinh hoạt; Nhà tiêu hợp vệ sinh",
+        "cultural_family": "Có",
+        "effort": "Có",
+    }
     for i, column in enumerate(excel.COLUMNS, start=1):
         ws.cell(row=2, column=i, value=values.get(column.key))
     wb.save(path)
@@ -260,7 +331,7 @@ def test_template_filled_in_then_imported(filled_store, tmp_path):
 
 
 def test_years_and_dates_as_excel_holds_them():
-    assert excel.read_year(43831, "Năm") == 2020            # the serial number of 01/01/2020
+    assert excel.read_year(43831, "Năm") == 2020  # the serial number of 01/01/2020
     assert excel.read_year("05/01/2019", "Năm") == 2019
     assert excel.read_year("2019", "Năm") == 2019
     assert excel.read_year(2019.0, "Năm") == 2019

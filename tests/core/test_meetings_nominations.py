@@ -8,11 +8,12 @@ from dataclasses import replace
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.helpers import sql
 from thidua_desktop.errors import Refused
-from thidua_desktop.evaluation import criteria, evaluator, votes, nominations
+from thidua_desktop.evaluation import criteria, evaluator, nominations, votes
 from thidua_desktop.register import dataset
 
 CRITERIA = criteria.load()
@@ -20,12 +21,12 @@ CRITERIA = criteria.load()
 
 def _meeting(store, year=2019, attendees=10, tallies=((5, 3, 2),), held_on=None):
     village = store.register.villages()[0]
-    ids = [r[0] for r in sql(store, "SELECT id FROM household WHERE village_id = ? ORDER BY pk",
-                                     (village["id"],))]
+    ids = [r[0] for r in sql(store, "SELECT id FROM household WHERE village_id = ? ORDER BY pk", (village["id"],))]
     m = votes.new_meeting(village["id"], year, held_on or f"{year}-12-05")
     m["attendees"] = attendees
-    m["decisions"] = [{"household_id": hid, "agree": a, "disagree": d, "abstain": x}
-                      for hid, (a, d, x) in zip(ids, tallies)]
+    m["decisions"] = [
+        {"household_id": hid, "agree": a, "disagree": d, "abstain": x} for hid, (a, d, x) in zip(ids, tallies)
+    ]
     return m
 
 
@@ -57,11 +58,14 @@ def test_a_meeting_is_saved_whole_and_comes_back(filled_store):
     assert m in dataset.export_data(filled_store)["meetings"]
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(attendees=8, tallies=((5, 3, 2),)), "vượt quá số người dự họp (8)"),
-    (dict(held_on="2021-03-01"), "phải họp trong năm đó hoặc đầu năm sau"),
-    (dict(held_on="2019-02-30"), "không phải ngày có thật"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(attendees=8, tallies=((5, 3, 2),)), "vượt quá số người dự họp (8)"),
+        (dict(held_on="2021-03-01"), "phải họp trong năm đó hoặc đầu năm sau"),
+        (dict(held_on="2019-02-30"), "không phải ngày có thật"),
+    ],
+)
 def test_a_wrong_meeting_is_refused_and_nothing_is_written(filled_store, change, message):
     before = len(filled_store.meetings.list())
     with pytest.raises(Refused, match=re.escape(message)):
@@ -93,11 +97,18 @@ def test_the_agenda_before_a_meeting_is_the_villages_households_still_in_the_run
     for village in filled_store.register.villages():
         m = votes.new_meeting(village["id"], 2019, "2019-12-01")
         items = votes.agenda(filled_store, m, report)
-        in_village = {r[0] for r in sql(filled_store, "SELECT id FROM household WHERE village_id = ?",
-                                                       (village["id"],))}
-        expected = {hid for hid, h in judged.items() if hid in in_village and any(
-            all(c["verdict"] != "not_met" for k, c in cat["criteria"].items() if k not in ("A6", "B4"))
-            for cat in h["categories"].values())}
+        in_village = {
+            r[0] for r in sql(filled_store, "SELECT id FROM household WHERE village_id = ?", (village["id"],))
+        }
+        expected = {
+            hid
+            for hid, h in judged.items()
+            if hid in in_village
+            and any(
+                all(c["verdict"] != "not_met" for k, c in cat["criteria"].items() if k not in ("A6", "B4"))
+                for cat in h["categories"].values()
+            )
+        }
         assert {i.household_id for i in items} == expected
         assert all(i.note for i in items)
         found += len(items)
@@ -105,6 +116,7 @@ def test_the_agenda_before_a_meeting_is_the_villages_households_still_in_the_run
 
 
 # --- nominations -------------------------------------------------------------------------------
+
 
 def _report(store, year=2019):
     return evaluator.evaluate(dataset.export_data(store), year, CRITERIA)

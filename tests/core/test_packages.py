@@ -11,18 +11,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from nacl.public import PublicKey, SealedBox
 from nacl.signing import SigningKey
 
 from tests.helpers import sql
-from thidua_desktop.register import households
 from thidua_desktop import paths
 from thidua_desktop.errors import Refused
-from thidua_desktop.register import dataset, demo
-from thidua_desktop.exchange import inbox, keys, package, upper_level, outbox
 from thidua_desktop.evaluation import nominations
+from thidua_desktop.exchange import inbox, keys, outbox, package, upper_level
 from thidua_desktop.exchange.package import PackageRefused
+from thidua_desktop.register import dataset, demo, households
 from thidua_desktop.store import Store
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
@@ -44,9 +44,11 @@ def trip(tmp_path):
 def written(province: Store) -> tuple:
     """What an import may change: packages taken, trusted keys, and the communes' own files."""
     folder = paths.commune_copies_dir(province.path)
-    return (sql(province, "SELECT count(*) FROM upper_package")[0][0],
-            tuple(tuple(r) for r in sql(province, "SELECT code, fingerprint, last_sequence FROM upper_unit")),
-            tuple(sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in folder.iterdir())))
+    return (
+        sql(province, "SELECT count(*) FROM upper_package")[0][0],
+        tuple(tuple(r) for r in sql(province, "SELECT code, fingerprint, last_sequence FROM upper_unit")),
+        tuple(sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in folder.iterdir())),
+    )
 
 
 def trusted(province: Store, commune: Store, usb: Path) -> Path:
@@ -73,12 +75,12 @@ def test_the_whole_trip_by_folder_and_back(trip):
     mirror = upper_level.commune_store(province, "02191")
     assert _without_time(dataset.export_data(mirror)) == _without_time(dataset.export_data(commune))
     mirror.close()
-    receipt = usb / "thidua-02191-" f"{first.name.split('-')[2]}-0001.bien-nhan.json"
+    receipt = usb / f"thidua-02191-{first.name.split('-')[2]}-0001.bien-nhan.json"
     told = outbox.take_receipt(commune, receipt.read_bytes(), receipt.name)
     assert told.startswith("Gói số 1: cấp trên đã nhận.")
     [entry] = commune.outbox.entries()
     assert entry.status == "received"
-    assert sql(commune, "SELECT package FROM outbox")[0][0] is None   # it left the outbox with its receipt
+    assert sql(commune, "SELECT package FROM outbox")[0][0] is None  # it left the outbox with its receipt
 
     # The province decides on a nomination; the decision travels back in a receipt.
     nom = commune.nominations.list(2019)[0]
@@ -89,7 +91,11 @@ def test_the_whole_trip_by_folder_and_back(trip):
     told = outbox.take_receipt(commune, upper_level.fresh_receipt(province, "02191"), "bien-nhan.json")
     assert "Đã ghi 1 quyết định" in told
     after = next(n for n in commune.nominations.list(2019) if n["id"] == nom["id"])
-    assert (after["status"], after["decision_number"], after["decision_date"]) == ("decided", "125/QĐ-UBND", "2020-02-10")
+    assert (after["status"], after["decision_number"], after["decision_date"]) == (
+        "decided",
+        "125/QĐ-UBND",
+        "2020-02-10",
+    )
 
 
 def test_a_change_at_the_commune_is_counted_and_a_replay_changes_nothing(trip):
@@ -100,8 +106,14 @@ def test_a_change_at_the_commune_is_counted_and_a_replay_changes_nothing(trip):
     hh.pop("deleted", None)
     hh["members"] += 1
     households.save(commune, hh)
-    dataset.import_data(commune, {**dataset.export_data(commune), "households": dataset.export_data(commune)["households"]
-                                  + demo.generate(households=3, villages=1, seed=9)["households"][:0]})
+    dataset.import_data(
+        commune,
+        {
+            **dataset.export_data(commune),
+            "households": dataset.export_data(commune)["households"]
+            + demo.generate(households=3, villages=1, seed=9)["households"][:0],
+        },
+    )
     second = outbox.export_package(commune, tmp / "usb")
     [dry] = upper_level.import_files(province, [second], dry_run=True)
     assert dry.status == "checked" and (dry.added, dry.changed) == (0, 1)
@@ -136,11 +148,13 @@ def _without_time(data):
 
 def _report(store):
     from thidua_desktop.evaluation import criteria, evaluator
+
     return evaluator.evaluate(dataset.export_data(store), 2019, criteria.load())
 
 
-def _forge(commune: Store, province: Store, members: dict[str, bytes], signing: SigningKey | None = None,
-           sequence: int = 1) -> bytes:
+def _forge(
+    commune: Store, province: Store, members: dict[str, bytes], signing: SigningKey | None = None, sequence: int = 1
+) -> bytes:
     """A package made by hand: the commune's own key (or another), sealed to the province."""
     signing = signing or outbox.own_keys(commune).signing
     box = upper_level.own_keys(province).box_public
@@ -149,33 +163,52 @@ def _forge(commune: Store, province: Store, members: dict[str, bytes], signing: 
         for name, data in members.items():
             z.writestr(name, data)
     sealed = SealedBox(PublicKey(box)).encrypt(bytes(signing.sign(buffer.getvalue())))
-    header = package.canonical({"format": "thidua-package", "version": 1, "commune_code": "02191",
-                                "sequence": sequence, "recipient": keys.fingerprint(box), "length": len(sealed)})
+    header = package.canonical(
+        {
+            "format": "thidua-package",
+            "version": 1,
+            "commune_code": "02191",
+            "sequence": sequence,
+            "recipient": keys.fingerprint(box),
+            "length": len(sealed),
+        }
+    )
     return package.MAGIC + header + b"\n" + sealed
 
 
 def _manifest(commune: Store, province: Store, dataset_bytes: bytes, sequence: int = 1, key: bytes | None = None):
-    return package.canonical({"format": "thidua-package", "version": 1, "commune_code": "02191",
-                              "commune_name": "Xã Hồng Thái", "sequence": sequence, "previous_sha256": None,
-                              "sender_key": keys.b64(key or outbox.own_keys(commune).verify_key),
-                              "recipient": keys.fingerprint(upper_level.own_keys(province).box_public),
-                              "members": {"dataset.json": package.sha256(dataset_bytes)}})
+    return package.canonical(
+        {
+            "format": "thidua-package",
+            "version": 1,
+            "commune_code": "02191",
+            "commune_name": "Xã Hồng Thái",
+            "sequence": sequence,
+            "previous_sha256": None,
+            "sender_key": keys.b64(key or outbox.own_keys(commune).verify_key),
+            "recipient": keys.fingerprint(upper_level.own_keys(province).box_public),
+            "members": {"dataset.json": package.sha256(dataset_bytes)},
+        }
+    )
 
 
-@pytest.mark.parametrize("case, message", [
-    ("tampered", "gói đã bị thay đổi hoặc hỏng trên đường đi"),
-    ("truncated", "gói bị cắt cụt"),
-    ("trailing", "thêm dữ liệu lạ ở cuối"),
-    ("not a package", "không phải gói dữ liệu ThiDua"),
-    ("wrong key", "được mã hóa cho một đơn vị khác"),
-    ("zip slip", "gói chứa tệp lạ '../../thidua.sqlite'"),
-    ("bomb", "bom giải nén"),
-    ("oversized", "gói quá lớn"),
-    ("forged", "đã đổi khóa"),
-    ("other commune's data", "dữ liệu trong gói là của xã khác"),
-    ("broken rules", "có 1 lỗi"),
-    ("header swapped", "không khớp với bản kê đã ký"),
-])
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("tampered", "gói đã bị thay đổi hoặc hỏng trên đường đi"),
+        ("truncated", "gói bị cắt cụt"),
+        ("trailing", "thêm dữ liệu lạ ở cuối"),
+        ("not a package", "không phải gói dữ liệu ThiDua"),
+        ("wrong key", "được mã hóa cho một đơn vị khác"),
+        ("zip slip", "gói chứa tệp lạ '../../thidua.sqlite'"),
+        ("bomb", "bom giải nén"),
+        ("oversized", "gói quá lớn"),
+        ("forged", "đã đổi khóa"),
+        ("other commune's data", "dữ liệu trong gói là của xã khác"),
+        ("broken rules", "có 1 lỗi"),
+        ("header swapped", "không khớp với bản kê đã ký"),
+    ],
+)
 def test_every_bad_package_is_refused_with_its_message_and_nothing_written(trip, case, message, monkeypatch):
     province, commune, tmp = trip
     upper_level.import_files(province, [trusted(province, commune, tmp / "usb")])
@@ -183,25 +216,63 @@ def test_every_bad_package_is_refused_with_its_message_and_nothing_written(trip,
     data = dataset.export_data(commune)
     raw = {
         "tampered": lambda: good[:-100] + bytes([good[-100] ^ 1]) + good[-99:],
-        "truncated": lambda: good[:len(good) // 2],
+        "truncated": lambda: good[: len(good) // 2],
         "trailing": lambda: good + b"x",
         "not a package": lambda: b"PK\x03\x04" + good,
-        "wrong key": lambda: package.build(data, 2, None, outbox.own_keys(commune).signing,
-                                           bytes(keys.KeyPair(SigningKey.generate(), __import__("nacl.public").public
-                                                              .PrivateKey.generate()).box_public)),
-        "zip slip": lambda: _forge(commune, province, {"manifest.json": b"{}", "../../thidua.sqlite": b"x"}, sequence=2),
-        "bomb": lambda: _forge(commune, province, {"manifest.json": _manifest(commune, province, b"", 2),
-                                                   "dataset.json": b"0" * (3 * 1024 * 1024)}, sequence=2),
+        "wrong key": lambda: package.build(
+            data,
+            2,
+            None,
+            outbox.own_keys(commune).signing,
+            bytes(
+                keys.KeyPair(SigningKey.generate(), __import__("nacl.public").public.PrivateKey.generate()).box_public
+            ),
+        ),
+        "zip slip": lambda: _forge(
+            commune, province, {"manifest.json": b"{}", "../../thidua.sqlite": b"x"}, sequence=2
+        ),
+        "bomb": lambda: _forge(
+            commune,
+            province,
+            {"manifest.json": _manifest(commune, province, b"", 2), "dataset.json": b"0" * (3 * 1024 * 1024)},
+            sequence=2,
+        ),
         "oversized": lambda: good,
-        "forged": lambda: _forge(commune, province, {"manifest.json": _manifest(commune, province, b"{}", 2,
-                                                                                 bytes(other.verify_key)),
-                                                     "dataset.json": b"{}"}, signing=other, sequence=2),
-        "other commune's data": lambda: _forge(commune, province, {
-            "manifest.json": _manifest(commune, province, (d := package.canonical(
-                {**data, "commune": {**data["commune"], "code": "02194"}})), 2), "dataset.json": d}, sequence=2),
-        "broken rules": lambda: _forge(commune, province, {
-            "manifest.json": _manifest(commune, province, (d := package.canonical(
-                {**data, "meetings": [{**data["meetings"][0], "attendees": 1}]})), 2), "dataset.json": d}, sequence=2),
+        "forged": lambda: _forge(
+            commune,
+            province,
+            {"manifest.json": _manifest(commune, province, b"{}", 2, bytes(other.verify_key)), "dataset.json": b"{}"},
+            signing=other,
+            sequence=2,
+        ),
+        "other commune's data": lambda: _forge(
+            commune,
+            province,
+            {
+                "manifest.json": _manifest(
+                    commune,
+                    province,
+                    (d := package.canonical({**data, "commune": {**data["commune"], "code": "02194"}})),
+                    2,
+                ),
+                "dataset.json": d,
+            },
+            sequence=2,
+        ),
+        "broken rules": lambda: _forge(
+            commune,
+            province,
+            {
+                "manifest.json": _manifest(
+                    commune,
+                    province,
+                    (d := package.canonical({**data, "meetings": [{**data["meetings"][0], "attendees": 1}]})),
+                    2,
+                ),
+                "dataset.json": d,
+            },
+            sequence=2,
+        ),
         "header swapped": lambda: good.replace(b'"sequence":2', b'"sequence":7', 1),
     }
     other = SigningKey.generate()
@@ -272,6 +343,7 @@ def test_a_fingerprint_is_taken_with_or_without_spaces_and_in_any_case(separator
 
 # --- HTTP --------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def receiver(trip):
     province, commune, tmp = trip
@@ -289,10 +361,10 @@ def test_packages_travel_over_http_and_the_answer_is_the_receipt(trip, receiver)
     address, box = receiver
     entry = outbox.make_package(commune)
     said = outbox.deliver_due(commune, address)
-    assert "Cấp trên từ chối" not in said[0] and "từ chối" in said[0]          # not trusted yet
+    assert "Cấp trên từ chối" not in said[0] and "từ chối" in said[0]  # not trusted yet
     assert commune.outbox.entries()[0].status == "refused"
     upper_level.trust(province, "02191", outbox.own_keys(commune).fingerprint)
-    commune.outbox.retry_now(entry.sequence)   # the officer sends it again
+    commune.outbox.retry_now(entry.sequence)  # the officer sends it again
     said = outbox.deliver_due(commune, address)
     assert said[0].startswith("Gói số 1: cấp trên đã nhận.")
     assert commune.outbox.entries()[0].status == "received"
@@ -306,13 +378,17 @@ def test_a_connection_that_drops_midway_leaves_nothing_and_the_package_goes_agai
     raw = outbox.package_bytes(commune, entry.sequence)
     port = int(address.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port)) as s:
-        s.sendall(b"POST /goi HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
-                  + f"Content-Length: {len(raw)}\r\n\r\n".encode() + raw[: len(raw) // 2])
+        s.sendall(
+            b"POST /goi HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+            + f"Content-Length: {len(raw)}\r\n\r\n".encode()
+            + raw[: len(raw) // 2]
+        )
     import time
+
     time.sleep(0.3)
     assert sql(province, "SELECT count(*) FROM upper_package WHERE sequence = 2")[0][0] == 0
     assert not [f for f in box.folder.iterdir() if "-0002-" in f.name]
-    said = outbox.deliver_due(commune, address)   # package 1 (no receipt yet) goes again too: harmless
+    said = outbox.deliver_due(commune, address)  # package 1 (no receipt yet) goes again too: harmless
     assert said[-1].startswith("Gói số 2: cấp trên đã nhận.")
     assert said[0].startswith("Gói số 1: cấp trên đã nhận. gói này đã được nhập trước đây")
     assert sql(province, "SELECT count(*) FROM upper_package WHERE sequence = 2")[0][0] == 1
@@ -324,8 +400,9 @@ def test_no_connection_keeps_the_package_and_waits_longer_each_time(trip):
     dead = "http://127.0.0.1:9"
     first = outbox.deliver_due(commune, dead)
     assert "chưa gửi được" in first[0] and "30 giây" in first[0]
-    assert outbox.deliver_due(commune, dead) == []          # not yet time to try again
+    assert outbox.deliver_due(commune, dead) == []  # not yet time to try again
     import datetime as dt
+
     later = dt.datetime.now().astimezone() + dt.timedelta(minutes=5)
     assert "60 giây" in outbox.deliver_due(commune, dead, later)[0]
     [entry] = commune.outbox.entries()
@@ -336,13 +413,14 @@ def test_no_connection_keeps_the_package_and_waits_longer_each_time(trip):
 def test_a_merged_commune_records_its_former_units_apart(trip):
     province, commune, tmp = trip
     data = dataset.export_data(commune)
-    data["commune"]["former_units"] = [{"code": "02188", "name": "Xã Thanh Tương", "district_name": "Na Hang",
-                                        "until": "2025-06-30"}]
+    data["commune"]["former_units"] = [
+        {"code": "02188", "name": "Xã Thanh Tương", "district_name": "Na Hang", "until": "2025-06-30"}
+    ]
     dataset.import_data(commune, data)
     upper_level.import_files(province, [trusted(province, commune, tmp / "usb")])
     rows = {c.code: c for c in upper_level.communes(province)}
     assert rows["02188"].merged_into == "02191" and rows["02188"].name == "Xã Thanh Tương"
-    assert not (paths.commune_copies_dir(province.path) / "02188.sqlite").exists()    # nothing mixed into it
+    assert not (paths.commune_copies_dir(province.path) / "02188.sqlite").exists()  # nothing mixed into it
     assert [c.code for c, _ in upper_level.completeness(province, 2019)] == ["02191"]
 
 
@@ -359,12 +437,14 @@ def test_a_refused_package_is_marked_so_at_the_commune(trip):
 def test_a_first_package_refused_for_its_content_leaves_no_commune_file(trip):
     province, commune, tmp = trip
     outbox.export_package(commune, tmp / "usb")
-    upper_level.import_files(province, list((tmp / "usb").glob("*.tdgoi")))     # refused: not trusted yet
+    upper_level.import_files(province, list((tmp / "usb").glob("*.tdgoi")))  # refused: not trusted yet
     upper_level.trust(province, "02191", outbox.own_keys(commune).fingerprint)
     data = dataset.export_data(commune)
     bad = package.canonical({**data, "meetings": [{**data["meetings"][0], "attendees": 1}]})
     file = tmp / "bad.tdgoi"
-    file.write_bytes(_forge(commune, province, {"manifest.json": _manifest(commune, province, bad), "dataset.json": bad}))
+    file.write_bytes(
+        _forge(commune, province, {"manifest.json": _manifest(commune, province, bad), "dataset.json": bad})
+    )
     for dry_run in (True, False):
         [r] = upper_level.import_files(province, [file], dry_run=dry_run)
         assert r.status == "refused" and "có 1 lỗi" in r.message

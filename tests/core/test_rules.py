@@ -1,4 +1,5 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from thidua_desktop.register import rules
 
@@ -25,8 +26,7 @@ def test_cccd_length_and_cmnd():
     assert rules.check_id_number("123456789", "female", 1950) is None  # old CMND
 
 
-@given(st.sampled_from(["male", "female"]), st.integers(1900, 2025), st.integers(0, 999999),
-       st.integers(0, 999))
+@given(st.sampled_from(["male", "female"]), st.integers(1900, 2025), st.integers(0, 999999), st.integers(0, 999))
 def test_cccd_built_from_gender_and_year_always_passes(gender, year, serial, province):
     code = (year // 100 - 19) * 2 + (gender == "female")
     number = f"{province:03d}{code}{year % 100:02d}{serial:06d}"
@@ -81,5 +81,6 @@ def test_money_as_officers_type_it():
 @given(st.integers(0, 10**12))
 def test_money_formatted_reads_back(amount):
     from thidua_desktop.text import format_vnd
+
     assert rules.parse_money(format_vnd(amount)) == amount
     assert rules.parse_money(str(amount)) == amount

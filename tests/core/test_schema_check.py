@@ -4,7 +4,8 @@ import copy
 import json
 
 import jsonschema
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thidua_desktop.register import demo
 from thidua_desktop.register.schema_check import check_dataset_shape, load_schema
@@ -14,9 +15,17 @@ REFERENCE = jsonschema.Draft202012Validator(SCHEMA)
 BASE = demo.generate(households=6, villages=2, seed=3)
 
 # Values to drop into any place of a valid dataset.
-ODD_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3000), st.text(max_size=5),
-                       st.just("2019-02-30"), st.just("1e5c3a7b-0000-4000-8000-00000000000g"),
-                       st.lists(st.integers(0, 2), max_size=3), st.just({}), st.floats(allow_nan=False))
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3000),
+    st.text(max_size=5),
+    st.just("2019-02-30"),
+    st.just("1e5c3a7b-0000-4000-8000-00000000000g"),
+    st.lists(st.integers(0, 2), max_size=3),
+    st.just({}),
+    st.floats(allow_nan=False),
+)
 
 
 def _places(node, path=()):

@@ -4,14 +4,13 @@ import copy
 import sqlite3
 
 import pytest
+from sqlite_utils import Database
 
 from tests.helpers import sql
-from thidua_desktop.register import households
 from thidua_desktop.errors import Refused
-from thidua_desktop.register import dataset
-from thidua_desktop.store.migrations import migrations
+from thidua_desktop.register import dataset, households
 from thidua_desktop.store import HouseholdFilter, Store, new_id
-from sqlite_utils import Database
+from thidua_desktop.store.migrations import migrations
 
 
 def test_new_file_is_made_and_marked_as_ours(tmp_path):
@@ -26,8 +25,10 @@ def test_file_from_newer_version_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "new.sqlite"
     Store.open(path).close()
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                 "VALUES ('thidua', 'm999_future', '2030-01-01')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('thidua', 'm999_future', '2030-01-01')"
+    )
     conn.commit()
     conn.close()
     before = path.read_bytes()
@@ -91,8 +92,10 @@ def test_audit_log_records_who_changed_what(filled_store):
     households.save(filled_store, hh)
     entries = filled_store.register.audit_for_household(hid)
     members = next(e for e in entries if e.field == "members")
-    assert (members.old, members.new) == (str(old_members), str(hh["members"])) or \
-        (int(members.old), int(members.new)) == (old_members, hh["members"])
+    assert (members.old, members.new) == (str(old_members), str(hh["members"])) or (
+        int(members.old),
+        int(members.new),
+    ) == (old_members, hh["members"])
     assert members.actor == "Cán bộ Kiểm thử"
     income = next(e for e in entries if e.field == "income_per_capita")
     assert income.record_id == f"{hid}:{hh['years'][0]['year']}"
@@ -126,13 +129,30 @@ def test_village_with_households_cannot_be_deleted(filled_store):
 
 def test_search_ignores_diacritics_and_case(store):
     village = {"id": new_id(), "name": "Thôn Bản Lằn", "kind": "ban", "years": []}
-    store.register.save_commune({"code": "02191", "name": "Xã Hồng Thái", "province_code": "08",
-                        "province_name": "Tuyên Quang", "area": "rural", "region": "III"})
+    store.register.save_commune(
+        {
+            "code": "02191",
+            "name": "Xã Hồng Thái",
+            "province_code": "08",
+            "province_name": "Tuyên Quang",
+            "area": "rural",
+            "region": "III",
+        }
+    )
     store.register.save_village(village)
     for name, code in [("Nguyễn Văn An", "H1"), ("Đặng Thị Ánh", "H2"), ("Nguyễn Văn Bình", "H3")]:
-        households.save(store, {"id": new_id(), "village_id": village["id"], "code": code,
-                              "head": {"name": name, "gender": "male"}, "members": 3,
-                              "years": [], "loans": []})
+        households.save(
+            store,
+            {
+                "id": new_id(),
+                "village_id": village["id"],
+                "code": code,
+                "head": {"name": name, "gender": "male"},
+                "members": 3,
+                "years": [],
+                "loans": [],
+            },
+        )
 
     def names(text):
         rows = store.register.household_rows(store.register.household_ids(HouseholdFilter(text=text)), None)
@@ -148,12 +168,29 @@ def test_search_ignores_diacritics_and_case(store):
 
 def test_list_sorts_by_given_name(store):
     village = {"id": new_id(), "name": "Thôn A", "kind": "thon"}
-    store.register.save_commune({"code": "02191", "name": "Xã Hồng Thái", "province_code": "08",
-                        "province_name": "Tuyên Quang", "area": "rural", "region": None})
+    store.register.save_commune(
+        {
+            "code": "02191",
+            "name": "Xã Hồng Thái",
+            "province_code": "08",
+            "province_name": "Tuyên Quang",
+            "area": "rural",
+            "region": None,
+        }
+    )
     store.register.save_village(village)
     for name in ["Trần Văn Bình", "Lê Thị An", "Nguyễn Đức Cường"]:
-        households.save(store, {"id": new_id(), "village_id": village["id"], "head": {"name": name, "gender": "male"},
-                              "members": 1, "years": [], "loans": []})
+        households.save(
+            store,
+            {
+                "id": new_id(),
+                "village_id": village["id"],
+                "head": {"name": name, "gender": "male"},
+                "members": 1,
+                "years": [],
+                "loans": [],
+            },
+        )
     rows = store.register.household_rows(store.register.household_ids(HouseholdFilter()), None)
     ordered = [rows[pk][1] for pk in store.register.household_ids(HouseholdFilter())]
     assert ordered == ["Lê Thị An", "Trần Văn Bình", "Nguyễn Đức Cường"]
@@ -211,8 +248,10 @@ def test_dataset_import_keeps_local_evidence_notes(filled_store):
 
 def test_bulk_import_audits_every_added_row_and_keeps_the_triggers(store, demo_data):
     dataset.import_data(store, demo_data)
-    added = {t: sql(store, f"SELECT count(*) FROM {t}")[0][0]
-             for t in ("household", "review_record", "loan", "meeting", "decision", "village", "village_year")}
+    added = {
+        t: sql(store, f"SELECT count(*) FROM {t}")[0][0]
+        for t in ("household", "review_record", "loan", "meeting", "decision", "village", "village_year")
+    }
     logged = dict(sql(store, "SELECT tbl, count(*) FROM audit_log WHERE action = 'insert' GROUP BY tbl"))
     for table, n in added.items():
         assert logged.get(table) == n, table
@@ -232,6 +271,7 @@ def test_bulk_import_audits_every_added_row_and_keeps_the_triggers(store, demo_d
 def test_failed_bulk_import_leaves_triggers_in_place(store, demo_data, monkeypatch):
     def boom(*args, **kwargs):
         raise Refused("mất điện giả lập")
+
     monkeypatch.setattr("thidua_desktop.store.register.write_meetings", boom)
     with pytest.raises(Refused):
         dataset.import_data(store, demo_data)

@@ -1,6 +1,7 @@
 import unicodedata
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from thidua_desktop.text import clean, fold, format_vnd
 
@@ -37,5 +38,6 @@ def test_fold_of_vietnamese_is_plain_ascii(text):
 
 def test_format_date_vietnamese_order():
     from thidua_desktop.text import format_date
+
     assert format_date("2019-01-05") == "05/01/2019"
     assert format_date(None) == ""

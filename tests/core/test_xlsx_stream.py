@@ -1,13 +1,14 @@
 """The streaming xlsx writer: what goes in comes back through openpyxl, whatever the text."""
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from thidua_desktop.excel import xlsx_stream
 
 # Text as officers write it, and the characters XML must escape or cannot hold at all.
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
-values = st.one_of(st.none(), texts, st.integers(-10**12, 10**12))
+values = st.one_of(st.none(), texts, st.integers(-(10**12), 10**12))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -30,5 +31,12 @@ def test_values_come_back(tmp_path_factory, rows):
 
 
 def test_column_letters():
-    assert [xlsx_stream.column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == \
-        ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+    assert [xlsx_stream.column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]

@@ -21,15 +21,17 @@ def prompts(monkeypatch):
         def prompt(parent, title, text, yes="Đồng ý", no="Không"):
             said.append(text)
             return value
+
         return prompt
 
     import sys
 
     from PySide6.QtWidgets import QMessageBox
 
-    import ui.common.backups_dialog  # noqa: F401 - every module whose prompts are patched below
+    import ui.common.backups_dialog
     import ui.main_window  # noqa: F401
     from ui.common import widgets
+
     original_confirm, original_error = widgets.confirm, widgets.show_error
     for name, module in list(sys.modules.items()):
         if name.startswith("ui.") and module is not None:

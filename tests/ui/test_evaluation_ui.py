@@ -47,8 +47,9 @@ def test_filters_show_what_they_say(judged):
     judged.household_filter.setCurrentIndex(0)
     village = judged.village_filter.itemData(1)
     judged.village_filter.setCurrentIndex(1)
-    assert all(judged.households.data(judged.households.index(r, 2)) == village
-               for r in range(judged.households.rowCount()))
+    assert all(
+        judged.households.data(judged.households.index(r, 2)) == village for r in range(judged.households.rowCount())
+    )
 
 
 def test_criterion_reason_is_shown_whole(judged):
@@ -68,15 +69,20 @@ def test_jump_to_the_field_then_household_is_judged_again(qtbot, filled_store, m
     page.year.setValue(2019)
     with qtbot.waitSignal(page.evaluated, timeout=30000):
         page.run()
-    target = next(h for h in page.report["households"] if "B" in h["categories"]
-                  and h["categories"]["B"]["criteria"]["B1"]["verdict"] != "met")
+    target = next(
+        h
+        for h in page.report["households"]
+        if "B" in h["categories"] and h["categories"]["B"]["criteria"]["B1"]["verdict"] != "met"
+    )
     opened = []
 
     def fake_exec(dialog):
         opened.append(dialog)
         assert dialog.tabs.currentWidget() is dialog.records
-        assert dialog.records.assessments["effort"][0].hasFocus() or dialog.focusWidget() is \
-            dialog.records.assessments["effort"][0]
+        assert (
+            dialog.records.assessments["effort"][0].hasFocus()
+            or dialog.focusWidget() is dialog.records.assessments["effort"][0]
+        )
         dialog.records.assessments["effort"][0].set_value(True)
         dialog.save()
         return True
@@ -105,8 +111,10 @@ def test_print_and_png(judged, tmp_path):
 
 def test_household_results_show_mark_word_and_colour(qtbot):
     model = HouseholdResults()
-    model.set_report([{"id": "x", "verdict": "missing", "categories": {}, "computed_status": "poor",
-                       "status_differs": True}], {"x": ("H1", "Lò Văn Páo", "v", "Bản Lằn")})
+    model.set_report(
+        [{"id": "x", "verdict": "missing", "categories": {}, "computed_status": "poor", "status_differs": True}],
+        {"x": ("H1", "Lò Văn Páo", "v", "Bản Lằn")},
+    )
     assert model.data(model.index(0, 4)) == "? Chưa đủ thông tin"
     assert model.data(model.index(0, 5)) == "⚠ Hộ nghèo (khác phân loại)"
     assert model.data(model.index(0, 4), 8) is not None  # BackgroundRole
@@ -115,6 +123,7 @@ def test_household_results_show_mark_word_and_colour(qtbot):
 def test_annual_report_from_the_window(judged, tmp_path, monkeypatch):
     from openpyxl import load_workbook
     from PySide6.QtWidgets import QFileDialog
+
     out = tmp_path / "bao-cao.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     judged.report_button.click()

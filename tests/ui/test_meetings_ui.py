@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
 from thidua_desktop import settings
-from thidua_desktop.evaluation import criteria, evaluator, votes, nominations
+from thidua_desktop.evaluation import criteria, evaluator, nominations, votes
 from thidua_desktop.register import dataset
 from ui.main_window import MainWindow
 from ui.meetings.meeting_dialog import MeetingDialog
@@ -52,7 +52,7 @@ def test_votes_over_the_attendance_are_flagged_as_typed_and_not_saved(qtbot, win
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert dialog.isVisible() or dialog.result() == 0
     assert "Dòng 1: Tổng số ý kiến (9 đồng ý + 5 không đồng ý + 7 không ý kiến = 21)" in dialog.summary.text()
-    assert filled_store.meetings.get(meeting["id"]) == meeting   # nothing written
+    assert filled_store.meetings.get(meeting["id"]) == meeting  # nothing written
     abstain.setValue(6)
     dialog.attendees.setValue(meeting["attendees"])  # the other households' votes fit again
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
@@ -82,8 +82,10 @@ def test_a_new_meeting_lists_the_households_still_in_the_running(qtbot, window, 
     dialog.held_on.setDate(dialog.held_on.date().addYears(-2))
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     saved = filled_store.meetings.get(m["id"])
-    assert saved["officials"] == [{"name": "Hà Thị Lý", "role": "Ủy ban MTTQ xã"},
-                                  {"name": "Nông Văn Đức", "role": None}]
+    assert saved["officials"] == [
+        {"name": "Hà Thị Lý", "role": "Ủy ban MTTQ xã"},
+        {"name": "Nông Văn Đức", "role": None},
+    ]
     assert len(saved["decisions"]) == len(expected)
 
 
@@ -123,8 +125,10 @@ def test_nominees_are_picked_moved_along_and_printed(qtbot, window, filled_store
     assert filled_store.nominations.list(2019)[0]["status"] == "approved"
     page.table.selectRow(0)
     page.mark_sent()
-    monkeypatch.setattr("ui.nominations.nominations_page.QInputDialog.getMultiLineText",
-                        lambda *a, **k: ("Bổ sung biên bản họp thôn", True))
+    monkeypatch.setattr(
+        "ui.nominations.nominations_page.QInputDialog.getMultiLineText",
+        lambda *a, **k: ("Bổ sung biên bản họp thôn", True),
+    )
     page.table.selectRow(0)
     page.mark_returned()
     first = filled_store.nominations.list(2019)[0]
@@ -133,16 +137,21 @@ def test_nominees_are_picked_moved_along_and_printed(qtbot, window, filled_store
     monkeypatch.setattr("ui.nominations.nominations_page.PrintDossierDialog.exec", lambda self: 1)
     with qtbot.waitSignal(page.dossier_printed, timeout=60000) as printed:
         page.print_dossier()
-    assert [p.name for p in printed.args[0]] == ["01-to-trinh-2019.pdf", "02-danh-sach-2019.pdf",
-                                                 "03-bao-cao-thanh-tich-2019.pdf", "04-bien-ban-hop-binh-xet-2019.pdf"]
+    assert [p.name for p in printed.args[0]] == [
+        "01-to-trinh-2019.pdf",
+        "02-danh-sach-2019.pdf",
+        "03-bao-cao-thanh-tich-2019.pdf",
+        "04-bien-ban-hop-binh-xet-2019.pdf",
+    ]
     assert window.previews[-1][0] == "01-to-trinh-2019.pdf"
 
 
 def test_a_nominee_not_found_eligible_needs_a_reason_in_the_form(qtbot, window, filled_store):
     report = evaluator.evaluate(dataset.export_data(filled_store), 2019, CRITERIA)
     other = next(h for h in report["households"] if h["verdict"] == "not_eligible")
-    dialog = NominationDialog(filled_store, report, nominations.draft(2019, "household", household_id=other["id"]),
-                              True, window)
+    dialog = NominationDialog(
+        filled_store, report, nominations.draft(2019, "household", household_id=other["id"]), True, window
+    )
     qtbot.addWidget(dialog)
     assert dialog.verdict.text() == "✘ Kết quả đánh giá năm 2019: Không đủ điều kiện"
     assert "bắt buộc" in dialog.reason_label.text()
@@ -170,6 +179,7 @@ def test_the_checklist_fills_the_achievements_of_an_organisation(qtbot, window, 
 
 def test_the_preview_shows_pages_prints_them_and_saves_copies(qtbot, filled_store, tmp_path, monkeypatch):
     from thidua_desktop.documents import dossier
+
     meeting = filled_store.meetings.list(2019)[0]
     pdf = dossier.write_minutes(filled_store, meeting["id"], tmp_path / "bb.pdf", CRITERIA)
     view = PdfPreview(filled_store, [pdf], "Biên bản")

@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from tests.helpers import sql
+from tests.ui.keys import type_text
 from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
-from tests.ui.keys import type_text
 from ui.commune.commune_page import CommuneDialog, CommuneYearsPage
 from ui.main_window import MainWindow
 from ui.register.household_dialog import HouseholdDialog
@@ -106,6 +106,7 @@ def test_household_form_refuses_record_after_leaving_and_bad_income(qtbot, fille
 def test_escape_with_unsaved_changes_asks_first(qtbot, filled_store, monkeypatch):
     asked = []
     import ui.common.widgets as widgets
+
     monkeypatch.setattr(widgets, "confirm", lambda *a, **k: asked.append(a[2]) or False)
     monkeypatch.setattr(widgets.FormDialog, "closeEvent", lambda self, e: e.accept(), raising=False)
     hid = sql(filled_store, "SELECT id FROM household LIMIT 1")[0][0]
@@ -119,8 +120,9 @@ def test_escape_with_unsaved_changes_asks_first(qtbot, filled_store, monkeypatch
 
 
 def test_duplicate_household_is_shown_before_saving(qtbot, filled_store, prompts):
-    original = filled_store.register.household(sql(filled_store, 
-        "SELECT id FROM household WHERE head_birth_year IS NOT NULL LIMIT 1")[0][0])
+    original = filled_store.register.household(
+        sql(filled_store, "SELECT id FROM household WHERE head_birth_year IS NOT NULL LIMIT 1")[0][0]
+    )
     dialog = HouseholdDialog(filled_store, village_id=original["village_id"])
     qtbot.addWidget(dialog)
     type_text(dialog.name, original["head"]["name"].lower())
@@ -135,12 +137,15 @@ def test_search_as_you_type_without_diacritics(qtbot, filled_store):
     qtbot.addWidget(page)
     target = filled_store.register.household(sql(filled_store, "SELECT id FROM household LIMIT 1")[0][0])
     from thidua_desktop.text import fold
+
     type_text(page.search, fold(target["head"]["name"]))
     qtbot.waitUntil(lambda: page.model.filter.text == fold(target["head"]["name"]))
     names = [page.model.data(page.model.index(r, 1)) for r in range(page.model.rowCount())]
     assert target["head"]["name"] in names
-    assert all(fold(n).startswith(fold(target["head"]["name"]).split()[0]) or
-               fold(target["head"]["name"]) in fold(n) for n in names)
+    assert all(
+        fold(n).startswith(fold(target["head"]["name"]).split()[0]) or fold(target["head"]["name"]) in fold(n)
+        for n in names
+    )
     assert page.count.text().startswith(f"Đang hiện {len(names)} /")
 
 
@@ -188,10 +193,16 @@ def test_village_dialog_saves_yearly_facts(qtbot, filled_store):
     type_text(evidence, "Biên bản họp thôn")
     dialog._try_save()
     assert dialog.result() == dialog.DialogCode.Accepted
-    stored = next(v for v in reopen(filled_store).register.villages(with_evidence=True) if v["name"] == "Bản Khuổi Ngọa")
+    stored = next(
+        v for v in reopen(filled_store).register.villages(with_evidence=True) if v["name"] == "Bản Khuổi Ngọa"
+    )
     year = stored["years"][0]
-    assert (stored["kind"], year["cultural_title"], year["replicated_models"], year["community_resources_vnd"]) == \
-        ("ban", True, 2, 15_000_000)
+    assert (stored["kind"], year["cultural_title"], year["replicated_models"], year["community_resources_vnd"]) == (
+        "ban",
+        True,
+        2,
+        15_000_000,
+    )
     assert year["evidence"]["mutual_help"] == "Biên bản họp thôn"
 
 
@@ -254,6 +265,7 @@ def test_window_imports_a_dataset_in_the_background(qtbot, store, demo_data, tmp
 
 def test_standard_buttons_speak_vietnamese(qtbot):
     from PySide6.QtWidgets import QDialogButtonBox
+
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)
     assert [b.text() for b in box.buttons()] == ["Đồng ý", "Hủy"]
@@ -261,6 +273,7 @@ def test_standard_buttons_speak_vietnamese(qtbot):
 
 def test_restore_from_the_menu_after_a_preview(qtbot, filled_store, prompts):
     from ui.common.backups_dialog import BackupsDialog
+
     filled_store.backup("hang-ngay")
     count = filled_store.register.household_count()
     filled_store.register.delete_household(sql(filled_store, "SELECT id FROM household LIMIT 1")[0][0])
@@ -275,6 +288,7 @@ def test_restore_from_the_menu_after_a_preview(qtbot, filled_store, prompts):
 
 def test_second_start_on_the_same_file_brings_the_window_forward(qtbot, filled_store, tmp_path):
     from ui.common import single_instance
+
     name = single_instance.server_name(filled_store.path)
     assert name != single_instance.server_name(tmp_path / "another.sqlite")
     window = MainWindow(filled_store)

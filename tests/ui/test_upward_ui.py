@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import sql
+from thidua_desktop.exchange import outbox, upper_level
 from thidua_desktop.register import dataset
-from thidua_desktop.exchange import upper_level, outbox
 from thidua_desktop.store import Store
 from ui.main_window import MainWindow
 from ui.upper.upper_window import UpperWindow
@@ -45,7 +45,7 @@ def test_the_outbox_page_takes_the_setup_makes_a_package_and_writes_it(qtbot, pa
     assert "UBND tỉnh Tuyên Quang (cấp tỉnh)" in page.upper_label.text()
     page.make()
     assert page.table.rowCount() == 1 and page.table.item(0, 4).text() == "Chờ gửi"
-    monkeypatch.setattr(outbox, "removable_volumes", lambda: [])
+    monkeypatch.setattr(outbox, "removable_volumes", list)
     page.to_usb()
     assert prompts[-1].startswith("Không thấy USB nào")
     stick = tmp_path / "usb"
@@ -87,8 +87,10 @@ def test_the_upper_window_checks_then_imports_and_decides(qtbot, pair, tmp_path,
     assert not page.import_button.isEnabled()
     window.tabs.setCurrentWidget(window.communes)
     window.communes.table.selectRow(0)
-    monkeypatch.setattr("ui.upper.upper_window.QInputDialog.getText",
-                        lambda *a, **k: (outbox.own_keys(commune).fingerprint.lower(), True))
+    monkeypatch.setattr(
+        "ui.upper.upper_window.QInputDialog.getText",
+        lambda *a, **k: (outbox.own_keys(commune).fingerprint.lower(), True),
+    )
     window.communes.trust()
     assert window.communes.table.item(0, 2).text() == "Đã xác nhận"
     window.tabs.setCurrentWidget(page)
@@ -117,6 +119,7 @@ def test_a_first_start_can_make_the_level_above(qtbot, tmp_path, monkeypatch):
         self.name.setText("UBND tỉnh Tuyên Quang")
         self.create()
         return self.result()
+
     monkeypatch.setattr(upper_window.UpperSetupDialog, "exec", fill_and_create)
     dialog.become_upper()
     assert store.is_upper_level() and store.register.commune() is None
@@ -127,6 +130,7 @@ def test_a_first_start_can_make_the_level_above(qtbot, tmp_path, monkeypatch):
 
 def test_the_upper_window_receives_packages_over_the_network(qtbot, pair, tmp_path):
     import socket
+
     province, commune, setup = pair
     outbox.setup_upper(commune, setup.read_bytes(), setup.name)
     window = UpperWindow(province)

@@ -10,15 +10,28 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from thidua_desktop.files import atomic_write
-from thidua_desktop.register import dataset
 from thidua_desktop import domain
 from thidua_desktop.evaluation import evaluator
 from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.files import atomic_write
+from thidua_desktop.register import dataset
 
-HEADERS = ["STT", "Đơn vị", "Số hộ", "Hộ nghèo", "Tỷ lệ hộ nghèo", "Hộ cận nghèo", "Tỷ lệ hộ cận nghèo",
-           "Tỷ lệ hộ nghèo năm trước", "Giảm so với năm trước (điểm %)", "Chỉ tiêu giảm (điểm %)",
-           "Đạt chỉ tiêu", "Hộ đủ điều kiện khen thưởng", "Hộ được đề nghị khen thưởng", "Kết quả đánh giá"]
+HEADERS = [
+    "STT",
+    "Đơn vị",
+    "Số hộ",
+    "Hộ nghèo",
+    "Tỷ lệ hộ nghèo",
+    "Hộ cận nghèo",
+    "Tỷ lệ hộ cận nghèo",
+    "Tỷ lệ hộ nghèo năm trước",
+    "Giảm so với năm trước (điểm %)",
+    "Chỉ tiêu giảm (điểm %)",
+    "Đạt chỉ tiêu",
+    "Hộ đủ điều kiện khen thưởng",
+    "Hộ được đề nghị khen thưởng",
+    "Kết quả đánh giá",
+]
 WIDTHS = [6, 26, 10, 10, 12, 12, 12, 14, 16, 14, 10, 16, 16, 18]
 
 
@@ -28,10 +41,22 @@ def _line(number, name, counts_now, counts_before, target, eligible, nominated, 
     near = now.near_poor_rate
     before = counts_before.poverty_rate if counts_before else None
     cut = (before - rate) if before is not None and rate is not None else None
-    return [number, name, now.households, now.poor, _share(rate), now.near_poor, _share(near), _share(before),
-            None if cut is None else float(cut), float(target),
-            None if cut is None else ("Đạt" if cut >= target else "Chưa đạt"), eligible, nominated,
-            domain.VERDICT_LABELS[verdict]]
+    return [
+        number,
+        name,
+        now.households,
+        now.poor,
+        _share(rate),
+        now.near_poor,
+        _share(near),
+        _share(before),
+        None if cut is None else float(cut),
+        float(target),
+        None if cut is None else ("Đạt" if cut >= target else "Chưa đạt"),
+        eligible,
+        nominated,
+        domain.VERDICT_LABELS[verdict],
+    ]
 
 
 def _share(rate: Fraction | None) -> float | None:
@@ -56,23 +81,41 @@ def write(store, year: int, criteria: CriteriaSet, path: Path | str) -> dict:
     for number, (village, judged) in enumerate(zip(data["villages"], report["villages"]), start=1):
         counts = evaluator.counts_by_year(views.get(village["id"], []))
         ids = [v.data["id"] for v in views.get(village["id"], [])]
-        lines.append(_line(number, village["name"], counts.get(year), counts.get(year - 1), target,
-                           sum(1 for i in ids if verdict_of.get(i) == "eligible"), sum(1 for i in ids if i in nominated),
-                           judged["verdict"]))
+        lines.append(
+            _line(
+                number,
+                village["name"],
+                counts.get(year),
+                counts.get(year - 1),
+                target,
+                sum(1 for i in ids if verdict_of.get(i) == "eligible"),
+                sum(1 for i in ids if i in nominated),
+                judged["verdict"],
+            )
+        )
     everyone = [v for vs in views.values() for v in vs]
     counts = evaluator.counts_by_year(everyone)
-    total = _line(None, f"Toàn {data['commune']['name']}", counts.get(year), counts.get(year - 1), target,
-                  sum(1 for v in verdict_of.values() if v == "eligible"),
-                  sum(1 for v in everyone if v.data["id"] in nominated), report["commune"]["verdict"])
+    total = _line(
+        None,
+        f"Toàn {data['commune']['name']}",
+        counts.get(year),
+        counts.get(year - 1),
+        target,
+        sum(1 for v in verdict_of.values() if v == "eligible"),
+        sum(1 for v in everyone if v.data["id"] in nominated),
+        report["commune"]["verdict"],
+    )
 
     wb = Workbook()
     ws = wb.active
     ws.title = f"Báo cáo năm {year}"
     commune = data["commune"]
-    ws.append([f"BÁO CÁO KẾT QUẢ PHONG TRÀO \"CẢ NƯỚC CHUNG TAY VÌ NGƯỜI NGHÈO - KHÔNG ĐỂ AI BỊ BỎ LẠI PHÍA SAU\" "
-               f"NĂM {year}"])
-    ws.append([f"{commune['name']}, {commune['province_name']} — bộ tiêu chí {criteria.name} (phiên bản "
-               f"{criteria.version})"])
+    ws.append(
+        [f'BÁO CÁO KẾT QUẢ PHONG TRÀO "CẢ NƯỚC CHUNG TAY VÌ NGƯỜI NGHÈO - KHÔNG ĐỂ AI BỊ BỎ LẠI PHÍA SAU" NĂM {year}']
+    )
+    ws.append(
+        [f"{commune['name']}, {commune['province_name']} — bộ tiêu chí {criteria.name} (phiên bản {criteria.version})"]
+    )
     ws.append([])
     ws.append(HEADERS)
     for line in lines + [total]:

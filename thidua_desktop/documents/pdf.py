@@ -9,9 +9,9 @@ reports, the minutes): each starts on a new page and numbers its own pages.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -21,11 +21,21 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreak, PageTemplate,
-                                Paragraph, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from thidua_desktop.files import atomic_write
 from thidua_desktop import paths
+from thidua_desktop.files import atomic_write
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20 * mm, 20 * mm, 30 * mm, 15 * mm
@@ -44,15 +54,31 @@ def _register_fonts() -> None:
     faces = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
     for suffix, face in faces.items():
         pdfmetrics.registerFont(TTFont(FONT + suffix, str(paths.resource("fonts", f"LiberationSerif-{face}.ttf"))))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT + "-Bold", italic=FONT + "-Italic",
-                                  boldItalic=FONT + "-BoldItalic")
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT + "-Bold", italic=FONT + "-Italic", boldItalic=FONT + "-BoldItalic"
+    )
 
 
-def _style(name: str, size: float = 13, align: int = TA_JUSTIFY, bold: bool = False, italic: bool = False,
-           space_after: float = 6, indent: float = 0, leading: float | None = None) -> ParagraphStyle:
+def _style(
+    name: str,
+    size: float = 13,
+    align: int = TA_JUSTIFY,
+    bold: bool = False,
+    italic: bool = False,
+    space_after: float = 6,
+    indent: float = 0,
+    leading: float | None = None,
+) -> ParagraphStyle:
     font = FONT + ("-Bold" if bold else "") + ("Italic" if italic and bold else "-Italic" if italic else "")
-    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.25,
-                          alignment=align, spaceAfter=space_after, firstLineIndent=indent)
+    return ParagraphStyle(
+        name,
+        fontName=font,
+        fontSize=size,
+        leading=leading or size * 1.25,
+        alignment=align,
+        spaceAfter=space_after,
+        firstLineIndent=indent,
+    )
 
 
 _register_fonts()
@@ -101,7 +127,7 @@ def place_name(unit_name: str) -> str:
     """'Xã Hồng Thái' -> 'Hồng Thái', as the place before a document's date."""
     for prefix in ("Xã ", "Phường ", "Thị trấn ", "Đặc khu "):
         if unit_name.startswith(prefix):
-            return unit_name[len(prefix):]
+            return unit_name[len(prefix) :]
     return unit_name
 
 
@@ -145,9 +171,9 @@ def _number_page(canvas, doc) -> None:
 
 @dataclass
 class Letterhead:
-    parent: str | None    # the agency above the issuer, e.g. "UBND XÃ HỒNG THÁI" over a village
-    agency: str           # the issuer, e.g. "ỦY BAN NHÂN DÂN XÃ HỒNG THÁI" is written in two lines
-    number: str | None    # "Số: 05/TTr-UBND"
+    parent: str | None  # the agency above the issuer, e.g. "UBND XÃ HỒNG THÁI" over a village
+    agency: str  # the issuer, e.g. "ỦY BAN NHÂN DÂN XÃ HỒNG THÁI" is written in two lines
+    number: str | None  # "Số: 05/TTr-UBND"
     place_date: str
 
 
@@ -167,16 +193,32 @@ def letterhead(head: Letterhead) -> list[Flowable]:
     else:
         rows.append(["", p(head.place_date, PLACE_DATE)])
     table = Table(rows, colWidths=[left_w, right_w])
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 11), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 1), (-1, 1), 6)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 11),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, 1), 6),
+            ]
+        )
+    )
     return [_DocumentStart(), table, Spacer(1, 8 * mm)]
 
 
 def nation_only(place_date: str) -> list[Flowable]:
     """The heading of a report written by a nominee: nation and motto centred, then place and date."""
     motto_w = pdfmetrics.stringWidth(MOTTO, FONT + "-Bold", MOTTO_STYLE.fontSize)
-    return [_DocumentStart(), p(NATION, NATION_STYLE), p(MOTTO, MOTTO_STYLE), _Line(motto_w),
-            Spacer(1, 4 * mm), p(place_date, _style("pd-right", 13, TA_RIGHT, italic=True)), Spacer(1, 4 * mm)]
+    return [
+        _DocumentStart(),
+        p(NATION, NATION_STYLE),
+        p(MOTTO, MOTTO_STYLE),
+        _Line(motto_w),
+        Spacer(1, 4 * mm),
+        p(place_date, _style("pd-right", 13, TA_RIGHT, italic=True)),
+        Spacer(1, 4 * mm),
+    ]
 
 
 def title(kind: str, subject: Iterable[str] = ()) -> list[Flowable]:
@@ -185,8 +227,9 @@ def title(kind: str, subject: Iterable[str] = ()) -> list[Flowable]:
     return out + [Spacer(1, 3 * mm)]
 
 
-def signatures(blocks: Sequence[Sequence[str]], recipients: Sequence[str] | None = None,
-               name_space: float = 20 * mm) -> Flowable:
+def signatures(
+    blocks: Sequence[Sequence[str]], recipients: Sequence[str] | None = None, name_space: float = 20 * mm
+) -> Flowable:
     """Signature blocks side by side (titles in bold, then space to sign, then the name), with
     'Nơi nhận' in the left column when given."""
     cells = []
@@ -201,30 +244,48 @@ def signatures(blocks: Sequence[Sequence[str]], recipients: Sequence[str] | None
         cells.insert(0, left)
     width = TEXT_WIDTH / len(cells)
     table = Table([cells], colWidths=[width] * len(cells))
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 11), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 11),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return KeepTogether([Spacer(1, 4 * mm), table])
 
 
-def grid(header: Sequence[str], rows: Sequence[Sequence], widths_mm: Sequence[float],
-         styles: Sequence[ParagraphStyle] | None = None, extra: Sequence[tuple] = ()) -> Table:
+def grid(
+    header: Sequence[str],
+    rows: Sequence[Sequence],
+    widths_mm: Sequence[float],
+    styles: Sequence[ParagraphStyle] | None = None,
+    extra: Sequence[tuple] = (),
+) -> Table:
     """A bordered table whose header repeats on every page and whose cells wrap."""
     scale = TEXT_WIDTH / (sum(widths_mm) * mm)
     widths = [w * mm * scale for w in widths_mm]
     styles = styles or [CELL] * len(header)
     body = [[p(h, CELL_HEAD) for h in header]]
     for row in rows:
-        body.append([v if isinstance(v, Flowable) else p("" if v is None else str(v), s)
-                     for v, s in zip(row, styles)])
+        body.append([v if isinstance(v, Flowable) else p("" if v is None else str(v), s) for v, s in zip(row, styles)])
     table = Table(body, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 11), 
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("VALIGN", (0, 1), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.93, 0.93)),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        *extra,
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 11),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("VALIGN", (0, 1), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.93, 0.93)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                *extra,
+            ]
+        )
+    )
     return table
 
 
@@ -234,11 +295,30 @@ def write(path: Path | str, story: list[Flowable], doc_title: str, author: str =
 
 
 def _build(tmp: Path, story: list[Flowable], doc_title: str, author: str) -> None:
-    doc = BaseDocTemplate(str(tmp), pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
-                          topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=doc_title,
-                          author=author, creator="ThiDua Desktop", lang="vi", initialFontName=FONT)
-    frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc = BaseDocTemplate(
+        str(tmp),
+        pagesize=A4,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=doc_title,
+        author=author,
+        creator="ThiDua Desktop",
+        lang="vi",
+        initialFontName=FONT,
+    )
+    frame = Frame(
+        MARGIN_LEFT,
+        MARGIN_BOTTOM,
+        TEXT_WIDTH,
+        PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=_number_page)])
     doc.build(story)
 

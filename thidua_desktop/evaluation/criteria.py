@@ -12,9 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from thidua_desktop import domain, paths, settings
 from thidua_desktop.errors import Refused
-from thidua_desktop import settings
-from thidua_desktop import domain, paths
 
 DEFAULT_SET = "tuyen-quang-2016-2020"
 
@@ -75,6 +74,7 @@ def _fraction(value: Any) -> Fraction:
 
 def parse(raw: Any, source: str) -> CriteriaSet:
     """Check every key of a criteria set; the first problem found is named in Vietnamese."""
+
     def fail(key: str, what: str) -> CriteriaError:
         return CriteriaError(f"Bộ tiêu chí {source}: khóa '{key}' {what}.")
 
@@ -93,8 +93,9 @@ def parse(raw: Any, source: str) -> CriteriaSet:
             raise fail(where + key, f"phải là số nguyên từ {low} đến {high}, không phải {value!r}")
         return value
 
-    def number(key: str, low: Fraction = Fraction(0), high: Fraction = Fraction(100), container=None,
-               where: str = "") -> Fraction:
+    def number(
+        key: str, low: Fraction = Fraction(0), high: Fraction = Fraction(100), container=None, where: str = ""
+    ) -> Fraction:
         value = get(key, container, where)
         try:
             result = _fraction(value)
@@ -127,8 +128,10 @@ def parse(raw: Any, source: str) -> CriteriaSet:
         where = f"region_end_rates.{region}."
         if not isinstance(limits, dict):
             raise fail(where.rstrip("."), "phải là một đối tượng")
-        regions[region] = RegionEnd(number("poor_and_near_poor_below", container=limits, where=where),
-                                    number("poor_below", container=limits, where=where))
+        regions[region] = RegionEnd(
+            number("poor_and_near_poor_below", container=limits, where=where),
+            number("poor_below", container=limits, where=where),
+        )
     indicators_raw = raw.get("indicators", {})
     if not isinstance(indicators_raw, dict):
         raise fail("indicators", "phải là đối tượng: mã chuẩn nghèo -> danh sách chỉ số")
@@ -143,7 +146,12 @@ def parse(raw: Any, source: str) -> CriteriaSet:
     version = whole("version", 1, 10_000)
     title = raw.get("title") or name
     return CriteriaSet(
-        name=name, version=version, title=title, period_start=start, period_end=end, baseline_year=baseline,
+        name=name,
+        version=version,
+        title=title,
+        period_start=start,
+        period_end=end,
+        baseline_year=baseline,
         exit_years=whole("exit_years", 0, 50),
         vote_share=number("vote_share", Fraction(0), Fraction(1)),
         vote_operator=choice("vote_operator", (">=", ">")),
@@ -194,8 +202,6 @@ def load(name: str = DEFAULT_SET) -> CriteriaSet:
     if name not in sets:
         raise CriteriaError(f"Không có bộ tiêu chí '{name}'. Các bộ có sẵn: {', '.join(sorted(sets))}.")
     return load_file(sets[name])
-
-
 
 
 def chosen_name(store) -> str:

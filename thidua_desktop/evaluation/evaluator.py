@@ -9,9 +9,10 @@ figures it used.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any
 
 from thidua_desktop import domain
 from thidua_desktop.evaluation.criteria import CriteriaSet
@@ -22,6 +23,7 @@ JUDGEMENT_TEXT = {True: "có", False: "không", None: "chưa đánh giá"}
 
 
 # --- small helpers ---------------------------------------------------------------------------------
+
 
 def group(verdicts: Iterable[str]) -> str:
     """A category, village or commune: any not_met, else any missing, else met."""
@@ -75,6 +77,7 @@ def rate(part: int, whole: int) -> Fraction | None:
 
 # --- the household ---------------------------------------------------------------------------------
 
+
 @dataclass
 class HouseholdView:
     """One household's records arranged for judging."""
@@ -85,7 +88,7 @@ class HouseholdView:
     newest_first: list[int]
 
     @classmethod
-    def of(cls, hh: dict) -> "HouseholdView":
+    def of(cls, hh: dict) -> HouseholdView:
         records = {r["year"]: r for r in hh["years"]}
         return cls(hh, records, {y: r["status"] for y, r in records.items()}, sorted(records, reverse=True))
 
@@ -131,17 +134,22 @@ def computed_status(record: dict, year: int, area: str, criteria: CriteriaSet) -
 
 
 def _vote(household_id: str, year: int, meetings_by_household: dict, criteria: CriteriaSet) -> dict:
-    decided = [(m, d) for m, d in meetings_by_household.get(household_id, ())
-               if m["year"] == year and m["purpose"] == "emulation"]
+    decided = [
+        (m, d)
+        for m, d in meetings_by_household.get(household_id, ())
+        if m["year"] == year and m["purpose"] == "emulation"
+    ]
     if not decided:
         return crit(MISSING, f"Chưa có cuộc họp bình xét thi đua năm {year} nào xét hộ này.")
     meeting, decision = max(decided, key=lambda md: md[0]["held_on"])
     agree, attendees = decision["agree"], meeting["attendees"]
     passes = criteria.vote_passes(agree, attendees)
     op = "≥" if criteria.vote_operator == ">=" else ">"
-    return crit(MET if passes else NOT_MET,
-                f"Họp ngày {_date(meeting['held_on'])}: {agree}/{attendees} người dự họp đồng ý "
-                f"({pct_text(Fraction(agree * 100, attendees))}, yêu cầu {op} {pct_text(criteria.vote_share * 100)}).")
+    return crit(
+        MET if passes else NOT_MET,
+        f"Họp ngày {_date(meeting['held_on'])}: {agree}/{attendees} người dự họp đồng ý "
+        f"({pct_text(Fraction(agree * 100, attendees))}, yêu cầu {op} {pct_text(criteria.vote_share * 100)}).",
+    )
 
 
 def _loans(hh: dict, year: int) -> dict:
@@ -162,12 +170,18 @@ def _date(iso: str) -> str:
     return f"{d}/{m}/{y}"
 
 
-def evaluate_household(view: HouseholdView, year: int, criteria: CriteriaSet, area: str,
-                       meetings_by_household: dict) -> dict:
+def evaluate_household(
+    view: HouseholdView, year: int, criteria: CriteriaSet, area: str, meetings_by_household: dict
+) -> dict:
     hh = view.data
     record = view.records.get(year)
-    out: dict[str, Any] = {"id": hh["id"], "verdict": MISSING, "categories": {},
-                           "computed_status": None, "status_differs": False}
+    out: dict[str, Any] = {
+        "id": hh["id"],
+        "verdict": MISSING,
+        "categories": {},
+        "computed_status": None,
+        "status_differs": False,
+    }
     if record is None:
         return out
     status = record["status"]
@@ -180,14 +194,18 @@ def evaluate_household(view: HouseholdView, year: int, criteria: CriteriaSet, ar
     if exit_year is not None and status != "poor":
         categories["A"] = _category_a(view, year, exit_year, record, a, criteria, hh, meetings_by_household)
     if status in ("poor", "near_poor"):
-        categories["B"] = {"B1": crit(judged(a.get("effort")),
-                                      f"Nỗ lực, chịu khó lao động: {JUDGEMENT_TEXT[a.get('effort')]}."),
-                           "B2": crit(judged(record.get("registered_to_exit")),
-                                      f"Tự nguyện đăng ký thoát nghèo: {JUDGEMENT_TEXT[record.get('registered_to_exit')]}."),
-                           "B3": _loans(hh, year),
-                           "B4": _vote(hh["id"], year, meetings_by_household, criteria)}
-    out["categories"] = {k: {"verdict": group(c["verdict"] for c in v.values()), "criteria": v}
-                         for k, v in categories.items()}
+        categories["B"] = {
+            "B1": crit(judged(a.get("effort")), f"Nỗ lực, chịu khó lao động: {JUDGEMENT_TEXT[a.get('effort')]}."),
+            "B2": crit(
+                judged(record.get("registered_to_exit")),
+                f"Tự nguyện đăng ký thoát nghèo: {JUDGEMENT_TEXT[record.get('registered_to_exit')]}.",
+            ),
+            "B3": _loans(hh, year),
+            "B4": _vote(hh["id"], year, meetings_by_household, criteria),
+        }
+    out["categories"] = {
+        k: {"verdict": group(c["verdict"] for c in v.values()), "criteria": v} for k, v in categories.items()
+    }
     verdicts = [c["verdict"] for c in out["categories"].values()]
     if not verdicts:
         out["verdict"] = NA
@@ -200,11 +218,21 @@ def evaluate_household(view: HouseholdView, year: int, criteria: CriteriaSet, ar
     return out
 
 
-def _category_a(view: HouseholdView, year: int, exit_year: int, record: dict, a: dict,
-                criteria: CriteriaSet, hh: dict, meetings_by_household: dict) -> dict:
+def _category_a(
+    view: HouseholdView,
+    year: int,
+    exit_year: int,
+    record: dict,
+    a: dict,
+    criteria: CriteriaSet,
+    hh: dict,
+    meetings_by_household: dict,
+) -> dict:
     previous = view.records.get(year - 1)
-    income_note = (f" Thu nhập bình quân năm {year}: {vnd(record.get('income_per_capita'))}, năm {year - 1}: "
-                   f"{vnd(previous.get('income_per_capita')) if previous else 'không có số liệu'}.")
+    income_note = (
+        f" Thu nhập bình quân năm {year}: {vnd(record.get('income_per_capita'))}, năm {year - 1}: "
+        f"{vnd(previous.get('income_per_capita')) if previous else 'không có số liệu'}."
+    )
     years_out = year - exit_year
     between = range(exit_year + 1, year)
     relapse = [y for y in between if view.status(y) == "poor"]
@@ -215,26 +243,36 @@ def _category_a(view: HouseholdView, year: int, exit_year: int, record: dict, a:
     elif years_out < criteria.exit_years:
         a3 = crit(NOT_MET, a3_reason + ".")
     elif gaps:
-        a3 = crit(MISSING, f"{a3_reason}; thiếu kết quả rà soát năm {', '.join(map(str, gaps))} "
-                           "nên chưa khẳng định được không tái nghèo.")
+        a3 = crit(
+            MISSING,
+            f"{a3_reason}; thiếu kết quả rà soát năm {', '.join(map(str, gaps))} "
+            "nên chưa khẳng định được không tái nghèo.",
+        )
     else:
         a3 = crit(MET, a3_reason + ", không tái nghèo.")
     return {
-        "A1": crit(all_yes([a.get("initiative"), a.get("effort")]),
-                   f"Sáng kiến, cách làm hay: {JUDGEMENT_TEXT[a.get('initiative')]}; nỗ lực tăng thu nhập: "
-                   f"{JUDGEMENT_TEXT[a.get('effort')]}.{income_note}"),
+        "A1": crit(
+            all_yes([a.get("initiative"), a.get("effort")]),
+            f"Sáng kiến, cách làm hay: {JUDGEMENT_TEXT[a.get('initiative')]}; nỗ lực tăng thu nhập: "
+            f"{JUDGEMENT_TEXT[a.get('effort')]}.{income_note}",
+        ),
         "A2": _loans(hh, year),
         "A3": a3,
-        "A4": crit(all_yes([a.get("supports_others"), a.get("role_model")]),
-                   f"Hỗ trợ hộ nghèo khác: {JUDGEMENT_TEXT[a.get('supports_others')]}; là điển hình: "
-                   f"{JUDGEMENT_TEXT[a.get('role_model')]}."),
-        "A5": crit(judged(record.get("cultural_family")),
-                   f"Danh hiệu Gia đình văn hóa năm {year}: {JUDGEMENT_TEXT[record.get('cultural_family')]}."),
+        "A4": crit(
+            all_yes([a.get("supports_others"), a.get("role_model")]),
+            f"Hỗ trợ hộ nghèo khác: {JUDGEMENT_TEXT[a.get('supports_others')]}; là điển hình: "
+            f"{JUDGEMENT_TEXT[a.get('role_model')]}.",
+        ),
+        "A5": crit(
+            judged(record.get("cultural_family")),
+            f"Danh hiệu Gia đình văn hóa năm {year}: {JUDGEMENT_TEXT[record.get('cultural_family')]}.",
+        ),
         "A6": _vote(hh["id"], year, meetings_by_household, criteria),
     }
 
 
 # --- rates -------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Counts:
@@ -266,8 +304,10 @@ def counts_by_year(views: Iterable[HouseholdView]) -> dict[int, Counts]:
 
 def rates_of(counts: dict[int, Counts]) -> tuple[dict, dict]:
     """Poverty and near-poor rates (%, rounded) by year, keyed as the report gives them."""
-    return ({str(y): percent(c.poverty_rate) for y, c in sorted(counts.items())},
-            {str(y): percent(c.near_poor_rate) for y, c in sorted(counts.items())})
+    return (
+        {str(y): percent(c.poverty_rate) for y, c in sorted(counts.items())},
+        {str(y): percent(c.near_poor_rate) for y, c in sorted(counts.items())},
+    )
 
 
 def rate_series(households: list[dict]) -> tuple[dict, dict]:
@@ -279,8 +319,9 @@ def comparable(year: int) -> bool:
     return domain.standard_for(year) == domain.standard_for(year - 1)
 
 
-def reduction_criterion(counts: dict[int, Counts], years: range, threshold: Fraction, criteria: CriteriaSet,
-                        what: str) -> dict:
+def reduction_criterion(
+    counts: dict[int, Counts], years: range, threshold: Fraction, criteria: CriteriaSet, what: str
+) -> dict:
     """Poverty rate falling by `threshold` a year over `years` (each year, or on average)."""
     if not years:
         return crit(NA, f"Chưa đến giai đoạn {criteria.period_start}-{criteria.period_end}.")
@@ -307,8 +348,10 @@ def reduction_criterion(counts: dict[int, Counts], years: range, threshold: Frac
         if missing:
             return crit(MISSING, f"{what}: {detail} ({need} bình quân).")
         average = sum(reductions, Fraction(0)) / len(reductions)
-        return crit(MET if average >= threshold else NOT_MET,
-                    f"{what}: {detail}; bình quân {num_text(average)} ({need} bình quân).")
+        return crit(
+            MET if average >= threshold else NOT_MET,
+            f"{what}: {detail}; bình quân {num_text(average)} ({need} bình quân).",
+        )
     if failing:
         return crit(NOT_MET, f"{what}: {detail} ({need}; chưa đạt năm {', '.join(map(str, failing))}).")
     if missing:
@@ -318,29 +361,48 @@ def reduction_criterion(counts: dict[int, Counts], years: range, threshold: Frac
 
 # --- villages ----------------------------------------------------------------------------------------
 
+
 def evaluate_village(village: dict, views: list[HouseholdView], year: int, criteria: CriteriaSet) -> dict:
     facts = next((vy for vy in village.get("years") or () if vy["year"] == year), {})
     counts = counts_by_year(views)
     now, before = counts.get(year, Counts()), counts.get(year - 1, Counts())
-    vulnerable = sum(1 for v in views if v.status(year) in ("poor", "near_poor")
-                     and (v.data["head"]["gender"] == "female" or v.data["head"].get("single")))
+    vulnerable = sum(
+        1
+        for v in views
+        if v.status(year) in ("poor", "near_poor")
+        and (v.data["head"]["gender"] == "female" or v.data["head"].get("single"))
+    )
     mutual = (facts.get("assessments") or {}).get("mutual_help")
-    v1 = crit(judged(mutual), f"Đoàn kết, giúp đỡ nhau: {JUDGEMENT_TEXT[mutual]}; {vulnerable} hộ nghèo, cận nghèo "
-                              f"có chủ hộ là nữ hoặc đơn thân.")
+    v1 = crit(
+        judged(mutual),
+        f"Đoàn kết, giúp đỡ nhau: {JUDGEMENT_TEXT[mutual]}; {vulnerable} hộ nghèo, cận nghèo "
+        f"có chủ hộ là nữ hoặc đơn thân.",
+    )
     rule, models = facts.get("budget_rotation_rule"), facts.get("replicated_models")
     models_ok = None if models is None else models >= 1
-    v2 = crit(all_yes([rule, models_ok]), f"Quy chế quản lý, luân chuyển vốn: {JUDGEMENT_TEXT[rule]}; "
-                                          f"mô hình nhân rộng: {'chưa rõ' if models is None else models}.")
+    v2 = crit(
+        all_yes([rule, models_ok]),
+        f"Quy chế quản lý, luân chuyển vốn: {JUDGEMENT_TEXT[rule]}; "
+        f"mô hình nhân rộng: {'chưa rõ' if models is None else models}.",
+    )
     resources = facts.get("community_resources_vnd")
     part_resources = MISSING if resources is None else (MET if resources > 0 else NOT_MET)
     improvement, how = _improvement(views, year, before, now)
     v3 = crit(group([part_resources, improvement]), f"Nguồn lực huy động: {vnd(resources)}; {how}")
     ntm, title = facts.get("ntm_participation"), facts.get("cultural_title")
-    v4 = crit(all_yes([ntm, title]), f"Tham gia xây dựng nông thôn mới: {JUDGEMENT_TEXT[ntm]}; "
-                                     f"Khu dân cư văn hóa năm {year}: {JUDGEMENT_TEXT[title]}.")
+    v4 = crit(
+        all_yes([ntm, title]),
+        f"Tham gia xây dựng nông thôn mới: {JUDGEMENT_TEXT[ntm]}; "
+        f"Khu dân cư văn hóa năm {year}: {JUDGEMENT_TEXT[title]}.",
+    )
     found = {"V1": v1, "V2": v2, "V3": v3, "V4": v4}
-    return {"id": village["id"], "verdict": group(c["verdict"] for c in found.values()), "criteria": found,
-            "poverty_rate": percent(now.poverty_rate), "near_poor_rate": percent(now.near_poor_rate)}
+    return {
+        "id": village["id"],
+        "verdict": group(c["verdict"] for c in found.values()),
+        "criteria": found,
+        "poverty_rate": percent(now.poverty_rate),
+        "near_poor_rate": percent(now.near_poor_rate),
+    }
 
 
 def _improvement(views: list[HouseholdView], year: int, before: Counts, now: Counts) -> tuple[str, str]:
@@ -362,8 +424,10 @@ def _improvement(views: list[HouseholdView], year: int, before: Counts, now: Cou
         m0 = Fraction(sum(p[0] for p in pairs), len(pairs))
         m1 = Fraction(sum(p[1] for p in pairs), len(pairs))
         fell = fell or m1 < m0
-        texts.append(f"số chỉ số thiếu hụt bình quân của {len(pairs)} hộ nghèo, cận nghèo năm {year - 1}: "
-                     f"{num_text(m0)} → {num_text(m1)}")
+        texts.append(
+            f"số chỉ số thiếu hụt bình quân của {len(pairs)} hộ nghèo, cận nghèo năm {year - 1}: "
+            f"{num_text(m0)} → {num_text(m1)}"
+        )
     if not computable:
         return MISSING, "chưa đủ số liệu để thấy đời sống người nghèo cải thiện."
     return (MET if fell else NOT_MET), "; ".join(texts) + (" (đã cải thiện)." if fell else " (chưa cải thiện).")
@@ -371,20 +435,24 @@ def _improvement(views: list[HouseholdView], year: int, before: Counts, now: Cou
 
 # --- the commune -------------------------------------------------------------------------------------
 
-def evaluate_commune(data: dict, views: list[HouseholdView], year: int, criteria: CriteriaSet,
-                     counts: dict[int, Counts]) -> dict:
+
+def evaluate_commune(
+    data: dict, views: list[HouseholdView], year: int, criteria: CriteriaSet, counts: dict[int, Counts]
+) -> dict:
     commune = data["commune"]
     facts = next((cy for cy in commune.get("years") or () if cy["year"] == year), {})
     a = facts.get("assessments") or {}
     relapses = sum(1 for v in views if v.relapsed(year))
 
     def assessment(key: str, extra: str = "") -> dict:
-        return crit(judged(a.get(key)), f"{domain.COMMUNE_ASSESSMENTS[key]} năm {year}: "
-                                        f"{JUDGEMENT_TEXT[a.get(key)]}.{extra}")
+        return crit(
+            judged(a.get(key)), f"{domain.COMMUNE_ASSESSMENTS[key]} năm {year}: {JUDGEMENT_TEXT[a.get(key)]}.{extra}"
+        )
 
     last = min(year, criteria.period_end)
-    c4 = reduction_criterion(counts, range(criteria.period_start, last + 1), criteria.commune_reduction,
-                             criteria, "Tỷ lệ hộ nghèo")
+    c4 = reduction_criterion(
+        counts, range(criteria.period_start, last + 1), criteria.commune_reduction, criteria, "Tỷ lệ hộ nghèo"
+    )
     found = {
         "C1": assessment("socioeconomic_targets"),
         "C2": assessment("funds_settled_on_time"),
@@ -406,38 +474,55 @@ def evaluate_commune(data: dict, views: list[HouseholdView], year: int, criteria
 def _end_rates(region: str | None, counts: Counts | None, at: int, year: int, criteria: CriteriaSet) -> dict:
     limits = criteria.region_end_rates.get(region) if region else None
     if limits is None:
-        return crit(NA, f"Xã {domain.REGION_LABELS.get(region, 'không xếp khu vực').lower()}: "
-                        "tiêu chí chỉ áp dụng cho xã khu vực II, III.")
+        return crit(
+            NA,
+            f"Xã {domain.REGION_LABELS.get(region, 'không xếp khu vực').lower()}: "
+            "tiêu chí chỉ áp dụng cho xã khu vực II, III.",
+        )
     if counts is None or not counts.households:
         return crit(MISSING, f"Chưa có kết quả rà soát năm {at}.")
     both = rate(counts.poor + counts.near_poor, counts.households)
     poor = counts.poverty_rate
     ok = both < limits.poor_and_near_poor_below and poor < limits.poor_below
     note = "" if year >= criteria.period_end else f" (tiến độ; đánh giá cuối kỳ năm {criteria.period_end})"
-    return crit(MET if ok else NOT_MET,
-                f"Năm {at}: hộ nghèo và cận nghèo {pct_text(both)} (yêu cầu < {num_text(limits.poor_and_near_poor_below)}%), "
-                f"hộ nghèo {pct_text(poor)} (yêu cầu < {num_text(limits.poor_below)}%){note}.")
+    return crit(
+        MET if ok else NOT_MET,
+        f"Năm {at}: hộ nghèo và cận nghèo {pct_text(both)} (yêu cầu < {num_text(limits.poor_and_near_poor_below)}%), "
+        f"hộ nghèo {pct_text(poor)} (yêu cầu < {num_text(limits.poor_below)}%){note}.",
+    )
 
 
 def _policy(views: list[HouseholdView], year: int, deadline: int) -> dict:
     policy = [v for v in views if v.data.get("policy_household")]
     if year < deadline:
         poor_now = sum(1 for v in policy if v.status(year) == "poor")
-        return crit(MISSING, f"Tiến độ năm {year}: {poor_now}/{len(policy)} hộ chính sách, người có công là hộ nghèo "
-                             f"(đánh giá từ năm {deadline}).")
-    poor = sorted({v.data.get("code") or v.data["head"]["name"] for v in policy
-                   for y in range(deadline, year + 1) if v.status(y) == "poor"})
+        return crit(
+            MISSING,
+            f"Tiến độ năm {year}: {poor_now}/{len(policy)} hộ chính sách, người có công là hộ nghèo "
+            f"(đánh giá từ năm {deadline}).",
+        )
+    poor = sorted(
+        {
+            v.data.get("code") or v.data["head"]["name"]
+            for v in policy
+            for y in range(deadline, year + 1)
+            if v.status(y) == "poor"
+        }
+    )
     span = f"Năm {year}" if year == deadline else f"Từ năm {deadline} đến {year}"
     if poor:
-        return crit(NOT_MET, f"{span} còn {len(poor)} hộ chính sách, người có công là hộ nghèo: "
-                             f"{', '.join(poor[:10])}{'...' if len(poor) > 10 else ''}.")
-    return crit(MET, f"{span} không còn hộ chính sách, người có công nào là hộ nghèo "
-                     f"({len(policy)} hộ chính sách).")
+        return crit(
+            NOT_MET,
+            f"{span} còn {len(poor)} hộ chính sách, người có công là hộ nghèo: "
+            f"{', '.join(poor[:10])}{'...' if len(poor) > 10 else ''}.",
+        )
+    return crit(MET, f"{span} không còn hộ chính sách, người có công nào là hộ nghèo ({len(policy)} hộ chính sách).")
 
 
 # --- the report --------------------------------------------------------------------------------------
 
-def evaluate(data: dict, year: int, criteria: CriteriaSet, group_: "GroupOfCommunes | None" = None) -> dict:
+
+def evaluate(data: dict, year: int, criteria: CriteriaSet, group_: GroupOfCommunes | None = None) -> dict:
     """The evaluation report of shared/domain/interfaces.md for one commune and one year.
 
     The level above passes its GroupOfCommunes, which takes the commune in the same pass.
@@ -450,13 +535,15 @@ def evaluate(data: dict, year: int, criteria: CriteriaSet, group_: "GroupOfCommu
     for meeting in data.get("meetings") or ():
         for decision in meeting["decisions"]:
             meetings_by_household.setdefault(decision["household_id"], []).append((meeting, decision))
-    households = [evaluate_household(v, year, criteria, area, meetings_by_household)
-                  for v in views if v.exists_in(year)]
+    households = [
+        evaluate_household(v, year, criteria, area, meetings_by_household) for v in views if v.exists_in(year)
+    ]
     by_village: dict[str, list] = {}
     for v in views:
         by_village.setdefault(v.data["village_id"], []).append(v)
-    villages = [evaluate_village(village, by_village.get(village["id"], []), year, criteria)
-                for village in data["villages"]]
+    villages = [
+        evaluate_village(village, by_village.get(village["id"], []), year, criteria) for village in data["villages"]
+    ]
     counts = counts_by_year(views)
     return {
         "criteria_set": criteria.name,
@@ -484,9 +571,10 @@ class GroupOfCommunes:
 
     def add_views(self, views: list[HouseholdView]) -> None:
         self.communes += 1
-        for into, counts in ((self.counts, counts_by_year(views)),
-                             (self.minority, counts_by_year(v for v in views
-                                                            if (v.data["head"].get("ethnicity") or "Kinh") != "Kinh"))):
+        for into, counts in (
+            (self.counts, counts_by_year(views)),
+            (self.minority, counts_by_year(v for v in views if (v.data["head"].get("ethnicity") or "Kinh") != "Kinh")),
+        ):
             for year, c in counts.items():
                 total = into.setdefault(year, Counts())
                 total.households += c.households
@@ -510,9 +598,14 @@ class GroupOfCommunes:
             f"{'chưa tính được' if average is None else num_text(average)} điểm %/năm (mục tiêu ≥ "
             f"{num_text(criteria.province_reduction)}); hộ nghèo dân tộc thiểu số giảm bình quân "
             f"{'chưa tính được' if minority_average is None else num_text(minority_average)} điểm %/năm "
-            f"(mục tiêu > {num_text(criteria.province_reduction_special)}).")
-        return {"verdict": group(c["verdict"] for c in (found["U1"], found["U2"])), "criteria": found,
-                "poverty_rates": rates_of(self.counts)[0], "communes": self.communes}
+            f"(mục tiêu > {num_text(criteria.province_reduction_special)}).",
+        )
+        return {
+            "verdict": group(c["verdict"] for c in (found["U1"], found["U2"])),
+            "criteria": found,
+            "poverty_rates": rates_of(self.counts)[0],
+            "communes": self.communes,
+        }
 
 
 def evaluate_group(datasets: Iterable[dict], year: int, criteria: CriteriaSet, poor_district: bool = False) -> dict:

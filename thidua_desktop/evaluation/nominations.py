@@ -7,8 +7,8 @@ criteria III.1.6 and III.1.7 are a checklist the officer ticks into the achievem
 
 from __future__ import annotations
 
-from thidua_desktop.errors import Refused
 from thidua_desktop import domain
+from thidua_desktop.errors import Refused
 from thidua_desktop.register import rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import lower_first
@@ -19,8 +19,12 @@ AWARDS = (
     "Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen",
     "Đề nghị cấp trên khen thưởng",
 )
-KIND_LABELS = {"household": "Hộ gia đình", "village": "Thôn, bản, tổ dân phố",
-               "individual": "Cá nhân", "organization": "Doanh nghiệp, hợp tác xã, tập thể"}
+KIND_LABELS = {
+    "household": "Hộ gia đình",
+    "village": "Thôn, bản, tổ dân phố",
+    "individual": "Cá nhân",
+    "organization": "Doanh nghiệp, hợp tác xã, tập thể",
+}
 
 # The plan's criteria for those the evaluator does not judge (Kế hoạch 112, III.1.6 and III.1.7).
 CHECKLISTS = {
@@ -28,8 +32,7 @@ CHECKLISTS = {
         "Có đóng góp cụ thể, thiết thực trong công tác giảm nghèo và hỗ trợ người nghèo tại địa phương",
         "Liên kết sản xuất, chế biến, tiêu thụ sản phẩm cho người nghèo; mô hình giảm nghèo, dạy nghề, "
         "tạo việc làm cho người nghèo",
-        "Thực hiện tốt an sinh xã hội, vận động nguồn lực hỗ trợ người nghèo; hoàn thành nghĩa vụ với "
-        "Nhà nước",
+        "Thực hiện tốt an sinh xã hội, vận động nguồn lực hỗ trợ người nghèo; hoàn thành nghĩa vụ với Nhà nước",
     ),
     "individual": (
         "Trực tiếp, tâm huyết chỉ đạo hoặc tham mưu thực hiện Chương trình giảm nghèo 3 năm liên tục trở lên",
@@ -73,15 +76,18 @@ def check(nomination: dict, report: dict) -> list[str]:
     reason = (nomination.get("override_reason") or "").strip()
     verdict = verdict_of(nomination, report)
     if needs_reason(nomination, report) and not reason:
-        problems.append(f"Kết quả đánh giá năm {nomination['year']}: {domain.VERDICT_LABELS[verdict].lower()}. "
-                        "Muốn vẫn đề nghị khen thưởng thì phải ghi rõ lý do.")
+        problems.append(
+            f"Kết quả đánh giá năm {nomination['year']}: {domain.VERDICT_LABELS[verdict].lower()}. "
+            "Muốn vẫn đề nghị khen thưởng thì phải ghi rõ lý do."
+        )
     if nomination["nominee_kind"] in CHECKLISTS and not (nomination.get("achievements") or "").strip():
         problems.append("Cần ghi tóm tắt thành tích (đánh dấu các tiêu chí đạt được).")
     if not (nomination.get("award") or "").strip():
         problems.append("Cần chọn hình thức khen thưởng đề nghị.")
     status = nomination["status"]
-    if status == "decided" and not ((nomination.get("decision_number") or "").strip()
-                                    and nomination.get("decision_date")):
+    if status == "decided" and not (
+        (nomination.get("decision_number") or "").strip() and nomination.get("decision_date")
+    ):
         problems.append("Đã có quyết định thì phải ghi số và ngày của quyết định khen thưởng.")
     if status == "returned" and not (nomination.get("comment") or "").strip():
         problems.append("Hồ sơ bị trả lại thì phải ghi ý kiến của cấp trên.")
@@ -93,7 +99,8 @@ def move(nomination: dict, status: str, **facts: str | None) -> dict:
     if status not in NEXT_STATUSES[nomination["status"]]:
         raise NominationError(
             f"Không chuyển được từ '{domain.NOMINATION_STATUS_LABELS[nomination['status']]}' "
-            f"sang '{domain.NOMINATION_STATUS_LABELS[status]}'.")
+            f"sang '{domain.NOMINATION_STATUS_LABELS[status]}'."
+        )
     return {**nomination, **facts, "status": status}
 
 
@@ -132,9 +139,16 @@ def achievements_from(entry: dict) -> str:
     """A short achievement text: the criteria an evaluated household or village met."""
     if "categories" in entry:
         met = [(key, cat) for key, cat in entry["categories"].items() if cat["verdict"] == "met"]
-        return ". ".join(f"{domain.CATEGORY_LABELS[key]}: " + "; ".join(
-            lower_first(domain.CRITERION_LABELS[k]) for k, c in cat["criteria"].items() if c["verdict"] == "met")
-            for key, cat in met) + "."
+        return (
+            ". ".join(
+                f"{domain.CATEGORY_LABELS[key]}: "
+                + "; ".join(
+                    lower_first(domain.CRITERION_LABELS[k]) for k, c in cat["criteria"].items() if c["verdict"] == "met"
+                )
+                for key, cat in met
+            )
+            + "."
+        )
     return "; ".join(domain.CRITERION_LABELS[k] for k, c in entry["criteria"].items() if c["verdict"] == "met") + "."
 
 
@@ -142,8 +156,7 @@ def candidates(store: Store, report: dict) -> list[dict]:
     """Draft proposals for every eligible household and every village that met the criteria,
     leaving out those already on the year's list."""
     year = report["year"]
-    taken = {(n["nominee_kind"], n.get("household_id") or n.get("village_id"))
-             for n in store.nominations.list(year)}
+    taken = {(n["nominee_kind"], n.get("household_id") or n.get("village_id")) for n in store.nominations.list(year)}
     out = []
     for h in report["households"]:
         if h["verdict"] == "eligible" and ("household", h["id"]) not in taken:
@@ -155,7 +168,19 @@ def candidates(store: Store, report: dict) -> list[dict]:
 
 
 def draft(year: int, kind: str, **fields: str | None) -> dict:
-    base = {"id": new_id(), "year": year, "nominee_kind": kind, "household_id": None, "village_id": None,
-            "nominee_name": None, "achievements": None, "award": COMMUNE_AWARD, "status": "draft",
-            "override_reason": None, "decision_number": None, "decision_date": None, "comment": None}
+    base = {
+        "id": new_id(),
+        "year": year,
+        "nominee_kind": kind,
+        "household_id": None,
+        "village_id": None,
+        "nominee_name": None,
+        "achievements": None,
+        "award": COMMUNE_AWARD,
+        "status": "draft",
+        "override_reason": None,
+        "decision_number": None,
+        "decision_date": None,
+        "comment": None,
+    }
     return {**base, **fields}

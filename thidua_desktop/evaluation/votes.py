@@ -7,15 +7,15 @@ from fractions import Fraction
 
 from thidua_desktop import domain
 from thidua_desktop.errors import Refused
-from thidua_desktop.register import rules
 from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.register import rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import format_percent
 
 
 @dataclass
 class Outcome:
-    share: Fraction        # agree / attendees
+    share: Fraction  # agree / attendees
     approved: bool
 
     def text(self, criteria: CriteriaSet) -> str:
@@ -54,10 +54,21 @@ def save_meeting(store: Store, meeting: dict) -> None:
 
 
 def new_meeting(village_id: str, year: int, held_on: str) -> dict:
-    return {"id": new_id(), "village_id": village_id, "year": year, "held_on": held_on,
-            "purpose": "emulation", "chair": None, "secretary": None, "attendees": 1,
-            "households_represented": None, "households_on_list": None, "decisions": [],
-            "place": None, "officials": []}
+    return {
+        "id": new_id(),
+        "village_id": village_id,
+        "year": year,
+        "held_on": held_on,
+        "purpose": "emulation",
+        "chair": None,
+        "secretary": None,
+        "attendees": 1,
+        "households_represented": None,
+        "households_on_list": None,
+        "decisions": [],
+        "place": None,
+        "officials": [],
+    }
 
 
 @dataclass
@@ -65,7 +76,7 @@ class AgendaItem:
     household_id: str
     code: str | None
     head_name: str
-    note: str          # what the evaluation already knows of the household, for the meeting
+    note: str  # what the evaluation already knows of the household, for the meeting
 
 
 def agenda(store: Store, meeting: dict, report: dict | None) -> list[AgendaItem]:
@@ -88,8 +99,10 @@ VOTE_CRITERIA = ("A6", "B4")
 
 def still_in_running(judged: dict) -> bool:
     """A household some category of which fails on nothing but the vote a meeting is about to hold."""
-    return any(all(c["verdict"] != "not_met" for k, c in cat["criteria"].items() if k not in VOTE_CRITERIA)
-               for cat in judged["categories"].values())
+    return any(
+        all(c["verdict"] != "not_met" for k, c in cat["criteria"].items() if k not in VOTE_CRITERIA)
+        for cat in judged["categories"].values()
+    )
 
 
 def _note(judged: dict | None) -> str:
@@ -97,8 +110,9 @@ def _note(judged: dict | None) -> str:
         return ""
     parts = []
     for key, cat in judged["categories"].items():
-        open_ = [k for k, c in cat["criteria"].items() if c["verdict"] in ("missing", "not_met")
-                 and k not in VOTE_CRITERIA]
+        open_ = [
+            k for k, c in cat["criteria"].items() if c["verdict"] in ("missing", "not_met") and k not in VOTE_CRITERIA
+        ]
         label = domain.CATEGORY_LABELS[key]
         parts.append(f"{label}: " + ("đạt các tiêu chí khác" if not open_ else "xem lại " + ", ".join(open_)))
     return "; ".join(parts)

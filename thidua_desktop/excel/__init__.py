@@ -7,10 +7,39 @@ trip unchanged. The package's public names are gathered here; openpyxl loads onl
 
 from thidua_desktop.excel.columns import COLUMNS, Column, guess_columns
 from thidua_desktop.excel.planning import ExcelPlan, ExcelRefused, RowProblem, apply, import_file, plan
-from thidua_desktop.excel.reading import (CellError, Sheet, read_date, read_id_number, read_judgement, read_money,
-                                          read_sheet, read_year)
+from thidua_desktop.excel.reading import (
+    CellError,
+    Sheet,
+    read_date,
+    read_id_number,
+    read_judgement,
+    read_money,
+    read_sheet,
+    read_year,
+)
 from thidua_desktop.excel.writing import TEMPLATE_ROWS, export_store, household_rows, write_households, write_template
 
-__all__ = ["COLUMNS", "Column", "guess_columns", "ExcelPlan", "ExcelRefused", "RowProblem", "apply", "import_file",
-           "plan", "CellError", "Sheet", "read_date", "read_id_number", "read_judgement", "read_money", "read_sheet",
-           "read_year", "TEMPLATE_ROWS", "export_store", "household_rows", "write_households", "write_template"]
+__all__ = [
+    "COLUMNS",
+    "Column",
+    "guess_columns",
+    "ExcelPlan",
+    "ExcelRefused",
+    "RowProblem",
+    "apply",
+    "import_file",
+    "plan",
+    "CellError",
+    "Sheet",
+    "read_date",
+    "read_id_number",
+    "read_judgement",
+    "read_money",
+    "read_sheet",
+    "read_year",
+    "TEMPLATE_ROWS",
+    "export_store",
+    "household_rows",
+    "write_households",
+    "write_template",
+]

@@ -9,12 +9,24 @@ from pathlib import Path
 
 from thidua_desktop import domain
 from thidua_desktop.excel.columns import BY_KEY, GENDER_BY_LABEL, STATUS_BY_LABEL
-from thidua_desktop.excel.reading import (CellError, Sheet, _text, read_choice, read_deprivations, read_id_number,
-                                          read_int, read_judgement, read_money, read_sheet, read_year)
+from thidua_desktop.excel.reading import (
+    CellError,
+    Sheet,
+    _text,
+    read_choice,
+    read_deprivations,
+    read_id_number,
+    read_int,
+    read_judgement,
+    read_money,
+    read_sheet,
+    read_year,
+)
 from thidua_desktop.register import dataset
 from thidua_desktop.register.dataset import DatasetRefused
 from thidua_desktop.store import new_id, sort_name
 from thidua_desktop.text import fold
+
 
 @dataclass
 class RowProblem:
@@ -34,15 +46,17 @@ class ExcelRefused(DatasetRefused):
 class ExcelPlan:
     """What an import would do, checked, before anything is written."""
 
-    data: dict                      # the dataset to store (households merged with what is stored)
+    data: dict  # the dataset to store (households merged with what is stored)
     added: int
     updated: int
     records: int
     new_villages: list[str]
 
     def summary(self) -> str:
-        text = (f"Đã nhập {self.added + self.updated} hộ ({self.added} hộ mới, {self.updated} hộ cập nhật), "
-                f"{self.records} kết quả rà soát.")
+        text = (
+            f"Đã nhập {self.added + self.updated} hộ ({self.added} hộ mới, {self.updated} hộ cập nhật), "
+            f"{self.records} kết quả rà soát."
+        )
         if self.new_villages:
             text += f" Đã tạo {len(self.new_villages)} thôn mới: {', '.join(self.new_villages)}."
         return text
@@ -52,7 +66,7 @@ def _village_key(name: str) -> str:
     folded = fold(name)
     for prefix in ("thon ", "ban ", "to dan pho ", "to ", "khu pho ", "xom "):
         if folded.startswith(prefix):
-            return folded[len(prefix):]
+            return folded[len(prefix) :]
     return folded
 
 
@@ -81,7 +95,7 @@ def plan(store, sheet: Sheet, source: str, create_villages: bool = False) -> Exc
     for number, values in sheet.rows:
         cells = {key: values[i] if i < len(values) else None for i, key in sheet.mapping.items()}
 
-        def cell(key, reader, *args):
+        def cell(key, reader, *args, cells=cells, number=number):
             try:
                 return reader(cells.get(key), *args)
             except CellError as exc:
@@ -100,60 +114,110 @@ def plan(store, sheet: Sheet, source: str, create_villages: bool = False) -> Exc
         if village is None and village_name:
             if create_villages:
                 key = _village_key(village_name)
-                village = new_villages.setdefault(key, {"id": new_id(), "name": village_name,
-                                                        "kind": "ban" if fold(village_name).startswith("ban ")
-                                                        else "to_dan_pho" if fold(village_name).startswith("to ")
-                                                        else "thon", "years": []})
+                village = new_villages.setdefault(
+                    key,
+                    {
+                        "id": new_id(),
+                        "name": village_name,
+                        "kind": "ban"
+                        if fold(village_name).startswith("ban ")
+                        else "to_dan_pho"
+                        if fold(village_name).startswith("to ")
+                        else "thon",
+                        "years": [],
+                    },
+                )
             else:
-                problems.append(RowProblem(number, header_of["village"],
-                                           f"chưa có thôn '{village_name}' trong chương trình; hãy tạo thôn "
-                                           "trước hoặc chọn tạo thôn mới khi nhập"))
+                problems.append(
+                    RowProblem(
+                        number,
+                        header_of["village"],
+                        f"chưa có thôn '{village_name}' trong chương trình; hãy tạo thôn "
+                        "trước hoặc chọn tạo thôn mới khi nhập",
+                    )
+                )
         elif village is None:
             problems.append(RowProblem(number, header_of["village"], "hãy ghi tên thôn, bản, tổ dân phố"))
         birth = cell("birth_year", read_year, "Năm sinh")
         members = cell("members", read_int, "Số nhân khẩu")
         id_number = cell("id_number", read_id_number)
         year = cell("year", read_year, "Năm rà soát")
-        head = {"name": name, "gender": gender or "male", "birth_year": birth,
-                "ethnicity": _text(cells.get("ethnicity")) or None, "id_number": id_number,
-                "single": bool(cell("single", read_judgement, "Đơn thân"))}
+        head = {
+            "name": name,
+            "gender": gender or "male",
+            "birth_year": birth,
+            "ethnicity": _text(cells.get("ethnicity")) or None,
+            "id_number": id_number,
+            "single": bool(cell("single", read_judgement, "Đơn thân")),
+        }
         household_id = _text(cells.get("household_id")) or None
         code = _text(cells.get("code")) or None
-        identity = (("id", household_id) if household_id else ("code", fold(code)) if code
-                    else ("cccd", id_number) if id_number else
-                    ("person", fold(name), birth, village["id"] if village else village_name))
+        identity = (
+            ("id", household_id)
+            if household_id
+            else ("code", fold(code))
+            if code
+            else ("cccd", id_number)
+            if id_number
+            else ("person", fold(name), birth, village["id"] if village else village_name)
+        )
         group = groups.get(identity)
         if group is None:
             vid = village["id"] if village else None
-            match = (household_id if household_id in by_id else
-                     (by_code.get(fold(code)) or [None])[0] if code and len(by_code.get(fold(code), [])) == 1 else
-                     by_number.get(id_number) if id_number else
-                     by_person.get((sort_name(name), birth, vid)))
+            match = (
+                household_id
+                if household_id in by_id
+                else (by_code.get(fold(code)) or [None])[0]
+                if code and len(by_code.get(fold(code), [])) == 1
+                else by_number.get(id_number)
+                if id_number
+                else by_person.get((sort_name(name), birth, vid))
+            )
             group = groups[identity] = {
-                "row": number, "match": match,
-                "household": {"id": match or household_id or new_id(), "village_id": vid, "code": code,
-                              "head": head, "members": members or 0,
-                              "policy_household": bool(cell("policy", read_judgement, "Hộ chính sách")),
-                              "left_in": cell("left_in", read_year, "Năm rời khỏi xã")},
-                "years": {}, "rows": {}}
+                "row": number,
+                "match": match,
+                "household": {
+                    "id": match or household_id or new_id(),
+                    "village_id": vid,
+                    "code": code,
+                    "head": head,
+                    "members": members or 0,
+                    "policy_household": bool(cell("policy", read_judgement, "Hộ chính sách")),
+                    "left_in": cell("left_in", read_year, "Năm rời khỏi xã"),
+                },
+                "years": {},
+                "rows": {},
+            }
         if year is not None:
             if year in group["years"]:
-                problems.append(RowProblem(number, header_of.get("year", ""),
-                                           f"hộ {name} đã có một dòng năm {year} (dòng {group['rows'][year]})"))
+                problems.append(
+                    RowProblem(
+                        number,
+                        header_of.get("year", ""),
+                        f"hộ {name} đã có một dòng năm {year} (dòng {group['rows'][year]})",
+                    )
+                )
                 continue
             status = cell("status", read_choice, STATUS_BY_LABEL, "Phân loại hộ", domain.STATUS_LABELS.values())
             if status is None and not any(p.row == number for p in problems):
-                problems.append(RowProblem(number, header_of.get("status", BY_KEY["status"].header),
-                                           "hãy ghi phân loại hộ của năm rà soát"))
+                problems.append(
+                    RowProblem(
+                        number, header_of.get("status", BY_KEY["status"].header), "hãy ghi phân loại hộ của năm rà soát"
+                    )
+                )
             group["years"][year] = {
-                "year": year, "status": status or "non_poor",
+                "year": year,
+                "status": status or "non_poor",
                 "income_per_capita": cell("income", read_money, "Thu nhập bình quân"),
                 "deprivations": cell("deprivations", read_deprivations, year),
                 "cultural_family": cell("cultural_family", read_judgement, "Gia đình văn hóa"),
                 "registered_to_exit": cell("registered_to_exit", read_judgement, "Đăng ký thoát nghèo"),
-                "assessments": {k: cell(k, read_judgement, BY_KEY[k].header)
-                                for k in ("effort", "initiative", "supports_others", "role_model")},
-                "note": _text(cells.get("note")) or None}
+                "assessments": {
+                    k: cell(k, read_judgement, BY_KEY[k].header)
+                    for k in ("effort", "initiative", "supports_others", "role_model")
+                },
+                "note": _text(cells.get("note")) or None,
+            }
             group["rows"][year] = number
     if not groups and not problems:
         problems.append(RowProblem(sheet.header_row + 1, "", "tệp không có dòng dữ liệu nào dưới dòng tiêu đề"))
@@ -182,21 +246,40 @@ def plan(store, sheet: Sheet, source: str, create_villages: bool = False) -> Exc
             households.append(hh)
             added += 1
         rows_of.append(group)
-    data = {"format": "thidua-dataset", "version": 1, "commune": store.register.commune(),
-            "villages": villages + list(new_villages.values()), "households": households, "meetings": [],
-            "nominations": []}
+    data = {
+        "format": "thidua-dataset",
+        "version": 1,
+        "commune": store.register.commune(),
+        "villages": villages + list(new_villages.values()),
+        "households": households,
+        "meetings": [],
+        "nominations": [],
+    }
     checked = dataset.check(data, store)
     if checked:
         raise ExcelRefused(source, [_row_problem(p, rows_of) for p in checked])
-    return ExcelPlan(data, added, updated, sum(len(g["years"]) for g in groups.values()),
-                     [v["name"] for v in new_villages.values()])
+    return ExcelPlan(
+        data, added, updated, sum(len(g["years"]) for g in groups.values()), [v["name"] for v in new_villages.values()]
+    )
 
 
 # Where a field of the dataset stands in the sheet, to name the column of a problem found there.
-FIELD_COLUMNS = {"code": "code", "head.name": "name", "head.gender": "gender", "head.birth_year": "birth_year",
-                 "head.ethnicity": "ethnicity", "head.id_number": "id_number", "village_id": "village",
-                 "members": "members", "left_in": "left_in", "year": "year", "status": "status",
-                 "income_per_capita": "income", "deprivations": "deprivations", "note": "note"}
+FIELD_COLUMNS = {
+    "code": "code",
+    "head.name": "name",
+    "head.gender": "gender",
+    "head.birth_year": "birth_year",
+    "head.ethnicity": "ethnicity",
+    "head.id_number": "id_number",
+    "village_id": "village",
+    "members": "members",
+    "left_in": "left_in",
+    "year": "year",
+    "status": "status",
+    "income_per_capita": "income",
+    "deprivations": "deprivations",
+    "note": "note",
+}
 
 
 def _row_problem(problem, rows_of: list[dict]) -> RowProblem:

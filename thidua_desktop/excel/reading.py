@@ -4,15 +4,17 @@ lost its leading zero, title rows above the header, empty rows at the end, hidde
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from thidua_desktop import domain
 from thidua_desktop.errors import Refused
 from thidua_desktop.excel.columns import NO, YES, guess_columns
 from thidua_desktop.register import rules
 from thidua_desktop.text import clean, fold
+
 
 class CellError(Refused):
     """A value that cannot be read; the message is Vietnamese and says what to write instead."""
@@ -100,8 +102,10 @@ def read_id_number(value: Any) -> str | None:
     if isinstance(value, int) and len(text) == 8:
         return text.zfill(9)
     if len(text) not in (9, 12):
-        raise CellError(f"Số CCCD/CMND '{text}' có {len(text)} chữ số; CCCD có 12, CMND có 9. "
-                        "Hãy định dạng cột là văn bản (Text) để giữ số 0 ở đầu.")
+        raise CellError(
+            f"Số CCCD/CMND '{text}' có {len(text)} chữ số; CCCD có 12, CMND có 9. "
+            "Hãy định dạng cột là văn bản (Text) để giữ số 0 ở đầu."
+        )
     return text
 
 
@@ -153,13 +157,14 @@ def read_deprivations(value: Any, year: int | None) -> list[str] | None:
 
 # --- reading a sheet ---------------------------------------------------------------------------------
 
+
 @dataclass
 class Sheet:
     name: str
-    header_row: int                 # 1-based, as Excel numbers rows
+    header_row: int  # 1-based, as Excel numbers rows
     headers: list[str]
-    mapping: dict[int, str]         # sheet column index -> column key
-    rows: list[tuple[int, list]]    # (Excel row number, values), empty rows left out
+    mapping: dict[int, str]  # sheet column index -> column key
+    rows: list[tuple[int, list]]  # (Excel row number, values), empty rows left out
 
 
 def read_sheet(path: Path | str) -> Sheet:
@@ -168,6 +173,7 @@ def read_sheet(path: Path | str) -> Sheet:
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -182,12 +188,13 @@ def read_sheet(path: Path | str) -> Sheet:
                 head.append((number, values))
                 mapping = guess_columns(values)
                 if len(mapping) >= 3:
-                    body = [(n, list(v)) for n, v in enumerate(rows, start=number + 1)
-                            if any(_text(x) for x in v)]
+                    body = [(n, list(v)) for n, v in enumerate(rows, start=number + 1) if any(_text(x) for x in v)]
                     return Sheet(ws.title, number, [_text(v) for v in values], mapping, body)
                 if number >= 15:
                     break
-        raise CellError("Không tìm thấy dòng tiêu đề có các cột như 'Họ và tên chủ hộ', 'Giới tính', 'Thôn'. "
-                        "Hãy dùng mẫu của chương trình (lệnh excel-template) hoặc ghép cột trong cửa sổ nhập.")
+        raise CellError(
+            "Không tìm thấy dòng tiêu đề có các cột như 'Họ và tên chủ hộ', 'Giới tính', 'Thôn'. "
+            "Hãy dùng mẫu của chương trình (lệnh excel-template) hoặc ghép cột trong cửa sổ nhập."
+        )
     finally:
         wb.close()

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable, Iterator
+
+from thidua_desktop.files import atomic_write
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -24,7 +26,6 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 STYLE_PLAIN, STYLE_HEADER, STYLE_THOUSANDS, STYLE_TEXT = range(4)
 FORMAT_STYLES = {None: STYLE_PLAIN, "#,##0": STYLE_THOUSANDS, "@": STYLE_TEXT}
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-from thidua_desktop.files import atomic_write
 
 
 def escape(text: str) -> str:
@@ -43,15 +44,15 @@ TEXT_CELL = TextCell()
 class SheetSpec:
     name: str
     widths: list[float]
-    rows: Iterable[list]                       # the first row is the header when header=True
-    formats: list[str | None] = field(default_factory=list)   # per column, for data rows
+    rows: Iterable[list]  # the first row is the header when header=True
+    formats: list[str | None] = field(default_factory=list)  # per column, for data rows
     header: bool = True
-    freeze: str | None = None                  # e.g. "C2"
+    freeze: str | None = None  # e.g. "C2"
     validations: list[tuple[int, tuple[str, ...], str]] = field(default_factory=list)  # column, choices, error
     landscape: bool = True
 
 
-@lru_cache(maxsize=None)
+@cache
 def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     letters = ""
@@ -81,29 +82,39 @@ def _sheet_rows(spec: SheetSpec, counter: list[int]) -> Iterator[str]:
     for number, row in enumerate(spec.rows, start=1):
         counter[0] = number
         header = spec.header and number == 1
-        cells = "".join(_cell(f"{column_letter(i)}{number}", value,
-                              STYLE_HEADER if header else (styles[i] if i < len(styles) else STYLE_PLAIN))
-                        for i, value in enumerate(row))
+        cells = "".join(
+            _cell(
+                f"{column_letter(i)}{number}",
+                value,
+                STYLE_HEADER if header else (styles[i] if i < len(styles) else STYLE_PLAIN),
+            )
+            for i, value in enumerate(row)
+        )
         yield f'<row r="{number}">{cells}</row>'
 
 
 def _sheet_xml(spec: SheetSpec, out, counter: list[int]) -> None:
     letters = [column_letter(i) for i in range(max(len(spec.widths), 1))]
-    out.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
-              f'xmlns:r="{REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'.encode())
+    out.write(
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
+        f'xmlns:r="{REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'.encode()
+    )
     view = '<sheetView workbookViewId="0"'
     if spec.freeze:
         col, row = re.match(r"([A-Z]+)(\d+)", spec.freeze).groups()
-        x_split = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(col))) - 1
+        x_split = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(col))) - 1
         y_split = int(row) - 1
-        view += (f'><pane xSplit="{x_split}" ySplit="{y_split}" topLeftCell="{spec.freeze}" activePane="bottomRight" '
-                 f'state="frozen"/><selection pane="bottomRight" activeCell="{spec.freeze}" sqref="{spec.freeze}"/>'
-                 '</sheetView>')
+        view += (
+            f'><pane xSplit="{x_split}" ySplit="{y_split}" topLeftCell="{spec.freeze}" activePane="bottomRight" '
+            f'state="frozen"/><selection pane="bottomRight" activeCell="{spec.freeze}" sqref="{spec.freeze}"/>'
+            "</sheetView>"
+        )
     else:
         view += "/>"
     cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(spec.widths))
-    out.write(f'<sheetViews>{view}</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
-              '<sheetData>'.encode())
+    out.write(
+        f'<sheetViews>{view}</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'.encode()
+    )
     batch = []
     for row_xml in _sheet_rows(spec, counter):
         batch.append(row_xml)
@@ -119,14 +130,18 @@ def _sheet_xml(spec: SheetSpec, out, counter: list[int]) -> None:
         for column, choices, error in spec.validations:
             letter = letters[column]
             formula = escape('"' + ",".join(choices) + '"')
-            parts.append(f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
-                         f'errorTitle="Giá trị không hợp lệ" error="{escape(error)}" '
-                         f'sqref="{letter}2:{letter}1048576"><formula1>{formula}</formula1></dataValidation>')
+            parts.append(
+                f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
+                f'errorTitle="Giá trị không hợp lệ" error="{escape(error)}" '
+                f'sqref="{letter}2:{letter}1048576"><formula1>{formula}</formula1></dataValidation>'
+            )
         out.write(f'<dataValidations count="{len(parts)}">{"".join(parts)}</dataValidations>'.encode())
     orientation = "landscape" if spec.landscape else "portrait"
-    out.write('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-              f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
-              '</worksheet>'.encode())
+    out.write(
+        '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
+        "</worksheet>".encode()
+    )
 
 
 STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -147,37 +162,58 @@ def _write_workbook(tmp: Path, sheets: list[SheetSpec], counts: list[int]) -> No
             with zf.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out:
                 _sheet_xml(spec, out, counter)
             counts.append(counter[0])
-        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
-                            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, len(sheets) + 1))
-        zf.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                    '<Default Extension="xml" ContentType="application/xml"/>'
-                    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-                    'officedocument.spreadsheetml.sheet.main+xml"/>'
-                    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
-                    f'officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>')
-        zf.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
-                    f'xmlns="{PKG_REL}"><Relationship Id="rId1" Type="{REL}/officeDocument" '
-                    'Target="xl/workbook.xml"/></Relationships>')
-        rels = "".join(f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                       for i in range(1, len(sheets) + 1))
-        zf.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    f'<Relationships xmlns="{PKG_REL}">{rels}<Relationship Id="rId{len(sheets) + 1}" '
-                    f'Type="{REL}/styles" Target="styles.xml"/></Relationships>')
-        sheet_tags = "".join(f'<sheet name="{escape(s.name)}" sheetId="{i}" r:id="rId{i}"/>'
-                             for i, s in enumerate(sheets, start=1))
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        zf.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+            f'officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>',
+        )
+        zf.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+            f'xmlns="{PKG_REL}"><Relationship Id="rId1" Type="{REL}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="{PKG_REL}">{rels}<Relationship Id="rId{len(sheets) + 1}" '
+            f'Type="{REL}/styles" Target="styles.xml"/></Relationships>',
+        )
+        sheet_tags = "".join(
+            f'<sheet name="{escape(s.name)}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(sheets, start=1)
+        )
         names = []
         for i, (spec, count) in enumerate(zip(sheets, counts)):
             if spec.header:
                 quoted = "'" + spec.name.replace("'", "''") + "'"
                 last = column_letter(len(spec.widths) - 1)
-                names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-                             f'{escape(quoted)}!$A$1:${last}${max(count, 1)}</definedName>')
-                names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{escape(quoted)}!$1:$1'
-                             '</definedName>')
+                names.append(
+                    f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+                    f"{escape(quoted)}!$A$1:${last}${max(count, 1)}</definedName>"
+                )
+                names.append(
+                    f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{escape(quoted)}!$1:$1</definedName>'
+                )
         defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
-        zf.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook '
-                    f'xmlns="{MAIN}" xmlns:r="{REL}"><bookViews><workbookView/></bookViews>'
-                    f'<sheets>{sheet_tags}</sheets>{defined}</workbook>')
+        zf.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook '
+            f'xmlns="{MAIN}" xmlns:r="{REL}"><bookViews><workbookView/></bookViews>'
+            f"<sheets>{sheet_tags}</sheets>{defined}</workbook>",
+        )
         zf.writestr("xl/styles.xml", STYLES)

@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 
 from thidua_desktop import paths
 from thidua_desktop.errors import Refused
-from thidua_desktop.files import atomic_write
 from thidua_desktop.exchange import package, upper_level
+from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
 log = logging.getLogger("thidua.inbox")
@@ -34,8 +34,11 @@ class Inbox:
         """Keep the package in inbox/, import it, answer with its receipt."""
         digest = package.sha256(raw)
         header = package.header_of(raw[:4096])
-        name = (f"thidua-{header.commune_code}-{header.sequence:04d}-{digest[:8]}.tdgoi" if header
-                else f"{digest[:16]}.tdgoi")
+        name = (
+            f"thidua-{header.commune_code}-{header.sequence:04d}-{digest[:8]}.tdgoi"
+            if header
+            else f"{digest[:16]}.tdgoi"
+        )
         atomic_write(self.folder / name, raw)
         with self.lock:
             store = Store.open(self.db_path, actor=self.actor)
@@ -61,7 +64,7 @@ def make_server(inbox: Inbox, host: str, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         server_version = "ThiDuaInbox/1"
 
-        def log_message(self, fmt: str, *args) -> None:  # noqa: D401 - to our log, not stderr
+        def log_message(self, fmt: str, *args) -> None:
             log.info("%s %s", self.address_string(), fmt % args)
 
         def _answer(self, code: int, body: bytes, kind: str = "application/json") -> None:
@@ -74,7 +77,7 @@ def make_server(inbox: Inbox, host: str, port: int) -> ThreadingHTTPServer:
         def _text(self, code: int, text: str) -> None:
             self._answer(code, text.encode("utf-8"), "text/plain; charset=utf-8")
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path in ("/", "/ping"):
                 self._text(200, "ThiDua: hộp thư đến của cấp trên đang chạy.")
                 return
@@ -87,7 +90,7 @@ def make_server(inbox: Inbox, host: str, port: int) -> ThreadingHTTPServer:
                 return
             self._text(404, "Không có địa chỉ này.")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if self.path != "/goi":
                 self._text(404, "Không có địa chỉ này.")
                 return

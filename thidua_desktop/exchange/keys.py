@@ -34,19 +34,22 @@ def unb64(text: str) -> bytes:
 def fingerprint(verify_key: bytes) -> str:
     """'K7QD M2XA 4PLE RT6B WN3C': read over the phone to confirm a key."""
     text = base64.b32encode(hashlib.sha256(verify_key).digest()).decode("ascii")[:20]
-    return " ".join(text[i:i + 4] for i in range(0, 20, 4))
+    return " ".join(text[i : i + 4] for i in range(0, 20, 4))
 
 
 def same_fingerprint(a: str, b: str) -> bool:
     """Typed with or without spaces or dashes, in any case."""
+
     def norm(s: str) -> str:
         return "".join(ch for ch in s.upper() if ch.isalnum())
+
     return norm(a) == norm(b)
 
 
 @dataclass
 class KeyPair:
     """Signing key (both sides) and box key (the level above: packages are sealed to it)."""
+
     signing: SigningKey
     box: PrivateKey | None = None
 
@@ -99,12 +102,18 @@ def load(db_path: Path, role: str) -> KeyPair | None:
         box = PrivateKey(unb64(raw["box"])) if raw.get("box") else None
         return KeyPair(SigningKey(unb64(raw["signing"])), box)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise Refused(f"Không đọc được tệp khóa {path}: {exc}. Nếu tệp bị hỏng, hãy khôi phục từ bản "
-                         "sao lưu hoặc tạo khóa mới (cấp trên phải xác nhận lại).") from exc
+        raise Refused(
+            f"Không đọc được tệp khóa {path}: {exc}. Nếu tệp bị hỏng, hãy khôi phục từ bản "
+            "sao lưu hoặc tạo khóa mới (cấp trên phải xác nhận lại)."
+        ) from exc
 
 
 def _write(path: Path, pair: KeyPair, role: str) -> None:
-    payload = {"role": role, "created_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-               "signing": b64(bytes(pair.signing)), "box": b64(bytes(pair.box)) if pair.box else None,
-               "fingerprint": pair.fingerprint}
+    payload = {
+        "role": role,
+        "created_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "signing": b64(bytes(pair.signing)),
+        "box": b64(bytes(pair.box)) if pair.box else None,
+        "fingerprint": pair.fingerprint,
+    }
     atomic_write(path, json.dumps(payload, indent=1).encode("ascii"), private=True)

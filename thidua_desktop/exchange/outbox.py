@@ -12,15 +12,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from thidua_desktop import settings
+from thidua_desktop import paths, settings
 from thidua_desktop.errors import Refused
-from thidua_desktop.files import WriteFailed, atomic_write, reason
 from thidua_desktop.evaluation import criteria
-from thidua_desktop.register import dataset
 from thidua_desktop.exchange import keys, package
-from thidua_desktop import paths
 from thidua_desktop.exchange.keys import fingerprint, unb64
 from thidua_desktop.exchange.package import PackageRefused
+from thidua_desktop.files import WriteFailed, atomic_write, reason
+from thidua_desktop.register import dataset
 from thidua_desktop.store import OutboxEntry, Store
 
 ROLE = "xa"
@@ -100,8 +99,12 @@ def replace_key(store: Store) -> keys.KeyPair:
 
 # --- the outbox -------------------------------------------------------------------------------------
 
-STATUS_LABELS = {"waiting": "Chờ gửi", "delivered": "Đã chuyển, chờ biên nhận", "received": "Cấp trên đã nhận",
-                 "refused": "Cấp trên từ chối"}
+STATUS_LABELS = {
+    "waiting": "Chờ gửi",
+    "delivered": "Đã chuyển, chờ biên nhận",
+    "received": "Cấp trên đã nhận",
+    "refused": "Cấp trên từ chối",
+}
 
 
 def make_package(store: Store) -> OutboxEntry:
@@ -109,8 +112,9 @@ def make_package(store: Store) -> OutboxEntry:
     commune = _commune_only(store)
     upper = upper_of(store)
     if upper is None:
-        raise Refused("Chưa thiết lập cấp trên. Hãy nhận tệp thiết lập của cấp trên (huyện hoặc tỉnh) "
-                         "trước khi tạo gói.")
+        raise Refused(
+            "Chưa thiết lập cấp trên. Hãy nhận tệp thiết lập của cấp trên (huyện hoặc tỉnh) trước khi tạo gói."
+        )
     pair = own_keys(store)
     data = dataset.export_data(store)
     evaluations = store.runs.latest_per_year()
@@ -118,9 +122,14 @@ def make_package(store: Store) -> OutboxEntry:
         last = store.outbox.last()
         sequence = (last[0] if last else 0) + 1
         chosen = criteria.load_chosen(store)
-        raw = package.build(data, sequence, last[1] if last else None, pair.signing, upper.box_key,
-                            {"evaluations": evaluations,
-                             "criteria_set": {"name": chosen.name, "version": chosen.version}})
+        raw = package.build(
+            data,
+            sequence,
+            last[1] if last else None,
+            pair.signing,
+            upper.box_key,
+            {"evaluations": evaluations, "criteria_set": {"name": chosen.name, "version": chosen.version}},
+        )
         name = package.file_name(commune["code"], _dt.date.today().year, sequence)
         store.outbox.add(sequence, name, package.sha256(raw), last[1] if last else None, len(data["households"]), raw)
     entry = store.outbox.entry(sequence)
@@ -147,8 +156,10 @@ def write_to_folder(store: Store, sequence: int, folder: Path) -> Path:
         target = atomic_write(folder / entry.file_name, raw, read_back=True)
     except (OSError, WriteFailed) as exc:
         cause = exc.os_error if isinstance(exc, WriteFailed) else exc
-        raise Refused(f"Không ghi được gói vào {folder}: {reason(cause)}. Kiểm tra USB hoặc thư mục "
-                      "(còn chỗ trống, không bị khóa ghi) rồi thử lại; gói vẫn nằm trong hộp thư đi.") from exc
+        raise Refused(
+            f"Không ghi được gói vào {folder}: {reason(cause)}. Kiểm tra USB hoặc thư mục "
+            "(còn chỗ trống, không bị khóa ghi) rồi thử lại; gói vẫn nằm trong hộp thư đi."
+        ) from exc
     store.outbox.mark_delivered(sequence, str(folder))
     return target
 
@@ -160,6 +171,7 @@ def export_package(store: Store, out_dir: Path) -> Path:
 
 # --- receipts -------------------------------------------------------------------------------------
 
+
 def take_receipt(store: Store, raw: bytes, name: str) -> str:
     """Verify a receipt of the level above and apply it: the package leaves the outbox, and the
     decisions on nominations are written to the nomination list. Returns what happened (Vietnamese)."""
@@ -170,18 +182,22 @@ def take_receipt(store: Store, raw: bytes, name: str) -> str:
     doc, _ = package.read_document(raw, name, "thidua-receipt", upper.verify_key)
     entry = store.outbox.by_sha256(doc["package_sha256"])
     if entry is None:
-        raise PackageRefused(f"{name}: biên nhận này không thuộc gói nào của xã (mã băm {doc['package_sha256'][:12]}…).")
+        raise PackageRefused(
+            f"{name}: biên nhận này không thuộc gói nào của xã (mã băm {doc['package_sha256'][:12]}…)."
+        )
     accepted = doc["status"] in ("accepted", "duplicate")
     applied = 0
     with store.transaction():
         store.outbox.mark_answered(entry.sequence, accepted, doc["issued_at"], doc["message"])
         for d in doc.get("decisions") or ():
             if d["status"] == "decided":
-                applied += store.nominations.apply_decision(d["nomination_id"], "decided", d.get("decision_number"),
-                                                            d.get("decision_date"), None)
+                applied += store.nominations.apply_decision(
+                    d["nomination_id"], "decided", d.get("decision_number"), d.get("decision_date"), None
+                )
             else:
-                applied += store.nominations.apply_decision(d["nomination_id"], "returned", None, None,
-                                                            d.get("comment"))
+                applied += store.nominations.apply_decision(
+                    d["nomination_id"], "returned", None, None, d.get("comment")
+                )
     verdict = "đã nhận" if accepted else "từ chối"
     text = f"Gói số {entry.sequence}: cấp trên {verdict}. {doc['message']}"
     if applied:
@@ -191,15 +207,19 @@ def take_receipt(store: Store, raw: bytes, name: str) -> str:
 
 # --- HTTP ---------------------------------------------------------------------------------------
 
+
 def send_http(store: Store, sequence: int, address: str) -> str:
     """POST one package to the level above's receiver; its answer is the receipt, taken in at once."""
     import urllib.request  # only when sending: the window starts without the HTTP client
 
     raw = package_bytes(store, sequence)
-    request = urllib.request.Request(address.rstrip("/") + "/goi", data=raw, method="POST",
-                                     headers={"Content-Type": "application/octet-stream",
-                                              "X-Thidua-Sha256": package.sha256(raw)})
-    with urllib.request.urlopen(request, timeout=SEND_TIMEOUT) as response:  # noqa: S310 - the officer's URL
+    request = urllib.request.Request(
+        address.rstrip("/") + "/goi",
+        data=raw,
+        method="POST",
+        headers={"Content-Type": "application/octet-stream", "X-Thidua-Sha256": package.sha256(raw)},
+    )
+    with urllib.request.urlopen(request, timeout=SEND_TIMEOUT) as response:
         receipt = response.read(50 * 1024 * 1024)
     store.outbox.mark_delivered(sequence, address)
     return take_receipt(store, receipt, f"biên nhận từ {address}")
@@ -218,15 +238,17 @@ def deliver_due(store: Store, address: str, now: _dt.datetime | None = None) -> 
         try:
             said.append(send_http(store, entry.sequence, address))
         except (OSError, PackageRefused) as exc:  # URLError is an OSError
-            wait = min(RETRY_BASE_SECONDS * 2 ** entry.attempts, RETRY_MAX_SECONDS)
+            wait = min(RETRY_BASE_SECONDS * 2**entry.attempts, RETRY_MAX_SECONDS)
             reason = getattr(exc, "reason", None) or exc
-            store.outbox.mark_failed(entry.sequence, str(reason),
-                                     (now + _dt.timedelta(seconds=wait)).isoformat(timespec="seconds"))
+            store.outbox.mark_failed(
+                entry.sequence, str(reason), (now + _dt.timedelta(seconds=wait)).isoformat(timespec="seconds")
+            )
             said.append(f"Gói số {entry.sequence}: chưa gửi được ({reason}); sẽ thử lại sau {wait} giây.")
     return said
 
 
 # --- removable drives -----------------------------------------------------------------------------
+
 
 def removable_volumes() -> list[Path]:
     """USB sticks and other removable drives that are mounted now."""

@@ -21,16 +21,16 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
-from thidua_desktop.errors import Refused
 from thidua_desktop import __version__
+from thidua_desktop.errors import Refused
 from thidua_desktop.exchange.keys import b64, fingerprint, unb64
 
 MAGIC = b"THIDUA-PACKAGE\n"
 FORMAT_VERSION = 1
 MEMBERS = ("manifest.json", "dataset.json")
-MAX_PACKAGE_BYTES = 200 * 1024 * 1024      # a commune of 20,000 households is a few MB
-MAX_MEMBER_BYTES = 512 * 1024 * 1024       # uncompressed; more is a decompression bomb
-MAX_RATIO = 200                            # JSON compresses ~10x; 200x is not data
+MAX_PACKAGE_BYTES = 200 * 1024 * 1024  # a commune of 20,000 households is a few MB
+MAX_MEMBER_BYTES = 512 * 1024 * 1024  # uncompressed; more is a decompression bomb
+MAX_RATIO = 200  # JSON compresses ~10x; 200x is not data
 
 
 class PackageRefused(Refused):
@@ -55,21 +55,36 @@ def file_name(commune_code: str, year: int, sequence: int) -> str:
 
 # --- making a package (the commune) ----------------------------------------------------------------
 
-def build(data: dict, sequence: int, previous_sha256: str | None, signing: SigningKey, upper_box: bytes,
-          extra: dict | None = None) -> bytes:
+
+def build(
+    data: dict,
+    sequence: int,
+    previous_sha256: str | None,
+    signing: SigningKey,
+    upper_box: bytes,
+    extra: dict | None = None,
+) -> bytes:
     """The package bytes of a whole dataset."""
     dataset_bytes = canonical(data)
     manifest = {
-        "format": "thidua-package", "version": FORMAT_VERSION,
-        "commune_code": data["commune"]["code"], "commune_name": data["commune"]["name"],
-        "sequence": sequence, "previous_sha256": previous_sha256, "created_at": now_iso(),
+        "format": "thidua-package",
+        "version": FORMAT_VERSION,
+        "commune_code": data["commune"]["code"],
+        "commune_name": data["commune"]["name"],
+        "sequence": sequence,
+        "previous_sha256": previous_sha256,
+        "created_at": now_iso(),
         "application_version": __version__,
         "sender_key": b64(bytes(signing.verify_key)),
         "recipient": fingerprint(upper_box),
         "years": sorted({r["year"] for h in data["households"] for r in h["years"]}),
-        "counts": {"villages": len(data["villages"]), "households": len(data["households"]),
-                   "records": sum(len(h["years"]) for h in data["households"]),
-                   "meetings": len(data["meetings"]), "nominations": len(data.get("nominations") or [])},
+        "counts": {
+            "villages": len(data["villages"]),
+            "households": len(data["households"]),
+            "records": sum(len(h["years"]) for h in data["households"]),
+            "meetings": len(data["meetings"]),
+            "nominations": len(data.get("nominations") or []),
+        },
         "members": {"dataset.json": sha256(dataset_bytes)},
         **(extra or {}),
     }
@@ -79,12 +94,21 @@ def build(data: dict, sequence: int, previous_sha256: str | None, signing: Signi
         z.writestr("dataset.json", dataset_bytes)
     signed = signing.sign(buffer.getvalue())
     sealed = SealedBox(PublicKey(upper_box)).encrypt(bytes(signed))
-    header = canonical({"format": "thidua-package", "version": FORMAT_VERSION, "commune_code": manifest["commune_code"],
-                        "sequence": sequence, "recipient": manifest["recipient"], "length": len(sealed)})
+    header = canonical(
+        {
+            "format": "thidua-package",
+            "version": FORMAT_VERSION,
+            "commune_code": manifest["commune_code"],
+            "sequence": sequence,
+            "recipient": manifest["recipient"],
+            "length": len(sealed),
+        }
+    )
     return MAGIC + header + b"\n" + sealed
 
 
 # --- opening a package (the level above) ---------------------------------------------------------------
+
 
 @dataclass
 class Header:
@@ -115,7 +139,7 @@ def header_of(start: bytes) -> Header | None:
     """The public header at the start of a package (None: not a package)."""
     if not start.startswith(MAGIC):
         return None
-    return _parse_header(start[len(MAGIC):].partition(b"\n")[0])
+    return _parse_header(start[len(MAGIC) :].partition(b"\n")[0])
 
 
 def peek(path) -> Header | None:
@@ -126,17 +150,20 @@ def peek(path) -> Header | None:
 
 def read_header(raw: bytes, name: str) -> tuple[Header, bytes]:
     if len(raw) > MAX_PACKAGE_BYTES:
-        raise PackageRefused(f"{name}: gói quá lớn ({len(raw) / 1e6:.0f} MB, tối đa "
-                             f"{MAX_PACKAGE_BYTES / 1e6:.0f} MB). Không nhận.")
+        raise PackageRefused(
+            f"{name}: gói quá lớn ({len(raw) / 1e6:.0f} MB, tối đa {MAX_PACKAGE_BYTES / 1e6:.0f} MB). Không nhận."
+        )
     if not raw.startswith(MAGIC):
         raise PackageRefused(f"{name}: không phải gói dữ liệu ThiDua.")
-    line, sep, sealed = raw[len(MAGIC):].partition(b"\n")
+    line, sep, sealed = raw[len(MAGIC) :].partition(b"\n")
     header = _parse_header(line)
     if header is None:
         raise PackageRefused(f"{name}: phần đầu của gói bị hỏng; hãy chép lại gói từ máy của xã.")
     if not sep or len(sealed) < header.length:
-        raise PackageRefused(f"{name}: gói bị cắt cụt (thiếu {header.length - len(sealed)} byte); tệp chưa chép "
-                             "hết. Hãy chép lại gói từ máy của xã.")
+        raise PackageRefused(
+            f"{name}: gói bị cắt cụt (thiếu {header.length - len(sealed)} byte); tệp chưa chép "
+            "hết. Hãy chép lại gói từ máy của xã."
+        )
     if len(sealed) > header.length:
         raise PackageRefused(f"{name}: gói có thêm dữ liệu lạ ở cuối; gói đã bị thay đổi. Không nhận.")
     return header, sealed
@@ -148,13 +175,16 @@ def open_package(raw: bytes, name: str, box: PrivateKey, trusted_key: bytes | No
     header, sealed = read_header(raw, name)
     own = fingerprint(bytes(box.public_key))
     if header.recipient != own:
-        raise PackageRefused(f"{name}: gói được mã hóa cho một đơn vị khác (mã nhận diện {header.recipient}), "
-                             f"không phải đơn vị này ({own}). Xã cần nhận tệp thiết lập của đơn vị này.")
+        raise PackageRefused(
+            f"{name}: gói được mã hóa cho một đơn vị khác (mã nhận diện {header.recipient}), "
+            f"không phải đơn vị này ({own}). Xã cần nhận tệp thiết lập của đơn vị này."
+        )
     try:
         signed = SealedBox(box).decrypt(sealed)
     except CryptoError:
-        raise PackageRefused(f"{name}: gói đã bị thay đổi hoặc hỏng trên đường đi (không giải mã được). "
-                             "Hãy chép lại gói từ máy của xã.") from None
+        raise PackageRefused(
+            f"{name}: gói đã bị thay đổi hoặc hỏng trên đường đi (không giải mã được). Hãy chép lại gói từ máy của xã."
+        ) from None
     signature, body = signed[:64], signed[64:]
     if trusted_key is None:
         manifest = _manifest_only(body, name)
@@ -166,21 +196,28 @@ def open_package(raw: bytes, name: str, box: PrivateKey, trusted_key: bytes | No
         manifest = _manifest_only(body, name)
         carried = unb64(manifest["sender_key"]) if manifest.get("sender_key") else b""
         if carried and carried != trusted_key:
-            raise UntrustedCommune(header.commune_code, manifest.get("commune_name", ""), fingerprint(carried),
-                                   carried, changed=True) from None
-        raise PackageRefused(f"{name}: chữ ký của xã {header.commune_code} không đúng; gói đã bị thay đổi. "
-                             "Không nhận.") from None
+            raise UntrustedCommune(
+                header.commune_code, manifest.get("commune_name", ""), fingerprint(carried), carried, changed=True
+            ) from None
+        raise PackageRefused(
+            f"{name}: chữ ký của xã {header.commune_code} không đúng; gói đã bị thay đổi. Không nhận."
+        ) from None
     members = _read_zip(body, name)
     try:
         manifest = json.loads(members["manifest.json"])
     except ValueError:
         raise PackageRefused(f"{name}: bản kê của gói không đọc được.") from None
-    if (manifest.get("commune_code"), manifest.get("sequence"), manifest.get("recipient")) != \
-            (header.commune_code, header.sequence, header.recipient):
+    if (manifest.get("commune_code"), manifest.get("sequence"), manifest.get("recipient")) != (
+        header.commune_code,
+        header.sequence,
+        header.recipient,
+    ):
         raise PackageRefused(f"{name}: phần đầu của gói không khớp với bản kê đã ký; gói đã bị thay đổi.")
     if manifest.get("version") != FORMAT_VERSION:
-        raise PackageRefused(f"{name}: gói theo định dạng phiên bản {manifest.get('version')}, chương trình này "
-                             f"đọc phiên bản {FORMAT_VERSION}. Hãy cập nhật chương trình.")
+        raise PackageRefused(
+            f"{name}: gói theo định dạng phiên bản {manifest.get('version')}, chương trình này "
+            f"đọc phiên bản {FORMAT_VERSION}. Hãy cập nhật chương trình."
+        )
     for member, digest in (manifest.get("members") or {}).items():
         if member not in members or sha256(members[member]) != digest:
             raise PackageRefused(f"{name}: mã băm của {member} không khớp với bản kê; gói đã bị thay đổi.")
@@ -197,8 +234,10 @@ class UntrustedCommune(PackageRefused):
     def __init__(self, code: str, name: str, fp: str, key: bytes, changed: bool = False):
         self.code, self.name, self.fingerprint, self.key, self.changed = code, name, fp, key, changed
         what = "đã đổi khóa" if changed else "chưa được xác nhận"
-        super().__init__(f"Xã {code} {name} {what}. Mã nhận diện khóa của xã: {fp}. Hãy gọi điện cho xã, đọc "
-                         f"đối chiếu mã này, rồi xác nhận (upper trust {code} --fingerprint \"{fp}\").")
+        super().__init__(
+            f"Xã {code} {name} {what}. Mã nhận diện khóa của xã: {fp}. Hãy gọi điện cho xã, đọc "
+            f'đối chiếu mã này, rồi xác nhận (upper trust {code} --fingerprint "{fp}").'
+        )
 
 
 def _manifest_only(body: bytes, name: str) -> dict:
@@ -218,8 +257,10 @@ def _read_zip(body: bytes, name: str, only: str | None = None) -> dict[str, byte
         names = [i.filename for i in infos]
         for n in names:
             if n not in MEMBERS:
-                raise PackageRefused(f"{name}: gói chứa tệp lạ '{n}' (tên có đường dẫn hoặc không thuộc gói). "
-                                     "Không nhận: có thể là gói giả mạo.")
+                raise PackageRefused(
+                    f"{name}: gói chứa tệp lạ '{n}' (tên có đường dẫn hoặc không thuộc gói). "
+                    "Không nhận: có thể là gói giả mạo."
+                )
         if len(set(names)) != len(names) or set(names) != set(MEMBERS):
             raise PackageRefused(f"{name}: gói thiếu hoặc lặp thành phần (cần đúng {', '.join(MEMBERS)}).")
         out = {}
@@ -242,10 +283,12 @@ def _bomb(name: str, member: str) -> PackageRefused:
 
 # --- receipts and setup files: signed JSON -------------------------------------------------------------
 
+
 def sign_document(doc: dict, signing: SigningKey) -> bytes:
     body = canonical(doc)
-    return canonical({"document": doc, "signature": b64(signing.sign(body).signature),
-                      "signer": b64(bytes(signing.verify_key))})
+    return canonical(
+        {"document": doc, "signature": b64(signing.sign(body).signature), "signer": b64(bytes(signing.verify_key))}
+    )
 
 
 def read_document(raw: bytes, name: str, kind: str, expected_signer: bytes | None) -> tuple[dict, bytes]:
@@ -260,8 +303,10 @@ def read_document(raw: bytes, name: str, kind: str, expected_signer: bytes | Non
     if doc.get("format") != kind:
         raise PackageRefused(f"{name}: không phải tệp {KIND_LABELS.get(kind, kind)} của ThiDua.")
     if expected_signer is not None and signer != expected_signer:
-        raise PackageRefused(f"{name}: {KIND_LABELS[kind]} không do cấp trên đã thiết lập ký (mã nhận diện "
-                             f"{fingerprint(signer)}). Không nhận.")
+        raise PackageRefused(
+            f"{name}: {KIND_LABELS[kind]} không do cấp trên đã thiết lập ký (mã nhận diện "
+            f"{fingerprint(signer)}). Không nhận."
+        )
     try:
         VerifyKey(signer).verify(canonical(doc), signature)
     except BadSignatureError:

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from thidua_desktop import paths, settings
 from thidua_desktop.errors import Refused
-from thidua_desktop.files import atomic_write
-from thidua_desktop.register import dataset
 from thidua_desktop.evaluation import evaluator
-from thidua_desktop.exchange import keys, package
 from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.exchange import keys, package
 from thidua_desktop.exchange.keys import b64, fingerprint, same_fingerprint
 from thidua_desktop.exchange.package import PackageRefused, UntrustedCommune
+from thidua_desktop.files import atomic_write
+from thidua_desktop.register import dataset
 from thidua_desktop.store import Store, now_iso
 
 ROLE = "cap-tren"
@@ -41,8 +41,10 @@ def upper_only(store: Store) -> dict:
 def own_keys(store: Store) -> keys.KeyPair:
     pair = keys.load(store.path, ROLE)
     if pair is None:
-        raise Refused(f"Không tìm thấy khóa của cấp trên ({keys.key_path(store.path, ROLE)}). Hãy khôi phục thư "
-                         "mục keys từ bản sao lưu.")
+        raise Refused(
+            f"Không tìm thấy khóa của cấp trên ({keys.key_path(store.path, ROLE)}). Hãy khôi phục thư "
+            "mục keys từ bản sao lưu."
+        )
     return pair
 
 
@@ -63,9 +65,17 @@ def setup_document(store: Store, criteria_raw: dict | None = None) -> bytes:
     """The setup file the level above hands to its communes (by USB or e-mail)."""
     me = upper_only(store)
     pair = own_keys(store)
-    doc = {"format": "thidua-upper-setup", "version": 1, "name": me["name"], "level": me["level"],
-           "address": me.get("address"), "signing_key": b64(pair.verify_key), "box_key": b64(pair.box_public),
-           "criteria_set": criteria_raw, "issued_at": now_iso()}
+    doc = {
+        "format": "thidua-upper-setup",
+        "version": 1,
+        "name": me["name"],
+        "level": me["level"],
+        "address": me.get("address"),
+        "signing_key": b64(pair.verify_key),
+        "box_key": b64(pair.box_public),
+        "criteria_set": criteria_raw,
+        "issued_at": now_iso(),
+    }
     return package.sign_document(doc, pair.signing)
 
 
@@ -79,16 +89,21 @@ def commune_store(store: Store, code: str) -> Store:
 
 # --- trust --------------------------------------------------------------------------------------------
 
+
 def trust(store: Store, code: str, typed: str) -> str:
     """Confirm a commune's key by the fingerprint read over the phone."""
     upper_only(store)
     row = store.upper.unit(code)
     if row is None or row["seen_key"] is None:
-        raise Refused(f"Chưa nhận gói nào của xã {code}, nên chưa có khóa để xác nhận. Hãy nhập gói đầu tiên "
-                         "của xã trước (gói sẽ bị từ chối và in ra mã nhận diện), rồi xác nhận.")
+        raise Refused(
+            f"Chưa nhận gói nào của xã {code}, nên chưa có khóa để xác nhận. Hãy nhập gói đầu tiên "
+            "của xã trước (gói sẽ bị từ chối và in ra mã nhận diện), rồi xác nhận."
+        )
     if not same_fingerprint(row["seen_fingerprint"], typed):
-        raise Refused(f"Mã nhận diện {typed} không khớp với khóa trong gói của xã {code} "
-                         f"({row['seen_fingerprint']}). Không xác nhận: hãy gọi lại cho xã để đọc đối chiếu.")
+        raise Refused(
+            f"Mã nhận diện {typed} không khớp với khóa trong gói của xã {code} "
+            f"({row['seen_fingerprint']}). Không xác nhận: hãy gọi lại cho xã để đọc đối chiếu."
+        )
     store.upper.trust_seen_key(code)
     return f"Đã xác nhận khóa của xã {code} {row['name'] or ''} (mã nhận diện {row['seen_fingerprint']})."
 
@@ -100,10 +115,11 @@ def _seen(store: Store, refusal: UntrustedCommune) -> None:
 
 # --- import ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class PackageResult:
     name: str
-    status: str                      # accepted / duplicate / refused / checked (dry run)
+    status: str  # accepted / duplicate / refused / checked (dry run)
     message: str
     commune_code: str | None = None
     commune_name: str | None = None
@@ -143,8 +159,15 @@ def import_bytes(store: Store, raw: bytes, name: str, dry_run: bool = False) -> 
         unit = store.upper.unit(header.commune_code)
         digest = package.sha256(raw)
         if store.upper.package(digest) is not None:
-            result = PackageResult(name, "duplicate", "gói này đã được nhập trước đây; không có gì thay đổi.",
-                                   header.commune_code, unit["name"] if unit else None, header.sequence, digest)
+            result = PackageResult(
+                name,
+                "duplicate",
+                "gói này đã được nhập trước đây; không có gì thay đổi.",
+                header.commune_code,
+                unit["name"] if unit else None,
+                header.sequence,
+                digest,
+            )
             return _with_receipt(store, result, me, pair, dry_run)
         trusted = unit["verify_key"] if unit else None
         try:
@@ -163,8 +186,9 @@ def import_bytes(store: Store, raw: bytes, name: str, dry_run: bool = False) -> 
         return _with_receipt(store, result, me, pair, dry_run)
 
 
-def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pair: keys.KeyPair,
-                   dry_run: bool) -> PackageResult:
+def _import_opened(
+    store: Store, opened: package.Opened, name: str, me: dict, pair: keys.KeyPair, dry_run: bool
+) -> PackageResult:
     m, data, code, seq = opened.manifest, opened.dataset, opened.header.commune_code, opened.header.sequence
     result = PackageResult(name, "checked", "", code, m.get("commune_name"), seq, opened.sha256)
     if not isinstance(data, dict) or (data.get("commune") or {}).get("code") != code:
@@ -172,14 +196,16 @@ def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pa
     unit = store.upper.unit(code)
     last = unit["last_sequence"] if unit else None
     if last is not None and seq <= last:
-        raise PackageRefused(f"{name}: gói số {seq} cũ hơn gói số {last} đã nhập của xã {code}; dữ liệu mới hơn "
-                             "đã có. Không nhập.")
+        raise PackageRefused(
+            f"{name}: gói số {seq} cũ hơn gói số {last} đã nhập của xã {code}; dữ liệu mới hơn đã có. Không nhập."
+        )
     if last is not None and seq > last + 1:
         missing = str(last + 1) if seq == last + 2 else f"{last + 1} đến {seq - 1}"
         result.notes.append(f"Thiếu gói số {missing} của xã (không mất dữ liệu: mỗi gói chứa toàn bộ dữ liệu của xã).")
     if last is not None and seq == last + 1 and m.get("previous_sha256") != unit["last_sha256"]:
-        result.notes.append("Gói này không nối tiếp gói đã nhập trước (xã có thể đã khôi phục dữ liệu từ bản sao "
-                            "lưu); hãy hỏi lại xã.")
+        result.notes.append(
+            "Gói này không nối tiếp gói đã nhập trước (xã có thể đã khôi phục dữ liệu từ bản sao lưu); hãy hỏi lại xã."
+        )
     path = commune_path(store, code)
     fresh = not path.exists()
     # A commune seen for the first time: a dry run checks against an empty store in memory, and a
@@ -200,27 +226,43 @@ def _import_opened(store: Store, opened: package.Opened, name: str, me: dict, pa
             after = _household_hashes(h for h in data["households"] if h["id"] in existing)
             result.changed = sum(1 for hid, digest in after.items() if before.get(hid) != digest)
         if dry_run:
-            result.message = f"xã {code} {result.commune_name}: {result.households} hộ, {result.added} hộ mới, " \
-                             f"{result.changed} hộ thay đổi. Chưa ghi (chạy thử)."
+            result.message = (
+                f"xã {code} {result.commune_name}: {result.households} hộ, {result.added} hộ mới, "
+                f"{result.changed} hộ thay đổi. Chưa ghi (chạy thử)."
+            )
             return result
-        dataset.import_data(target, data, name)   # checks the whole dataset first, writes all or nothing
+        dataset.import_data(target, data, name)  # checks the whole dataset first, writes all or nothing
         ok = True
     except dataset.DatasetRefused as exc:
         problems = exc.problems
         listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:10])
         more = f" (và {len(problems) - 10} lỗi khác)" if len(problems) > 10 else ""
-        raise PackageRefused(f"{name}: dữ liệu của xã {code} có {len(problems)} lỗi: {listed}{more}. Không nhập; "
-                             "xã cần sửa rồi gửi gói mới.") from None
+        raise PackageRefused(
+            f"{name}: dữ liệu của xã {code} có {len(problems)} lỗi: {listed}{more}. Không nhập; "
+            "xã cần sửa rồi gửi gói mới."
+        ) from None
     finally:
         target.close()
         if fresh and not dry_run and not ok:
             path.unlink(missing_ok=True)
     merged = [(u["code"], u["name"]) for u in data["commune"].get("former_units") or ()]
-    store.upper.record_import(code, data["commune"]["name"], seq, opened.sha256, m, name, result.added,
-                              result.changed, "\n".join(result.notes) or None, merged)
+    store.upper.record_import(
+        code,
+        data["commune"]["name"],
+        seq,
+        opened.sha256,
+        m,
+        name,
+        result.added,
+        result.changed,
+        "\n".join(result.notes) or None,
+        merged,
+    )
     result.status = "accepted"
-    result.message = (f"xã {code} {result.commune_name}, gói số {seq}: {result.households} hộ, {result.added} hộ mới, "
-                      f"{result.changed} hộ thay đổi.")
+    result.message = (
+        f"xã {code} {result.commune_name}, gói số {seq}: {result.households} hộ, {result.added} hộ mới, "
+        f"{result.changed} hộ thay đổi."
+    )
     return _with_receipt(store, result, me, pair, False)
 
 
@@ -233,16 +275,34 @@ def _with_receipt(store: Store, result: PackageResult, me: dict, pair: keys.KeyP
 
 def receipt_for(store: Store, result: PackageResult, me: dict, pair: keys.KeyPair) -> bytes:
     decisions = store.upper.decisions_for(result.commune_code) if result.commune_code else []
-    doc = {"format": "thidua-receipt", "version": 1, "package_sha256": result.sha256, "file_name": result.name,
-           "commune_code": result.commune_code, "sequence": result.sequence, "status": result.status,
-           "message": result.message, "notes": result.notes, "households": result.households,
-           "added": result.added, "changed": result.changed, "decisions": decisions,
-           "upper_name": me["name"], "issued_at": now_iso()}
+    doc = {
+        "format": "thidua-receipt",
+        "version": 1,
+        "package_sha256": result.sha256,
+        "file_name": result.name,
+        "commune_code": result.commune_code,
+        "sequence": result.sequence,
+        "status": result.status,
+        "message": result.message,
+        "notes": result.notes,
+        "households": result.households,
+        "added": result.added,
+        "changed": result.changed,
+        "decisions": decisions,
+        "upper_name": me["name"],
+        "issued_at": now_iso(),
+    }
     return package.sign_document(doc, pair.signing)
 
 
-def import_files(store: Store, files: Iterable[Path], dry_run: bool = False, receipt_dir: Path | None = None,
-                 progress: Progress | None = None, workers: int | None = None) -> list[PackageResult]:
+def import_files(
+    store: Store,
+    files: Iterable[Path],
+    dry_run: bool = False,
+    receipt_dir: Path | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> list[PackageResult]:
     """Import packages, each commune's oldest first whatever order they come in. Communes are
     independent (each has its own file), so several are imported side by side on a multi-core PC."""
     groups: dict[str, list[tuple[int, Path]]] = {}
@@ -289,8 +349,12 @@ def _import_file(store: Store, f: Path, dry_run: bool) -> PackageResult:
     try:
         size = f.stat().st_size
         if size > package.MAX_PACKAGE_BYTES:
-            return PackageResult(f.name, "refused", f"{f.name}: gói quá lớn ({size / 1e6:.0f} MB, tối đa "
-                                                    f"{package.MAX_PACKAGE_BYTES / 1e6:.0f} MB). Không nhận.")
+            return PackageResult(
+                f.name,
+                "refused",
+                f"{f.name}: gói quá lớn ({size / 1e6:.0f} MB, tối đa "
+                f"{package.MAX_PACKAGE_BYTES / 1e6:.0f} MB). Không nhận.",
+            )
         return import_bytes(store, f.read_bytes(), f.name, dry_run)
     except OSError as exc:
         return PackageResult(f.name, "refused", f"{f.name}: không đọc được tệp ({exc.strerror}).")
@@ -298,8 +362,16 @@ def _import_file(store: Store, f: Path, dry_run: bool) -> PackageResult:
 
 # --- decisions on nominations -------------------------------------------------------------------------
 
-def decide(store: Store, code: str, nomination_id: str, status: str, number: str | None = None,
-           date: str | None = None, comment: str | None = None) -> None:
+
+def decide(
+    store: Store,
+    code: str,
+    nomination_id: str,
+    status: str,
+    number: str | None = None,
+    date: str | None = None,
+    comment: str | None = None,
+) -> None:
     """Approve (decided, with the decision's number and date) or return (with a comment) a nomination;
     the decision travels back to the commune in its next receipt."""
     upper_only(store)
@@ -326,12 +398,20 @@ def receipt_again(store: Store, digest: str) -> bytes | None:
     row = store.upper.package(digest)
     if row is None:
         return None
-    result = PackageResult(row["file_name"], "accepted", f"Biên nhận bổ sung cho gói số {row['sequence']}.",
-                           row["commune_code"], None, row["sequence"], digest)
+    result = PackageResult(
+        row["file_name"],
+        "accepted",
+        f"Biên nhận bổ sung cho gói số {row['sequence']}.",
+        row["commune_code"],
+        None,
+        row["sequence"],
+        digest,
+    )
     return receipt_for(store, result, me, own_keys(store))
 
 
 # --- views ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class CommuneRow:
@@ -351,9 +431,18 @@ def communes(store: Store) -> list[CommuneRow]:
     years_of = store.upper.years_in_last_packages()
     for u in store.upper.units():
         years = years_of.get(u["code"], [])
-        out.append(CommuneRow(u["code"], u["name"] or "", u["verify_key"] is not None,
-                              u["fingerprint"] or u["seen_fingerprint"], u["merged_into"], u["last_sequence"],
-                              u["last_package_at"], years))
+        out.append(
+            CommuneRow(
+                u["code"],
+                u["name"] or "",
+                u["verify_key"] is not None,
+                u["fingerprint"] or u["seen_fingerprint"],
+                u["merged_into"],
+                u["last_sequence"],
+                u["last_package_at"],
+                years,
+            )
+        )
     return out
 
 
@@ -382,8 +471,9 @@ def completeness(store: Store, year: int, deadline: _dt.date | None = None) -> l
 @dataclass
 class Overview:
     """The level above's year: each commune judged again, the rates, and the group's own criteria."""
+
     year: int
-    rows: list[dict]            # per commune: code, name, households, rates by year, verdict, eligible, own, differs
+    rows: list[dict]  # per commune: code, name, households, rates by year, verdict, eligible, own, differs
     totals: dict[str, float | None]
     group: dict
 
@@ -403,12 +493,22 @@ def overview(store: Store, year: int, chosen: CriteriaSet, progress: Progress | 
         report = evaluator.evaluate(data, year, chosen, group_)
         eligible = sum(1 for h in report["households"] if h["verdict"] == "eligible")
         own = _own_evaluation(store, c.code, year)
-        differs = own is not None and (own.get("commune_verdict") != report["commune"]["verdict"]
-                                       or own.get("eligible") != eligible)
-        rows.append({"code": c.code, "name": c.name, "households": len(report["households"]),
-                     "poverty_rates": report["commune"]["poverty_rates"],
-                     "near_poor_rates": report["commune"]["near_poor_rates"],
-                     "verdict": report["commune"]["verdict"], "eligible": eligible, "own": own, "differs": differs})
+        differs = own is not None and (
+            own.get("commune_verdict") != report["commune"]["verdict"] or own.get("eligible") != eligible
+        )
+        rows.append(
+            {
+                "code": c.code,
+                "name": c.name,
+                "households": len(report["households"]),
+                "poverty_rates": report["commune"]["poverty_rates"],
+                "near_poor_rates": report["commune"]["near_poor_rates"],
+                "verdict": report["commune"]["verdict"],
+                "eligible": eligible,
+                "own": own,
+                "differs": differs,
+            }
+        )
     judged = group_.evaluate(year, chosen)
     return Overview(year, rows, judged["poverty_rates"], judged)
 
@@ -437,10 +537,22 @@ def received_nominations(store: Store, year: int | None = None) -> list[dict]:
             for n in s.nominations.list(year):
                 if n["status"] not in ("sent", "decided", "returned"):
                     continue
-                name = (f"Hộ {heads.get(n['household_id'], '?')}" if n["nominee_kind"] == "household"
-                        else villages.get(n["village_id"], "?") if n["nominee_kind"] == "village" else n["nominee_name"])
-                out.append({**n, "commune_code": c.code, "commune_name": c.name, "nominee": name,
-                            "upper": decisions.get((c.code, n["id"]))})
+                name = (
+                    f"Hộ {heads.get(n['household_id'], '?')}"
+                    if n["nominee_kind"] == "household"
+                    else villages.get(n["village_id"], "?")
+                    if n["nominee_kind"] == "village"
+                    else n["nominee_name"]
+                )
+                out.append(
+                    {
+                        **n,
+                        "commune_code": c.code,
+                        "commune_name": c.name,
+                        "nominee": name,
+                        "upper": decisions.get((c.code, n["id"])),
+                    }
+                )
         finally:
             s.close()
     return out

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from thidua_desktop.errors import Refused
 from thidua_desktop.files import atomic_write
@@ -26,8 +27,7 @@ class DatasetRefused(Refused):
         super().__init__(self.summary())
 
     def summary(self, limit: int = 50) -> str:
-        lines = [f"Tệp {self.source} bị từ chối, không có gì được ghi. "
-                 f"Tìm thấy {len(self.problems)} vấn đề:"]
+        lines = [f"Tệp {self.source} bị từ chối, không có gì được ghi. Tìm thấy {len(self.problems)} vấn đề:"]
         lines += [f"  - {p}" for p in self.problems[:limit]]
         if len(self.problems) > limit:
             lines.append(f"  ... và {len(self.problems) - limit} vấn đề khác.")
@@ -45,9 +45,11 @@ class ImportResult:
     backup: Path | None = field(default=None)
 
     def summary(self) -> str:
-        return (f"Đã nhập {self.villages} thôn, {self.households} hộ "
-                f"({self.new_households} hộ mới), {self.records} kết quả rà soát, "
-                f"{self.meetings} cuộc họp, {self.nominations} đề nghị khen thưởng.")
+        return (
+            f"Đã nhập {self.villages} thôn, {self.households} hộ "
+            f"({self.new_households} hộ mới), {self.records} kết quả rà soát, "
+            f"{self.meetings} cuộc họp, {self.nominations} đề nghị khen thưởng."
+        )
 
 
 def read_file(path: Path | str) -> Any:
@@ -61,8 +63,9 @@ def read_file(path: Path | str) -> Any:
     except UnicodeDecodeError as exc:
         raise DatasetRefused(str(path), [Problem("", "tệp không được mã hóa UTF-8")]) from exc
     except json.JSONDecodeError as exc:
-        raise DatasetRefused(str(path), [Problem(
-            "", f"tệp không phải JSON hợp lệ: lỗi ở dòng {exc.lineno}, cột {exc.colno}")]) from exc
+        raise DatasetRefused(
+            str(path), [Problem("", f"tệp không phải JSON hợp lệ: lỗi ở dòng {exc.lineno}, cột {exc.colno}")]
+        ) from exc
 
 
 def _number(text: str) -> float | int:
@@ -89,15 +92,21 @@ def check(data: Any, store: Store) -> list[Problem]:
     """Every problem of the dataset against the schema, the register's rules and the store."""
     problems = check_dataset_shape(data)
     if problems:
-        return [Problem(_label(data, p.path) if isinstance(data, dict) else p.path, p.message)
-                for p in problems]
+        return [Problem(_label(data, p.path) if isinstance(data, dict) else p.path, p.message) for p in problems]
     known = [v["id"] for v in store.register.villages(include_deleted=True)]
     problems = rules.check_dataset_rules(data, known)
     current = store.register.commune()
     if current and current["code"] != data["commune"]["code"]:
-        problems.insert(0, Problem("commune.code", (
-            f"tệp thuộc xã {data['commune']['name']} (mã {data['commune']['code']}), nhưng tệp dữ liệu "
-            f"đang mở là của xã {current['name']} (mã {current['code']})")))
+        problems.insert(
+            0,
+            Problem(
+                "commune.code",
+                (
+                    f"tệp thuộc xã {data['commune']['name']} (mã {data['commune']['code']}), nhưng tệp dữ liệu "
+                    f"đang mở là của xã {current['name']} (mã {current['code']})"
+                ),
+            ),
+        )
     problems += _identity_clashes(data, store)
     return [Problem(_label(data, p.path), p.message) for p in problems]
 
@@ -110,15 +119,22 @@ def _identity_clashes(data: dict, store: Store) -> list[Problem]:
         number = hh["head"].get("id_number")
         if number:
             if number in owner and owner[number] != hh["id"]:
-                out.append(Problem(f"households[{i}].head.id_number",
-                                   f"số CCCD {number} đã được dùng cho một chủ hộ khác trong tệp"))
+                out.append(
+                    Problem(
+                        f"households[{i}].head.id_number",
+                        f"số CCCD {number} đã được dùng cho một chủ hộ khác trong tệp",
+                    )
+                )
             owner.setdefault(number, hh["id"])
     if owner:
         for number, hid, name in store.register.heads_with_id_numbers(owner):
             if owner[number] != hid:
                 idx = next(i for i, h in enumerate(data["households"]) if h["head"].get("id_number") == number)
-                out.append(Problem(f"households[{idx}].head.id_number",
-                                   f"số CCCD {number} đã thuộc hộ {name} trong tệp dữ liệu"))
+                out.append(
+                    Problem(
+                        f"households[{idx}].head.id_number", f"số CCCD {number} đã thuộc hộ {name} trong tệp dữ liệu"
+                    )
+                )
     return out
 
 
@@ -178,8 +194,15 @@ def household_data(store: Store, household_id: str) -> dict:
         raise Refused("Hộ này không còn trong sổ (có thể đã bị xóa ở cửa sổ khác).")
     hh.pop("deleted", None)
     village = store.register.village(hh["village_id"])
-    return {"format": "thidua-dataset", "version": 1, "commune": store.register.commune(), "villages": [village],
-            "households": [hh], "meetings": store.meetings.of_household(household_id), "nominations": []}
+    return {
+        "format": "thidua-dataset",
+        "version": 1,
+        "commune": store.register.commune(),
+        "villages": [village],
+        "households": [hh],
+        "meetings": store.meetings.of_household(household_id),
+        "nominations": [],
+    }
 
 
 def json_bytes(payload: Any) -> bytes:

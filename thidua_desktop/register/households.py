@@ -6,7 +6,7 @@ household the register cannot hold, and nothing is written.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from thidua_desktop.errors import Refused
 from thidua_desktop.register import rules

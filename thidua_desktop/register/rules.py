@@ -8,7 +8,8 @@ has the schema's shape and lists every problem with its path.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Container, Iterable
+from collections.abc import Container, Iterable
+from typing import Any
 
 from thidua_desktop import domain
 from thidua_desktop.register.schema_check import Problem, join
@@ -73,16 +74,19 @@ def check_id_number(number: str | None, gender: str | None, birth_year: int | No
     century = 1900 + (code // 2) * 100
     code_gender = "female" if code % 2 else "male"
     if gender in ("male", "female") and code_gender != gender:
-        return (f"Chữ số thứ 4 của CCCD ({code}) ứng với giới tính "
-                f"{domain.GENDER_LABELS[code_gender].lower()}, nhưng chủ hộ là "
-                f"{domain.GENDER_LABELS[gender].lower()}.")
+        return (
+            f"Chữ số thứ 4 của CCCD ({code}) ứng với giới tính "
+            f"{domain.GENDER_LABELS[code_gender].lower()}, nhưng chủ hộ là "
+            f"{domain.GENDER_LABELS[gender].lower()}."
+        )
     if birth_year is not None:
         if birth_year // 100 * 100 != century:
-            return (f"Chữ số thứ 4 của CCCD ({code}) ứng với người sinh trong thế kỷ "
-                    f"{century}-{century + 99}, nhưng năm sinh là {birth_year}.")
+            return (
+                f"Chữ số thứ 4 của CCCD ({code}) ứng với người sinh trong thế kỷ "
+                f"{century}-{century + 99}, nhưng năm sinh là {birth_year}."
+            )
         if int(number[4:6]) != birth_year % 100:
-            return (f"Chữ số thứ 5-6 của CCCD ({number[4:6]}) phải là hai số cuối của năm sinh "
-                    f"({birth_year % 100:02d}).")
+            return f"Chữ số thứ 5-6 của CCCD ({number[4:6]}) phải là hai số cuối của năm sinh ({birth_year % 100:02d})."
     return None
 
 
@@ -93,14 +97,12 @@ def check_deprivations(year: int, keys: Iterable[str] | None) -> str | None:
     allowed = domain.indicators_for(year)
     if allowed is None:
         if keys:
-            return (f"Chưa có danh mục chỉ số thiếu hụt cho năm {year}; "
-                    "bộ tiêu chí của tỉnh phải cung cấp danh mục này.")
+            return f"Chưa có danh mục chỉ số thiếu hụt cho năm {year}; bộ tiêu chí của tỉnh phải cung cấp danh mục này."
         return None
     unknown = [k for k in keys if k not in allowed]
     if unknown:
         basis = domain.standard_for(year).basis
-        return (f"Chỉ số thiếu hụt {', '.join(unknown)} không thuộc chuẩn nghèo năm {year} "
-                f"({basis}).")
+        return f"Chỉ số thiếu hụt {', '.join(unknown)} không thuộc chuẩn nghèo năm {year} ({basis})."
     if len(set(keys)) != len(keys):
         return "Một chỉ số thiếu hụt bị ghi hai lần."
     return None
@@ -108,7 +110,7 @@ def check_deprivations(year: int, keys: Iterable[str] | None) -> str | None:
 
 def check_record_year(year: int, left_in: int | None) -> str | None:
     if left_in is not None and year >= left_in:
-        return (f"Hộ đã rời khỏi xã năm {left_in} nên không thể có kết quả rà soát năm {year}.")
+        return f"Hộ đã rời khỏi xã năm {left_in} nên không thể có kết quả rà soát năm {year}."
     return None
 
 
@@ -119,8 +121,10 @@ def check_decision(agree: int, disagree: int, abstain: int, attendees: int | Non
         return "Số người dự họp phải từ 1 trở lên."
     total = agree + disagree + abstain
     if total > attendees:
-        return (f"Tổng số ý kiến ({agree} đồng ý + {disagree} không đồng ý + {abstain} không ý kiến "
-                f"= {total}) vượt quá số người dự họp ({attendees}).")
+        return (
+            f"Tổng số ý kiến ({agree} đồng ý + {disagree} không đồng ý + {abstain} không ý kiến "
+            f"= {total}) vượt quá số người dự họp ({attendees})."
+        )
     return None
 
 
@@ -232,8 +236,7 @@ def check_dataset_rules(data: dict[str, Any], known_village_ids: Iterable[str] =
     return out
 
 
-def check_meeting(meeting: dict, villages: Container[str], households: Container[str],
-                  path: str = "") -> list[Problem]:
+def check_meeting(meeting: dict, villages: Container[str], households: Container[str], path: str = "") -> list[Problem]:
     """A meeting's references, date and votes (criteria.md, community vote)."""
     out: list[Problem] = []
     add = out.append
@@ -242,8 +245,9 @@ def check_meeting(meeting: dict, villages: Container[str], households: Container
     if not _real_date(meeting["held_on"]):
         add(Problem(join(path, "held_on"), f"ngày {meeting['held_on']} không phải ngày có thật"))
     elif not meeting["year"] <= int(meeting["held_on"][:4]) <= meeting["year"] + 1:
-        add(Problem(join(path, "held_on"), f"cuộc họp xét năm {meeting['year']} phải họp trong năm đó "
-                                           "hoặc đầu năm sau"))
+        add(
+            Problem(join(path, "held_on"), f"cuộc họp xét năm {meeting['year']} phải họp trong năm đó hoặc đầu năm sau")
+        )
     decided: set[str] = set()
     for j, decision in enumerate(meeting["decisions"]):
         dpath = join(path, f"decisions[{j}]")
@@ -253,19 +257,21 @@ def check_meeting(meeting: dict, villages: Container[str], households: Container
         if hid in decided:
             add(Problem(join(dpath, "household_id"), "hộ này được biểu quyết hai lần trong cùng cuộc họp"))
         decided.add(hid)
-        msg = check_decision(decision["agree"], decision["disagree"], decision["abstain"],
-                             meeting["attendees"])
+        msg = check_decision(decision["agree"], decision["disagree"], decision["abstain"], meeting["attendees"])
         if msg:
             add(Problem(dpath, msg))
     represented, listed = meeting.get("households_represented"), meeting.get("households_on_list")
     if represented is not None and listed is not None and represented > listed:
-        add(Problem(join(path, "households_represented"),
-                    f"số hộ có đại diện ({represented}) vượt quá số hộ trong danh sách ({listed})"))
+        add(
+            Problem(
+                join(path, "households_represented"),
+                f"số hộ có đại diện ({represented}) vượt quá số hộ trong danh sách ({listed})",
+            )
+        )
     return out
 
 
-def check_nomination(nom: dict, villages: Container[str], households: Container[str],
-                     path: str = "") -> list[Problem]:
+def check_nomination(nom: dict, villages: Container[str], households: Container[str], path: str = "") -> list[Problem]:
     """A nomination's nominee, and the facts each status needs."""
     out: list[Problem] = []
     add = out.append

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from typing import Any, Callable
+from functools import cache, lru_cache
+from typing import Any
 
 from thidua_desktop import paths
 
@@ -40,8 +41,7 @@ _TYPE_NAMES = {
     "null": "null",
 }
 _PATTERN_MESSAGES = {
-    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$":
-        "không phải mã định danh (UUID, chữ thường) hợp lệ",
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$": "không phải mã định danh (UUID, chữ thường) hợp lệ",
     r"^\d{4}-\d{2}-\d{2}$": "ngày phải có dạng NNNN-TT-NN (ví dụ 2019-01-05)",
     r"^\d{5}$": "phải gồm đúng 5 chữ số",
     r"^\d{2}$": "phải gồm đúng 2 chữ số",
@@ -127,6 +127,7 @@ class _Compiler:
                 check(value, path, out)
                 if len(out) > before:
                     return  # one clear message per value is enough
+
         return all_checks
 
     @staticmethod
@@ -140,8 +141,12 @@ class _Compiler:
             options = node["enum"]
             keyed = {(type(o), o) for o in options}
             allowed = ", ".join(_show(o) for o in options)
-            preds.append((lambda v: isinstance(v, (str, int, float, bool, type(None)))
-                          and (type(v), v) in keyed, f"chỉ nhận: {allowed}"))
+            preds.append(
+                (
+                    lambda v: isinstance(v, (str, int, float, bool, type(None))) and (type(v), v) in keyed,
+                    f"chỉ nhận: {allowed}",
+                )
+            )
         if "pattern" in node:
             rx = re.compile(node["pattern"])
             msg = _PATTERN_MESSAGES.get(node["pattern"], "không đúng định dạng")
@@ -172,17 +177,23 @@ class _Compiler:
         integral_floats = "integer" in names  # JSON Schema: 2019.0 is an integer
 
         def check(value, path, out):
-            if py_types and type(value) not in py_types and not (
-                    integral_floats and type(value) is float and value.is_integer()):
+            if (
+                py_types
+                and type(value) not in py_types
+                and not (integral_floats and type(value) is float and value.is_integer())
+            ):
                 out.append(Problem(_render(path), f"phải là {wanted}, không phải {_show(value)}"))
                 return
             if value is None and nullable:
                 return
             for ok, message in preds:
                 if not ok(value):
-                    shown = f"giá trị {_show(value)} không hợp lệ; {message}" if message.startswith("chỉ nhận") else message
+                    shown = (
+                        f"giá trị {_show(value)} không hợp lệ; {message}" if message.startswith("chỉ nhận") else message
+                    )
                     out.append(Problem(_render(path), shown))
                     return
+
         return check
 
     @staticmethod
@@ -197,6 +208,7 @@ class _Compiler:
                 if i == 0:
                     first = found
             out.extend(first)
+
         return check
 
     def _object(self, node: dict) -> Check:
@@ -218,6 +230,7 @@ class _Compiler:
                     sub(item, (path, key), out)
                 elif closed:
                     out.append(Problem(_render((path, key)), "trường này không có trong định dạng dữ liệu"))
+
         return check
 
     @staticmethod
@@ -230,6 +243,7 @@ class _Compiler:
                     item_check(item, (path, i), out)
             if unique and len(value) > 1 and not _unique(value):
                 out.append(Problem(_render(path), "có phần tử bị trùng"))
+
         return check
 
 
@@ -269,7 +283,7 @@ def check_dataset_shape(data: Any) -> list[Problem]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _definition_checker(name: str) -> Check:
     return _Compiler(load_schema()).ref(f"#/$defs/{name}")
 

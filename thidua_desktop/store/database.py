@@ -15,17 +15,22 @@ from __future__ import annotations
 import datetime as _dt
 import getpass
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlite_utils import Database
 
 from thidua_desktop import paths
 from thidua_desktop.errors import Refused
 from thidua_desktop.store.meetings import MeetingRepository, NominationRepository
-from thidua_desktop.store.migrations import (APPLICATION_ID, AUDIT_HOUSEHOLD_INDEX, migrations, pause_insert_audit,
-                                             resume_insert_audit)
+from thidua_desktop.store.migrations import (
+    APPLICATION_ID,
+    AUDIT_HOUSEHOLD_INDEX,
+    migrations,
+    pause_insert_audit,
+    resume_insert_audit,
+)
 from thidua_desktop.store.outbox import OutboxRepository
 from thidua_desktop.store.register import RegisterRepository
 from thidua_desktop.store.runs import RunRepository
@@ -33,21 +38,28 @@ from thidua_desktop.store.upper_level import UpperLevelRepository
 
 
 def _sqlite_messages(path: Path | str) -> dict[int, str]:
-    in_use = (f"Tệp dữ liệu {path} đang được một chương trình khác sử dụng. "
-              "Hãy đóng chương trình đó (hoặc cửa sổ ThiDua thứ hai) rồi thử lại.")
-    damaged = (f"Tệp {path} không phải tệp dữ liệu ThiDua hoặc đã bị hỏng. "
-               "Hãy mở bản sao lưu gần nhất trong thư mục backups.")
+    in_use = (
+        f"Tệp dữ liệu {path} đang được một chương trình khác sử dụng. "
+        "Hãy đóng chương trình đó (hoặc cửa sổ ThiDua thứ hai) rồi thử lại."
+    )
+    damaged = (
+        f"Tệp {path} không phải tệp dữ liệu ThiDua hoặc đã bị hỏng. Hãy mở bản sao lưu gần nhất trong thư mục backups."
+    )
     return {
         sqlite3.SQLITE_BUSY: in_use,
         sqlite3.SQLITE_LOCKED: in_use,
-        sqlite3.SQLITE_READONLY: (f"Không ghi được vào tệp {path} vì tệp chỉ cho phép đọc. "
-                                  "Hãy chép tệp sang ổ đĩa của máy hoặc bỏ thuộc tính chỉ đọc."),
+        sqlite3.SQLITE_READONLY: (
+            f"Không ghi được vào tệp {path} vì tệp chỉ cho phép đọc. "
+            "Hãy chép tệp sang ổ đĩa của máy hoặc bỏ thuộc tính chỉ đọc."
+        ),
         sqlite3.SQLITE_FULL: "Ổ đĩa đã đầy, dữ liệu chưa được ghi. Hãy giải phóng dung lượng ổ đĩa rồi lưu lại.",
         sqlite3.SQLITE_CORRUPT: damaged,
         sqlite3.SQLITE_NOTADB: damaged,
         sqlite3.SQLITE_CANTOPEN: f"Không mở được tệp {path}. Hãy kiểm tra thư mục có tồn tại và có quyền ghi.",
-        sqlite3.SQLITE_IOERR: (f"Máy không đọc hoặc ghi được tệp {path} (lỗi ổ đĩa, hoặc USB bị rút ra). "
-                               "Hãy kiểm tra ổ đĩa rồi thử lại; dữ liệu đã lưu trước đó không bị mất."),
+        sqlite3.SQLITE_IOERR: (
+            f"Máy không đọc hoặc ghi được tệp {path} (lỗi ổ đĩa, hoặc USB bị rút ra). "
+            "Hãy kiểm tra ổ đĩa rồi thử lại; dữ liệu đã lưu trước đó không bị mất."
+        ),
     }
 
 
@@ -87,7 +99,7 @@ class Store:
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str, actor: str | None = None) -> "Store":
+    def open(cls, path: Path | str, actor: str | None = None) -> Store:
         path = Path(path)
         if path.exists() and path.stat().st_size > 0:
             _check_header(path)
@@ -123,7 +135,8 @@ class Store:
         if applied - known:
             raise Refused(
                 f"Tệp {self.path} được tạo bởi một phiên bản ThiDua mới hơn phiên bản đang chạy. "
-                "Hãy cài phiên bản mới nhất rồi mở lại; tệp không bị thay đổi.")
+                "Hãy cài phiên bản mới nhất rồi mở lại; tệp không bị thay đổi."
+            )
         pending = migrations.pending(self.db)
         if not pending:
             return
@@ -213,8 +226,11 @@ class Store:
 
     def write_setting(self, key: str, value: str | None) -> None:
         with self.transaction() as c:
-            c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     def is_upper_level(self) -> bool:
         """A file of the level above (`upper init`), not of a commune."""
@@ -243,6 +259,7 @@ def _check_header(path: Path) -> None:
 
 # --- backups, read without opening them as the working file ------------------------------------
 
+
 def is_sound(path: Path) -> bool:
     """SQLite's own integrity check on a copy."""
     try:
@@ -257,8 +274,7 @@ def is_sound(path: Path) -> bool:
 
 def describe_copy(path: Path) -> dict:
     """What a copy holds, read without changing it: the preview before a restore."""
-    info: dict = {"sound": is_sound(path), "commune": None, "households": 0, "villages": 0, "records": 0,
-                  "years": []}
+    info: dict = {"sound": is_sound(path), "commune": None, "households": 0, "villages": 0, "records": 0, "years": []}
     if not info["sound"]:
         return info
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

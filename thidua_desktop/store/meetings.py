@@ -7,10 +7,21 @@ evaluation/nominations.py) before these writes; the store only stores.
 from __future__ import annotations
 
 import sqlite3
-from typing import Sequence
+from collections.abc import Sequence
 
-from thidua_desktop.store.rows import (MEETING_COLS, NOMINATION_COLS, VOTE_COLS, Repository, delete_stale,
-                                       json_list, meeting_dict, meeting_row, nomination_row, now_iso, upsert_sql)
+from thidua_desktop.store.rows import (
+    MEETING_COLS,
+    NOMINATION_COLS,
+    VOTE_COLS,
+    Repository,
+    delete_stale,
+    json_list,
+    meeting_dict,
+    meeting_row,
+    nomination_row,
+    now_iso,
+    upsert_sql,
+)
 
 
 class MeetingRepository(Repository):
@@ -26,11 +37,17 @@ class MeetingRepository(Repository):
         cond = " AND ".join(where)
         rows = self._query(f"SELECT m.* FROM meeting m WHERE {cond} ORDER BY m.held_on, m.rowid", params)
         meetings = {r["id"]: meeting_dict(r) for r in rows}
-        for r in self._query(f"SELECT d.* FROM decision d JOIN meeting m ON m.id = d.meeting_id WHERE {cond} "
-                             "ORDER BY d.rowid", params):
+        for r in self._query(
+            f"SELECT d.* FROM decision d JOIN meeting m ON m.id = d.meeting_id WHERE {cond} ORDER BY d.rowid", params
+        ):
             meetings[r["meeting_id"]]["decisions"].append(
-                {"household_id": r["household_id"], "agree": r["agree"], "disagree": r["disagree"],
-                 "abstain": r["abstain"]})
+                {
+                    "household_id": r["household_id"],
+                    "agree": r["agree"],
+                    "disagree": r["disagree"],
+                    "abstain": r["abstain"],
+                }
+            )
         return list(meetings.values())
 
     def get(self, meeting_id: str) -> dict | None:
@@ -39,8 +56,9 @@ class MeetingRepository(Repository):
 
     def of_household(self, household_id: str) -> list[dict]:
         """The meetings that voted on a household, each with that household's vote only."""
-        ids = [r[0] for r in self.conn.execute("SELECT meeting_id FROM decision WHERE household_id = ?",
-                                               (household_id,))]
+        ids = [
+            r[0] for r in self.conn.execute("SELECT meeting_id FROM decision WHERE household_id = ?", (household_id,))
+        ]
         meetings = self.list(ids=ids)
         for m in meetings:
             m["decisions"] = [d for d in m["decisions"] if d["household_id"] == household_id]
@@ -73,25 +91,36 @@ class NominationRepository(Repository):
         with self.transaction() as c:
             c.execute("DELETE FROM nomination WHERE id = ?", (nomination_id,))
 
-    def apply_decision(self, nomination_id: str, status: str, number: str | None, date: str | None,
-                       comment: str | None) -> int:
+    def apply_decision(
+        self, nomination_id: str, status: str, number: str | None, date: str | None, comment: str | None
+    ) -> int:
         """The level above's decision on a nomination, as a receipt brings it; 1 when something changed."""
         with self.transaction() as c:
             return c.execute(
                 "UPDATE nomination SET status = ?, decision_number = coalesce(?, decision_number), "
                 "decision_date = coalesce(?, decision_date), comment = coalesce(?, comment) WHERE id = ? AND "
                 "(status IS NOT ? OR decision_number IS NOT ? OR comment IS NOT ?)",
-                (status, number, date, comment, nomination_id, status, number, comment)).rowcount
+                (status, number, date, comment, nomination_id, status, number, comment),
+            ).rowcount
 
 
 def write_meetings(c: sqlite3.Connection, meetings: Sequence[dict]) -> None:
-    c.executemany(upsert_sql("meeting", MEETING_COLS, ("id",), "deleted_at = NULL"),
-                  [meeting_row(m) for m in meetings])
-    c.executemany(upsert_sql("decision", VOTE_COLS, ("meeting_id", "household_id")),
-                  [(m["id"], v["household_id"], v["agree"], v["disagree"], v["abstain"])
-                   for m in meetings for v in m["decisions"]])
-    delete_stale(c, "decision", "meeting_id", "household_id",
-                 [(m["id"], [v["household_id"] for v in m["decisions"]]) for m in meetings])
+    c.executemany(upsert_sql("meeting", MEETING_COLS, ("id",), "deleted_at = NULL"), [meeting_row(m) for m in meetings])
+    c.executemany(
+        upsert_sql("decision", VOTE_COLS, ("meeting_id", "household_id")),
+        [
+            (m["id"], v["household_id"], v["agree"], v["disagree"], v["abstain"])
+            for m in meetings
+            for v in m["decisions"]
+        ],
+    )
+    delete_stale(
+        c,
+        "decision",
+        "meeting_id",
+        "household_id",
+        [(m["id"], [v["household_id"] for v in m["decisions"]]) for m in meetings],
+    )
 
 
 def write_nominations(c: sqlite3.Connection, nominations: Sequence[dict]) -> None:

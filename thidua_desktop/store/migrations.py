@@ -38,8 +38,7 @@ def m001_register(db: Database) -> None:
 
 # The history of one household is read through this index. A bulk import drops it and builds it again
 # in the same transaction: sorting once is several times faster than thousands of random inserts.
-AUDIT_HOUSEHOLD_INDEX = ("CREATE INDEX audit_household ON audit_log (household_id, id) "
-                         "WHERE household_id IS NOT NULL")
+AUDIT_HOUSEHOLD_INDEX = "CREATE INDEX audit_household ON audit_log (household_id, id) WHERE household_id IS NOT NULL"
 
 SCHEMA_001 = [
     """CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)""",
@@ -189,10 +188,13 @@ def pause_insert_audit(conn) -> dict[str, int]:
 
 def resume_insert_audit(db: Database, marks: dict[str, int]) -> None:
     for table, (record_sql, household_sql, _skipped) in AUDITED.items():
-        db.execute(f"""INSERT INTO audit_log (at, actor, tbl, record_id, household_id, action)
+        db.execute(
+            f"""INSERT INTO audit_log (at, actor, tbl, record_id, household_id, action)
             SELECT {NOW_SQL}, thidua_actor(), '{table}', {record_sql.replace("R.", "t.")},
                    {household_sql.replace("R.", "t.")}, 'insert'
-            FROM {table} t WHERE t.rowid > ? ORDER BY t.rowid""", [marks[table]])
+            FROM {table} t WHERE t.rowid > ? ORDER BY t.rowid""",
+            [marks[table]],
+        )
     create_audit_triggers(db)
 
 

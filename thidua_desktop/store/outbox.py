@@ -14,7 +14,7 @@ class OutboxEntry:
     sha256: str
     created_at: str
     households: int
-    status: str             # waiting / delivered / received / refused
+    status: str  # waiting / delivered / received / refused
     delivered_at: str | None
     delivered_to: str | None
     receipt_at: str | None
@@ -24,8 +24,10 @@ class OutboxEntry:
     next_try_at: str | None
 
 
-_COLS = ("sequence, file_name, sha256, created_at, households, status, delivered_at, delivered_to, "
-         "receipt_at, receipt_message, attempts, last_error, next_try_at")
+_COLS = (
+    "sequence, file_name, sha256, created_at, households, status, delivered_at, delivered_to, "
+    "receipt_at, receipt_message, attempts, last_error, next_try_at"
+)
 
 
 class OutboxRepository(Repository):
@@ -42,12 +44,15 @@ class OutboxRepository(Repository):
         row = self.conn.execute("SELECT sequence, sha256 FROM outbox ORDER BY sequence DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else None
 
-    def add(self, sequence: int, file_name: str, sha256: str, previous_sha256: str | None, households: int,
-            raw: bytes) -> None:
+    def add(
+        self, sequence: int, file_name: str, sha256: str, previous_sha256: str | None, households: int, raw: bytes
+    ) -> None:
         with self.transaction() as c:
-            c.execute("INSERT INTO outbox (sequence, file_name, sha256, previous_sha256, created_at, households, "
-                      "package, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting')",
-                      (sequence, file_name, sha256, previous_sha256, now_iso(), households, raw))
+            c.execute(
+                "INSERT INTO outbox (sequence, file_name, sha256, previous_sha256, created_at, households, "
+                "package, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting')",
+                (sequence, file_name, sha256, previous_sha256, now_iso(), households, raw),
+            )
 
     def package_bytes(self, sequence: int) -> bytes | None:
         """The package's bytes, or None once its receipt has come back (or no such package)."""
@@ -60,26 +65,36 @@ class OutboxRepository(Repository):
 
     def mark_delivered(self, sequence: int, where: str) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE outbox SET status = CASE WHEN status IN ('waiting', 'refused') THEN 'delivered' "
-                      "ELSE status END, delivered_at = ?, delivered_to = ?, last_error = NULL, next_try_at = NULL "
-                      "WHERE sequence = ?", (now_iso(), where, sequence))
+            c.execute(
+                "UPDATE outbox SET status = CASE WHEN status IN ('waiting', 'refused') THEN 'delivered' "
+                "ELSE status END, delivered_at = ?, delivered_to = ?, last_error = NULL, next_try_at = NULL "
+                "WHERE sequence = ?",
+                (now_iso(), where, sequence),
+            )
 
     def mark_answered(self, sequence: int, accepted: bool, issued_at: str, message: str) -> None:
         """A receipt came back: an accepted package's bytes are no longer kept."""
         with self.transaction() as c:
-            c.execute("UPDATE outbox SET status = ?, receipt_at = ?, receipt_message = ?, "
-                      "package = CASE WHEN ? THEN NULL ELSE package END, next_try_at = NULL WHERE sequence = ?",
-                      ("received" if accepted else "refused", issued_at, message, accepted, sequence))
+            c.execute(
+                "UPDATE outbox SET status = ?, receipt_at = ?, receipt_message = ?, "
+                "package = CASE WHEN ? THEN NULL ELSE package END, next_try_at = NULL WHERE sequence = ?",
+                ("received" if accepted else "refused", issued_at, message, accepted, sequence),
+            )
 
     def mark_failed(self, sequence: int, error: str, next_try_at: str) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? WHERE sequence = ?",
-                      (error, next_try_at, sequence))
+            c.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? WHERE sequence = ?",
+                (error, next_try_at, sequence),
+            )
 
     def retry_now(self, refused_sequence: int | None = None) -> None:
         """No waiting for the next try; a refused package chosen on purpose goes again too."""
         with self.transaction() as c:
             c.execute("UPDATE outbox SET next_try_at = NULL WHERE status IN ('waiting', 'delivered')")
             if refused_sequence is not None:
-                c.execute("UPDATE outbox SET status = 'waiting', next_try_at = NULL WHERE sequence = ? "
-                          "AND status = 'refused'", (refused_sequence,))
+                c.execute(
+                    "UPDATE outbox SET status = 'waiting', next_try_at = NULL WHERE sequence = ? "
+                    "AND status = 'refused'",
+                    (refused_sequence,),
+                )

@@ -9,17 +9,40 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from thidua_desktop.errors import Refused
 from thidua_desktop.store.meetings import write_meetings, write_nominations
-from thidua_desktop.store.rows import (COMMUNE_COLS, COMMUNE_EVIDENCE_COLS, COMMUNE_YEAR_COLS, EVIDENCE_COLS,
-                                       HOUSEHOLD_COLS, LOAN_COLS, REVIEW_COLS, VILLAGE_COLS, VILLAGE_YEAR_COLS,
-                                       Repository, commune_year_dict, commune_year_row, delete_stale, has_evidence,
-                                       household_dict, household_row, json_list, loan_dict, loan_row, now_iso,
-                                       review_dict, review_row, sort_name, upsert_sql, village_year_dict,
-                                       village_year_row)
+from thidua_desktop.store.rows import (
+    COMMUNE_COLS,
+    COMMUNE_EVIDENCE_COLS,
+    COMMUNE_YEAR_COLS,
+    EVIDENCE_COLS,
+    HOUSEHOLD_COLS,
+    LOAN_COLS,
+    REVIEW_COLS,
+    VILLAGE_COLS,
+    VILLAGE_YEAR_COLS,
+    Repository,
+    commune_year_dict,
+    commune_year_row,
+    delete_stale,
+    has_evidence,
+    household_dict,
+    household_row,
+    json_list,
+    loan_dict,
+    loan_row,
+    now_iso,
+    review_dict,
+    review_row,
+    sort_name,
+    upsert_sql,
+    village_year_dict,
+    village_year_row,
+)
 from thidua_desktop.text import clean, fold
 
 
@@ -27,20 +50,36 @@ from thidua_desktop.text import clean, fold
 class HouseholdFilter:
     text: str = ""
     village_id: str | None = None
-    year: int | None = None          # the status shown and filtered is that of this year
-    status: str | None = None        # poor / near_poor / non_poor / "none" (no record that year)
+    year: int | None = None  # the status shown and filtered is that of this year
+    status: str | None = None  # poor / near_poor / non_poor / "none" (no record that year)
     policy_only: bool = False
     sort_column: str = "name"
     descending: bool = False
 
 
-LIST_COLUMNS = ("code", "name", "gender", "birth_year", "ethnicity", "id_number", "village",
-                "members", "policy", "status")
+LIST_COLUMNS = (
+    "code",
+    "name",
+    "gender",
+    "birth_year",
+    "ethnicity",
+    "id_number",
+    "village",
+    "members",
+    "policy",
+    "status",
+)
 _SORT_SQL = {
-    "code": "h.code", "name": "h.sort_name", "gender": "h.head_gender",
-    "birth_year": "h.head_birth_year", "ethnicity": "h.head_ethnicity",
-    "id_number": "h.head_id_number", "village": "v.name", "members": "h.members",
-    "policy": "h.policy_household", "status": "r.status",
+    "code": "h.code",
+    "name": "h.sort_name",
+    "gender": "h.head_gender",
+    "birth_year": "h.head_birth_year",
+    "ethnicity": "h.head_ethnicity",
+    "id_number": "h.head_id_number",
+    "village": "v.name",
+    "members": "h.members",
+    "policy": "h.policy_household",
+    "status": "r.status",
 }
 
 
@@ -55,6 +94,7 @@ class DeletedItem:
 @dataclass(frozen=True)
 class HouseholdName:
     """What a list, a dialog or a paper shows of a household next to something that points at it."""
+
     id: str
     code: str | None
     head_name: str
@@ -89,14 +129,21 @@ class RegisterRepository(Repository):
         row = self.conn.execute("SELECT * FROM commune").fetchone()
         if row is None:
             return None
-        return {"code": row["code"], "name": row["name"], "province_code": row["province_code"],
-                "province_name": row["province_name"], "district_name": row["district_name"],
-                "area": row["area"], "region": row["region"], "poor_commune": bool(row["poor_commune"]),
-                "years": self.commune_years(with_evidence), "former_units": json.loads(row["former_units"])}
+        return {
+            "code": row["code"],
+            "name": row["name"],
+            "province_code": row["province_code"],
+            "province_name": row["province_name"],
+            "district_name": row["district_name"],
+            "area": row["area"],
+            "region": row["region"],
+            "poor_commune": bool(row["poor_commune"]),
+            "years": self.commune_years(with_evidence),
+            "former_units": json.loads(row["former_units"]),
+        }
 
     def commune_years(self, with_evidence: bool = False) -> list[dict]:
-        return [commune_year_dict(r, with_evidence)
-                for r in self._query("SELECT * FROM commune_year ORDER BY year")]
+        return [commune_year_dict(r, with_evidence) for r in self._query("SELECT * FROM commune_year ORDER BY year")]
 
     def save_commune(self, commune: dict) -> None:
         with self.transaction() as c:
@@ -123,15 +170,15 @@ class RegisterRepository(Repository):
         years: dict[str, list] = {}
         for r in self._query("SELECT * FROM village_year ORDER BY village_id, year"):
             years.setdefault(r["village_id"], []).append(village_year_dict(r, with_evidence))
-        return [{"id": r["id"], "name": r["name"], "kind": r["kind"], "years": years.get(r["id"], [])}
-                for r in rows]
+        return [{"id": r["id"], "name": r["name"], "kind": r["kind"], "years": years.get(r["id"], [])} for r in rows]
 
     def village(self, village_id: str) -> dict | None:
         return next((v for v in self.villages(True, with_evidence=True) if v["id"] == village_id), None)
 
     def village_household_counts(self) -> dict[str, int]:
-        return dict(self._query("SELECT village_id, count(*) FROM household "
-                               "WHERE deleted_at IS NULL GROUP BY village_id"))
+        return dict(
+            self._query("SELECT village_id, count(*) FROM household WHERE deleted_at IS NULL GROUP BY village_id")
+        )
 
     def save_village(self, village: dict) -> None:
         with self.transaction() as c:
@@ -139,11 +186,13 @@ class RegisterRepository(Repository):
 
     def delete_village(self, village_id: str) -> None:
         with self.transaction() as c:
-            n = c.execute("SELECT count(*) FROM household WHERE village_id = ? AND deleted_at IS NULL",
-                          (village_id,)).fetchone()[0]
+            n = c.execute(
+                "SELECT count(*) FROM household WHERE village_id = ? AND deleted_at IS NULL", (village_id,)
+            ).fetchone()[0]
             if n:
-                raise Refused(f"Thôn này còn {n} hộ. Hãy chuyển các hộ sang thôn khác "
-                                 "hoặc xóa các hộ trước khi xóa thôn.")
+                raise Refused(
+                    f"Thôn này còn {n} hộ. Hãy chuyển các hộ sang thôn khác hoặc xóa các hộ trước khi xóa thôn."
+                )
             c.execute("UPDATE village SET deleted_at = ? WHERE id = ?", (now_iso(), village_id))
 
     # --- households -------------------------------------------------------------------------
@@ -153,10 +202,14 @@ class RegisterRepository(Repository):
             return None
         hh = household_dict(row)
         hh["deleted"] = row["deleted_at"] is not None
-        hh["years"] = [review_dict(r, with_evidence) for r in self._query(
-            "SELECT * FROM review_record WHERE household_id = ? ORDER BY year", (household_id,))]
-        hh["loans"] = [loan_dict(r) for r in self._query(
-            "SELECT * FROM loan WHERE household_id = ? ORDER BY rowid", (household_id,))]
+        hh["years"] = [
+            review_dict(r, with_evidence)
+            for r in self._query("SELECT * FROM review_record WHERE household_id = ? ORDER BY year", (household_id,))
+        ]
+        hh["loans"] = [
+            loan_dict(r)
+            for r in self._query("SELECT * FROM loan WHERE household_id = ? ORDER BY rowid", (household_id,))
+        ]
         return hh
 
     def iter_households(self, pks: Sequence[int] | None = None, batch: int = 2000) -> Iterator[dict]:
@@ -165,24 +218,33 @@ class RegisterRepository(Repository):
         last, offset = 0, 0
         while True:
             if pks is None:
-                rows = self._query("SELECT * FROM household WHERE deleted_at IS NULL AND pk > ? ORDER BY pk LIMIT ?",
-                                  (last, batch))
+                rows = self._query(
+                    "SELECT * FROM household WHERE deleted_at IS NULL AND pk > ? ORDER BY pk LIMIT ?", (last, batch)
+                )
             else:
-                chunk = list(pks[offset:offset + batch])
+                chunk = list(pks[offset : offset + batch])
                 offset += batch
-                found = {r["pk"]: r for r in self._query(
-                    "SELECT * FROM household WHERE pk IN (SELECT value FROM json_each(?))", (json.dumps(chunk),))}
+                found = {
+                    r["pk"]: r
+                    for r in self._query(
+                        "SELECT * FROM household WHERE pk IN (SELECT value FROM json_each(?))", (json.dumps(chunk),)
+                    )
+                }
                 rows = [found[pk] for pk in chunk if pk in found]
             if not rows:
                 return
             last = rows[-1]["pk"]
             households = {r["id"]: household_dict(r) for r in rows}
             ids = json.dumps(list(households))
-            for r in self._query("SELECT * FROM review_record WHERE household_id IN (SELECT value FROM json_each(?)) "
-                                "ORDER BY household_id, year", (ids,)):
+            for r in self._query(
+                "SELECT * FROM review_record WHERE household_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY household_id, year",
+                (ids,),
+            ):
                 households[r["household_id"]]["years"].append(review_dict(r))
-            for r in self._query("SELECT * FROM loan WHERE household_id IN (SELECT value FROM json_each(?)) "
-                                "ORDER BY rowid", (ids,)):
+            for r in self._query(
+                "SELECT * FROM loan WHERE household_id IN (SELECT value FROM json_each(?)) ORDER BY rowid", (ids,)
+            ):
                 households[r["household_id"]]["loans"].append(loan_dict(r))
             yield from households.values()
 
@@ -205,8 +267,15 @@ class RegisterRepository(Repository):
             "WHERE h.id != ? AND h.deleted_at IS NULL AND ("
             " (? IS NOT NULL AND h.head_id_number = ?) OR"
             " (h.village_id = ? AND h.sort_name = ? AND h.head_birth_year IS ?))",
-            (hh["id"], head.get("id_number") or None, head.get("id_number") or None,
-             hh["village_id"], sort_name(clean(head["name"])), head.get("birth_year")))
+            (
+                hh["id"],
+                head.get("id_number") or None,
+                head.get("id_number") or None,
+                hh["village_id"],
+                sort_name(clean(head["name"])),
+                head.get("birth_year"),
+            ),
+        )
         return [dict(r) for r in rows]
 
     def household_ids(self, flt: HouseholdFilter) -> list[int]:
@@ -231,9 +300,11 @@ class RegisterRepository(Repository):
         order = _SORT_SQL[flt.sort_column]
         direction = "DESC" if flt.descending else "ASC"
         join_village = "JOIN village v ON v.id = h.village_id" if flt.sort_column == "village" else ""
-        sql = (f"SELECT h.pk FROM household h {join_village} "
-               f"LEFT JOIN review_record r ON r.household_id = h.id AND r.year = ? "
-               f"WHERE {' AND '.join(where)} ORDER BY {order} {direction}, h.pk {direction}")
+        sql = (
+            f"SELECT h.pk FROM household h {join_village} "
+            f"LEFT JOIN review_record r ON r.household_id = h.id AND r.year = ? "
+            f"WHERE {' AND '.join(where)} ORDER BY {order} {direction}, h.pk {direction}"
+        )
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: 300,000 ids come back several times faster
         return [r[0] for r in cursor.execute(sql, params)]
@@ -242,11 +313,13 @@ class RegisterRepository(Repository):
         """The list's columns (LIST_COLUMNS, then the id) for some row ids, by row id."""
         if not pks:
             return {}
-        sql = ("SELECT h.pk, h.code, h.head_name, h.head_gender, h.head_birth_year, h.head_ethnicity,"
-               " h.head_id_number, v.name, h.members, h.policy_household, r.status, h.id "
-               "FROM household h JOIN village v ON v.id = h.village_id "
-               "LEFT JOIN review_record r ON r.household_id = h.id AND r.year = ? "
-               "WHERE h.pk IN (SELECT value FROM json_each(?))")
+        sql = (
+            "SELECT h.pk, h.code, h.head_name, h.head_gender, h.head_birth_year, h.head_ethnicity,"
+            " h.head_id_number, v.name, h.members, h.policy_household, r.status, h.id "
+            "FROM household h JOIN village v ON v.id = h.village_id "
+            "LEFT JOIN review_record r ON r.household_id = h.id AND r.year = ? "
+            "WHERE h.pk IN (SELECT value FROM json_each(?))"
+        )
         return {row[0]: tuple(row[1:]) for row in self.conn.execute(sql, (year, json.dumps(list(pks))))}
 
     def household_pk(self, household_id: str) -> int | None:
@@ -255,10 +328,14 @@ class RegisterRepository(Repository):
 
     def record_years(self) -> list[int]:
         """Years that have review records, by one index seek a year (not a scan of every record)."""
-        return [r[0] for r in self._query(
-            "WITH RECURSIVE y(v) AS (SELECT min(year) FROM review_record UNION ALL "
-            "SELECT (SELECT min(year) FROM review_record WHERE year > v) FROM y WHERE v IS NOT NULL) "
-            "SELECT v FROM y WHERE v IS NOT NULL")]
+        return [
+            r[0]
+            for r in self._query(
+                "WITH RECURSIVE y(v) AS (SELECT min(year) FROM review_record UNION ALL "
+                "SELECT (SELECT min(year) FROM review_record WHERE year > v) FROM y WHERE v IS NOT NULL) "
+                "SELECT v FROM y WHERE v IS NOT NULL"
+            )
+        ]
 
     def household_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM household WHERE deleted_at IS NULL").fetchone()[0]
@@ -276,36 +353,51 @@ class RegisterRepository(Repository):
             "JOIN village v ON v.id = h.village_id "
             "LEFT JOIN review_record r ON r.household_id = h.id AND r.year = ? "
             f"WHERE h.deleted_at IS NULL AND (h.left_in IS NULL OR h.left_in > ?) {village} "
-            "ORDER BY v.pk, h.sort_name, h.pk", params)
+            "ORDER BY v.pk, h.sort_name, h.pk",
+            params,
+        )
         out = []
         for r in rows:
-            out.append({"household_id": r[0], "code": r["code"], "name": r["head_name"],
-                        "village": r["village"],
-                        "record": review_dict(r, with_evidence=True) if r["status"] else None})
+            out.append(
+                {
+                    "household_id": r[0],
+                    "code": r["code"],
+                    "name": r["head_name"],
+                    "village": r["village"],
+                    "record": review_dict(r, with_evidence=True) if r["status"] else None,
+                }
+            )
         return out
 
     def records_of_year(self, year: int, household_ids: Sequence[str]) -> dict[str, dict]:
-        rows = self._query("SELECT * FROM review_record WHERE year = ? AND household_id IN "
-                          "(SELECT value FROM json_each(?))", (year, json.dumps(list(household_ids))))
+        rows = self._query(
+            "SELECT * FROM review_record WHERE year = ? AND household_id IN (SELECT value FROM json_each(?))",
+            (year, json.dumps(list(household_ids))),
+        )
         return {r["household_id"]: review_dict(r, with_evidence=True) for r in rows}
 
     def save_review_records(self, records: Sequence[tuple[str, dict]]) -> None:
         """Many households' records of one review in one transaction: (household id, record)."""
         with self.transaction() as c:
-            c.executemany(upsert_sql("review_record", REVIEW_COLS + EVIDENCE_COLS,
-                                      ("household_id", "year")),
-                          [review_row(hid, rec, True) for hid, rec in records])
+            c.executemany(
+                upsert_sql("review_record", REVIEW_COLS + EVIDENCE_COLS, ("household_id", "year")),
+                [review_row(hid, rec, True) for hid, rec in records],
+            )
 
     # --- recycle bin and audit --------------------------------------------------------------
     def deleted_items(self) -> list[DeletedItem]:
-        items = [DeletedItem("household", r["id"], f"{r['head_name']} ({r['code'] or 'không mã'})",
-                             r["deleted_at"])
-                 for r in self._query("SELECT id, head_name, code, deleted_at FROM household "
-                                     "WHERE deleted_at IS NOT NULL")]
-        items += [DeletedItem("village", r["id"], r["name"], r["deleted_at"])
-                  for r in self._query("SELECT id, name, deleted_at FROM village WHERE deleted_at IS NOT NULL")]
-        items += [DeletedItem("meeting", r["id"], f"Họp ngày {r['held_on']}", r["deleted_at"])
-                  for r in self._query("SELECT id, held_on, deleted_at FROM meeting WHERE deleted_at IS NOT NULL")]
+        items = [
+            DeletedItem("household", r["id"], f"{r['head_name']} ({r['code'] or 'không mã'})", r["deleted_at"])
+            for r in self._query("SELECT id, head_name, code, deleted_at FROM household WHERE deleted_at IS NOT NULL")
+        ]
+        items += [
+            DeletedItem("village", r["id"], r["name"], r["deleted_at"])
+            for r in self._query("SELECT id, name, deleted_at FROM village WHERE deleted_at IS NOT NULL")
+        ]
+        items += [
+            DeletedItem("meeting", r["id"], f"Họp ngày {r['held_on']}", r["deleted_at"])
+            for r in self._query("SELECT id, held_on, deleted_at FROM meeting WHERE deleted_at IS NOT NULL")
+        ]
         return sorted(items, key=lambda i: i.deleted_at, reverse=True)
 
     def restore(self, item: DeletedItem) -> None:
@@ -314,13 +406,16 @@ class RegisterRepository(Repository):
             if item.kind == "household":
                 village_gone = c.execute(
                     "SELECT v.deleted_at IS NOT NULL FROM household h JOIN village v ON v.id = h.village_id "
-                    "WHERE h.id = ?", (item.id,)).fetchone()[0]
+                    "WHERE h.id = ?",
+                    (item.id,),
+                ).fetchone()[0]
                 if village_gone:
                     raise Refused("Thôn của hộ này đang ở trong thùng rác. Hãy khôi phục thôn trước.")
             c.execute(f"UPDATE {table} SET deleted_at = NULL WHERE id = ?", (item.id,))
 
-    def household_names(self, ids: Iterable[str] | None = None, village_id: str | None = None,
-                        include_deleted: bool = False) -> dict[str, HouseholdName]:
+    def household_names(
+        self, ids: Iterable[str] | None = None, village_id: str | None = None, include_deleted: bool = False
+    ) -> dict[str, HouseholdName]:
         """Households by id, in list order (given name first), as lists and papers name them: all of
         them, those of `ids`, or those of one village."""
         where, params = [], []
@@ -336,7 +431,9 @@ class RegisterRepository(Repository):
         rows = self.conn.execute(
             "SELECT h.id, h.code, h.head_name, h.head_gender, h.head_birth_year, h.head_ethnicity, h.members, "
             f"h.village_id, v.name FROM household h JOIN village v ON v.id = h.village_id {cond} "
-            "ORDER BY h.sort_name, h.pk", params)
+            "ORDER BY h.sort_name, h.pk",
+            params,
+        )
         return {r[0]: HouseholdName(*r) for r in rows}
 
     def household_id_set(self, include_deleted: bool = True) -> set[str]:
@@ -346,36 +443,57 @@ class RegisterRepository(Repository):
 
     def heads_with_id_numbers(self, numbers: Iterable[str]) -> list[tuple[str, str, str]]:
         """(CCCD, household id, head's name) of the households (not in the recycle bin) holding these numbers."""
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT head_id_number, id, head_name FROM household WHERE deleted_at IS NULL AND "
-            "head_id_number IN (SELECT value FROM json_each(?))", (json_list(numbers),))]
+        return [
+            tuple(r)
+            for r in self.conn.execute(
+                "SELECT head_id_number, id, head_name FROM household WHERE deleted_at IS NULL AND "
+                "head_id_number IN (SELECT value FROM json_each(?))",
+                (json_list(numbers),),
+            )
+        ]
 
     def matching_keys(self) -> list[tuple[str, str | None, str | None, str, int | None, str]]:
         """(id, code, CCCD, sort name, birth year, village) of every household not in the recycle bin:
         what an Excel import matches its rows against."""
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT id, code, head_id_number, sort_name, head_birth_year, village_id FROM household "
-            "WHERE deleted_at IS NULL")]
+        return [
+            tuple(r)
+            for r in self.conn.execute(
+                "SELECT id, code, head_id_number, sort_name, head_birth_year, village_id FROM household "
+                "WHERE deleted_at IS NULL"
+            )
+        ]
 
     def review_record_count(self) -> int:
         """Review records of the households not in the recycle bin."""
-        return self.conn.execute("SELECT count(*) FROM review_record r JOIN household h ON h.id = r.household_id "
-                                 "WHERE h.deleted_at IS NULL").fetchone()[0]
+        return self.conn.execute(
+            "SELECT count(*) FROM review_record r JOIN household h ON h.id = r.household_id WHERE h.deleted_at IS NULL"
+        ).fetchone()[0]
 
     def audit_for_household(self, household_id: str) -> list[AuditEntry]:
-        rows = self._query("SELECT at, actor, tbl, record_id, action, field, old, new FROM audit_log "
-                           "WHERE household_id = ? ORDER BY id DESC", (household_id,))
+        rows = self._query(
+            "SELECT at, actor, tbl, record_id, action, field, old, new FROM audit_log "
+            "WHERE household_id = ? ORDER BY id DESC",
+            (household_id,),
+        )
         return [AuditEntry(*r) for r in rows]
 
 
 # --- writers shared by the forms and the bulk import (inside a transaction) ---------------------
 
+
 def write_commune(c: sqlite3.Connection, commune: dict) -> None:
-    row = (1, commune["code"], clean(commune["name"]), commune["province_code"],
-           clean(commune["province_name"]),
-           clean(commune["district_name"]) if commune.get("district_name") else None,
-           commune["area"], commune.get("region"), int(bool(commune.get("poor_commune"))),
-           json.dumps(commune.get("former_units") or [], ensure_ascii=False))
+    row = (
+        1,
+        commune["code"],
+        clean(commune["name"]),
+        commune["province_code"],
+        clean(commune["province_name"]),
+        clean(commune["district_name"]) if commune.get("district_name") else None,
+        commune["area"],
+        commune.get("region"),
+        int(bool(commune.get("poor_commune"))),
+        json.dumps(commune.get("former_units") or [], ensure_ascii=False),
+    )
     c.execute(upsert_sql("commune", COMMUNE_COLS, ("singleton",)), row)
     if "years" in commune:
         write_commune_years(c, commune["years"] or [])
@@ -385,32 +503,43 @@ def write_commune_years(c: sqlite3.Connection, years: Iterable[dict]) -> None:
     years = list(years)
     evidence = has_evidence(years)
     cols = COMMUNE_YEAR_COLS + (COMMUNE_EVIDENCE_COLS if evidence else ())
-    c.executemany(upsert_sql("commune_year", cols, ("year",)),
-                  [commune_year_row(y, evidence) for y in years])
+    c.executemany(upsert_sql("commune_year", cols, ("year",)), [commune_year_row(y, evidence) for y in years])
 
 
 def write_villages(c: sqlite3.Connection, villages: Sequence[dict]) -> None:
-    c.executemany(upsert_sql("village", VILLAGE_COLS, ("id",), "deleted_at = NULL"),
-                  [(v["id"], clean(v["name"]), v["kind"]) for v in villages])
+    c.executemany(
+        upsert_sql("village", VILLAGE_COLS, ("id",), "deleted_at = NULL"),
+        [(v["id"], clean(v["name"]), v["kind"]) for v in villages],
+    )
     with_years = [v for v in villages if "years" in v]
     all_years = [y for v in with_years for y in v["years"] or ()]
     evidence = has_evidence(all_years)
     cols = VILLAGE_YEAR_COLS + (("mutual_help_evidence",) if evidence else ())
-    c.executemany(upsert_sql("village_year", cols, ("village_id", "year")),
-                  [village_year_row(v["id"], y, evidence) for v in with_years for y in v["years"] or ()])
-    delete_stale(c, "village_year", "village_id", "year",
-                 [(v["id"], [y["year"] for y in v["years"] or ()]) for v in with_years])
+    c.executemany(
+        upsert_sql("village_year", cols, ("village_id", "year")),
+        [village_year_row(v["id"], y, evidence) for v in with_years for y in v["years"] or ()],
+    )
+    delete_stale(
+        c, "village_year", "village_id", "year", [(v["id"], [y["year"] for y in v["years"] or ()]) for v in with_years]
+    )
 
 
 def write_households(c: sqlite3.Connection, households: Sequence[dict], with_evidence: bool) -> None:
-    c.executemany(upsert_sql("household", HOUSEHOLD_COLS, ("id",), "deleted_at = NULL"),
-                  [household_row(h) for h in households])
+    c.executemany(
+        upsert_sql("household", HOUSEHOLD_COLS, ("id",), "deleted_at = NULL"), [household_row(h) for h in households]
+    )
     review_cols = REVIEW_COLS + (EVIDENCE_COLS if with_evidence else ())
-    c.executemany(upsert_sql("review_record", review_cols, ("household_id", "year")),
-                  [review_row(h["id"], r, with_evidence) for h in households for r in h["years"]])
-    delete_stale(c, "review_record", "household_id", "year",
-                 [(h["id"], [r["year"] for r in h["years"]]) for h in households])
-    c.executemany(upsert_sql("loan", LOAN_COLS, ("id",)),
-                  [loan_row(h["id"], loan) for h in households for loan in h.get("loans") or ()])
-    delete_stale(c, "loan", "household_id", "id",
-                 [(h["id"], [loan["id"] for loan in h.get("loans") or ()]) for h in households])
+    c.executemany(
+        upsert_sql("review_record", review_cols, ("household_id", "year")),
+        [review_row(h["id"], r, with_evidence) for h in households for r in h["years"]],
+    )
+    delete_stale(
+        c, "review_record", "household_id", "year", [(h["id"], [r["year"] for r in h["years"]]) for h in households]
+    )
+    c.executemany(
+        upsert_sql("loan", LOAN_COLS, ("id",)),
+        [loan_row(h["id"], loan) for h in households for loan in h.get("loans") or ()],
+    )
+    delete_stale(
+        c, "loan", "household_id", "id", [(h["id"], [loan["id"] for loan in h.get("loans") or ()]) for h in households]
+    )

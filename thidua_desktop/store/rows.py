@@ -10,7 +10,8 @@ import datetime as _dt
 import json
 import sqlite3
 import uuid
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from thidua_desktop.text import clean, fold
 
@@ -20,7 +21,7 @@ def new_id() -> str:
 
 
 def now_iso() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _b(value: Any) -> int | None:
@@ -40,42 +41,113 @@ def sort_name(full_name: str) -> str:
 
 HOUSEHOLD_ASSESSMENT_KEYS = ("effort", "initiative", "supports_others", "role_model")
 COMMUNE_ASSESSMENT_KEYS = ("socioeconomic_targets", "funds_settled_on_time", "mobilization", "reporting_on_time")
-VILLAGE_YEAR_KEYS = ("cultural_title", "ntm_participation", "budget_rotation_rule",
-                     "replicated_models", "community_resources_vnd")
+VILLAGE_YEAR_KEYS = (
+    "cultural_title",
+    "ntm_participation",
+    "budget_rotation_rule",
+    "replicated_models",
+    "community_resources_vnd",
+)
 
-HOUSEHOLD_COLS = ("id", "village_id", "code", "head_name", "head_gender", "head_birth_year",
-                  "head_ethnicity", "head_id_number", "head_single", "members", "policy_household",
-                  "left_in", "search", "sort_name")
-REVIEW_COLS = ("household_id", "year", "status", "income_per_capita", "deprivations",
-               "cultural_family", "registered_to_exit", *HOUSEHOLD_ASSESSMENT_KEYS, "note")
+HOUSEHOLD_COLS = (
+    "id",
+    "village_id",
+    "code",
+    "head_name",
+    "head_gender",
+    "head_birth_year",
+    "head_ethnicity",
+    "head_id_number",
+    "head_single",
+    "members",
+    "policy_household",
+    "left_in",
+    "search",
+    "sort_name",
+)
+REVIEW_COLS = (
+    "household_id",
+    "year",
+    "status",
+    "income_per_capita",
+    "deprivations",
+    "cultural_family",
+    "registered_to_exit",
+    *HOUSEHOLD_ASSESSMENT_KEYS,
+    "note",
+)
 EVIDENCE_COLS = tuple(f"{k}_evidence" for k in HOUSEHOLD_ASSESSMENT_KEYS)
-LOAN_COLS = ("id", "household_id", "program", "amount_vnd", "disbursed_on", "due_on", "purpose",
-             "used_as_intended", "repaid_on_time")
+LOAN_COLS = (
+    "id",
+    "household_id",
+    "program",
+    "amount_vnd",
+    "disbursed_on",
+    "due_on",
+    "purpose",
+    "used_as_intended",
+    "repaid_on_time",
+)
 VILLAGE_COLS = ("id", "name", "kind")
 VILLAGE_YEAR_COLS = ("village_id", "year", *VILLAGE_YEAR_KEYS, "mutual_help")
-COMMUNE_COLS = ("singleton", "code", "name", "province_code", "province_name", "district_name",
-                "area", "region", "poor_commune", "former_units")
+COMMUNE_COLS = (
+    "singleton",
+    "code",
+    "name",
+    "province_code",
+    "province_name",
+    "district_name",
+    "area",
+    "region",
+    "poor_commune",
+    "former_units",
+)
 COMMUNE_YEAR_COLS = ("year", *COMMUNE_ASSESSMENT_KEYS)
 COMMUNE_EVIDENCE_COLS = tuple(f"{k}_evidence" for k in COMMUNE_ASSESSMENT_KEYS)
-MEETING_COLS = ("id", "village_id", "year", "held_on", "purpose", "chair", "secretary", "attendees",
-                "households_represented", "households_on_list", "place", "officials")
+MEETING_COLS = (
+    "id",
+    "village_id",
+    "year",
+    "held_on",
+    "purpose",
+    "chair",
+    "secretary",
+    "attendees",
+    "households_represented",
+    "households_on_list",
+    "place",
+    "officials",
+)
 VOTE_COLS = ("meeting_id", "household_id", "agree", "disagree", "abstain")
-NOMINATION_COLS = ("id", "year", "nominee_kind", "household_id", "village_id", "nominee_name",
-                   "achievements", "award", "status", "override_reason", "decision_number",
-                   "decision_date", "comment")
+NOMINATION_COLS = (
+    "id",
+    "year",
+    "nominee_kind",
+    "household_id",
+    "village_id",
+    "nominee_name",
+    "achievements",
+    "award",
+    "status",
+    "override_reason",
+    "decision_number",
+    "decision_date",
+    "comment",
+)
 
 
 def upsert_sql(table: str, cols: Sequence[str], key: Sequence[str], extra_set: str = "") -> str:
     sets = [f"{c} = excluded.{c}" for c in cols if c not in key]
     if extra_set:
         sets.append(extra_set)
-    return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(sets)}")
-
-
+    return (
+        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(sets)}"
+    )
 
 
 # --- conversions between dataset dicts and rows -------------------------------------------------
+
 
 def household_row(hh: dict) -> tuple:
     head = hh["head"]
@@ -83,10 +155,22 @@ def household_row(hh: dict) -> tuple:
     code = clean(hh["code"]) if hh.get("code") else None
     id_number = head.get("id_number") or None
     search = " " + " ".join(filter(None, (fold(name), fold(code), id_number)))
-    return (hh["id"], hh["village_id"], code, name, head["gender"], head.get("birth_year"),
-            clean(head["ethnicity"]) if head.get("ethnicity") else None, id_number,
-            int(bool(head.get("single"))), hh["members"], int(bool(hh.get("policy_household"))),
-            hh.get("left_in"), search, sort_name(name))
+    return (
+        hh["id"],
+        hh["village_id"],
+        code,
+        name,
+        head["gender"],
+        head.get("birth_year"),
+        clean(head["ethnicity"]) if head.get("ethnicity") else None,
+        id_number,
+        int(bool(head.get("single"))),
+        hh["members"],
+        int(bool(hh.get("policy_household"))),
+        hh.get("left_in"),
+        search,
+        sort_name(name),
+    )
 
 
 def _key_list(keys: Iterable[str]) -> str:
@@ -100,10 +184,17 @@ def _key_list(keys: Iterable[str]) -> str:
 def review_row(household_id: str, r: dict, with_evidence: bool) -> tuple:
     a = r.get("assessments") or {}
     deps = r.get("deprivations")
-    row = (household_id, r["year"], r["status"], r.get("income_per_capita"),
-           None if deps is None else _key_list(deps),
-           _b(r.get("cultural_family")), _b(r.get("registered_to_exit")),
-           *(_b(a.get(k)) for k in HOUSEHOLD_ASSESSMENT_KEYS), r.get("note") or None)
+    row = (
+        household_id,
+        r["year"],
+        r["status"],
+        r.get("income_per_capita"),
+        None if deps is None else _key_list(deps),
+        _b(r.get("cultural_family")),
+        _b(r.get("registered_to_exit")),
+        *(_b(a.get(k)) for k in HOUSEHOLD_ASSESSMENT_KEYS),
+        r.get("note") or None,
+    )
     if with_evidence:
         ev = r.get("evidence") or {}
         row += tuple((ev.get(k) or None) for k in HOUSEHOLD_ASSESSMENT_KEYS)
@@ -127,15 +218,30 @@ def review_dict(row: sqlite3.Row, with_evidence: bool = False) -> dict:
 
 
 def loan_row(household_id: str, loan: dict) -> tuple:
-    return (loan["id"], household_id, loan.get("program"), loan["amount_vnd"], loan["disbursed_on"],
-            loan.get("due_on"), loan.get("purpose"), _b(loan.get("used_as_intended")),
-            _b(loan.get("repaid_on_time")))
+    return (
+        loan["id"],
+        household_id,
+        loan.get("program"),
+        loan["amount_vnd"],
+        loan["disbursed_on"],
+        loan.get("due_on"),
+        loan.get("purpose"),
+        _b(loan.get("used_as_intended")),
+        _b(loan.get("repaid_on_time")),
+    )
 
 
 def loan_dict(row: sqlite3.Row) -> dict:
-    return {"id": row["id"], "program": row["program"], "amount_vnd": row["amount_vnd"],
-            "disbursed_on": row["disbursed_on"], "due_on": row["due_on"], "purpose": row["purpose"],
-            "used_as_intended": _j(row["used_as_intended"]), "repaid_on_time": _j(row["repaid_on_time"])}
+    return {
+        "id": row["id"],
+        "program": row["program"],
+        "amount_vnd": row["amount_vnd"],
+        "disbursed_on": row["disbursed_on"],
+        "due_on": row["due_on"],
+        "purpose": row["purpose"],
+        "used_as_intended": _j(row["used_as_intended"]),
+        "repaid_on_time": _j(row["repaid_on_time"]),
+    }
 
 
 def household_dict(row: sqlite3.Row) -> dict:
@@ -143,9 +249,14 @@ def household_dict(row: sqlite3.Row) -> dict:
         "id": row["id"],
         "village_id": row["village_id"],
         "code": row["code"],
-        "head": {"name": row["head_name"], "gender": row["head_gender"],
-                 "birth_year": row["head_birth_year"], "ethnicity": row["head_ethnicity"],
-                 "id_number": row["head_id_number"], "single": bool(row["head_single"])},
+        "head": {
+            "name": row["head_name"],
+            "gender": row["head_gender"],
+            "birth_year": row["head_birth_year"],
+            "ethnicity": row["head_ethnicity"],
+            "id_number": row["head_id_number"],
+            "single": bool(row["head_single"]),
+        },
         "members": row["members"],
         "policy_household": bool(row["policy_household"]),
         "left_in": row["left_in"],
@@ -156,21 +267,31 @@ def household_dict(row: sqlite3.Row) -> dict:
 
 def village_year_row(village_id: str, vy: dict, with_evidence: bool) -> tuple:
     a = vy.get("assessments") or {}
-    row = (village_id, vy["year"], _b(vy.get("cultural_title")), _b(vy.get("ntm_participation")),
-           _b(vy.get("budget_rotation_rule")), vy.get("replicated_models"),
-           vy.get("community_resources_vnd"), _b(a.get("mutual_help")))
+    row = (
+        village_id,
+        vy["year"],
+        _b(vy.get("cultural_title")),
+        _b(vy.get("ntm_participation")),
+        _b(vy.get("budget_rotation_rule")),
+        vy.get("replicated_models"),
+        vy.get("community_resources_vnd"),
+        _b(a.get("mutual_help")),
+    )
     if with_evidence:
         row += ((vy.get("evidence") or {}).get("mutual_help") or None,)
     return row
 
 
 def village_year_dict(row: sqlite3.Row, with_evidence: bool = False) -> dict:
-    vy = {"year": row["year"], "cultural_title": _j(row["cultural_title"]),
-          "ntm_participation": _j(row["ntm_participation"]),
-          "budget_rotation_rule": _j(row["budget_rotation_rule"]),
-          "replicated_models": row["replicated_models"],
-          "community_resources_vnd": row["community_resources_vnd"],
-          "assessments": {"mutual_help": _j(row["mutual_help"])}}
+    vy = {
+        "year": row["year"],
+        "cultural_title": _j(row["cultural_title"]),
+        "ntm_participation": _j(row["ntm_participation"]),
+        "budget_rotation_rule": _j(row["budget_rotation_rule"]),
+        "replicated_models": row["replicated_models"],
+        "community_resources_vnd": row["community_resources_vnd"],
+        "assessments": {"mutual_help": _j(row["mutual_help"])},
+    }
     if with_evidence:
         vy["evidence"] = {"mutual_help": row["mutual_help_evidence"]}
     return vy
@@ -198,33 +319,52 @@ def has_evidence(entries: Sequence[dict]) -> bool:
 
 
 def meeting_row(m: dict) -> tuple:
-    return (m["id"], m["village_id"], m["year"], m["held_on"], m["purpose"], m.get("chair"),
-            m.get("secretary"), m["attendees"], m.get("households_represented"),
-            m.get("households_on_list"), m.get("place"),
-            json.dumps(m.get("officials") or [], ensure_ascii=False))
+    return (
+        m["id"],
+        m["village_id"],
+        m["year"],
+        m["held_on"],
+        m["purpose"],
+        m.get("chair"),
+        m.get("secretary"),
+        m["attendees"],
+        m.get("households_represented"),
+        m.get("households_on_list"),
+        m.get("place"),
+        json.dumps(m.get("officials") or [], ensure_ascii=False),
+    )
 
 
 def meeting_dict(row: sqlite3.Row) -> dict:
-    return {"id": row["id"], "village_id": row["village_id"], "year": row["year"],
-            "held_on": row["held_on"], "purpose": row["purpose"], "chair": row["chair"],
-            "secretary": row["secretary"], "attendees": row["attendees"],
-            "households_represented": row["households_represented"],
-            "households_on_list": row["households_on_list"], "decisions": [],
-            "place": row["place"], "officials": json.loads(row["officials"])}
+    return {
+        "id": row["id"],
+        "village_id": row["village_id"],
+        "year": row["year"],
+        "held_on": row["held_on"],
+        "purpose": row["purpose"],
+        "chair": row["chair"],
+        "secretary": row["secretary"],
+        "attendees": row["attendees"],
+        "households_represented": row["households_represented"],
+        "households_on_list": row["households_on_list"],
+        "decisions": [],
+        "place": row["place"],
+        "officials": json.loads(row["officials"]),
+    }
 
 
 def nomination_row(n: dict) -> tuple:
     return tuple(n.get(c) for c in NOMINATION_COLS)
 
 
-
-
-def delete_stale(c: sqlite3.Connection, table: str, parent_col: str, key_col: str,
-                 keep: Iterable[tuple[str, list]]) -> None:
+def delete_stale(
+    c: sqlite3.Connection, table: str, parent_col: str, key_col: str, keep: Iterable[tuple[str, list]]
+) -> None:
     """Children of each parent that are not in its new list go (the audit log keeps them)."""
     c.executemany(
         f"DELETE FROM {table} WHERE {parent_col} = ? AND {key_col} NOT IN (SELECT value FROM json_each(?))",
-        [(parent, json.dumps(keys)) for parent, keys in keep])
+        [(parent, json.dumps(keys)) for parent, keys in keep],
+    )
 
 
 def json_list(values: Iterable[Any]) -> str:

@@ -21,16 +21,21 @@ class UpperLevelRepository(Repository):
     def remember_seen_key(self, code: str, name: str | None, key: bytes, fingerprint: str) -> None:
         """The key an untrusted package carried, kept so that it can be confirmed by phone."""
         with self.transaction() as c:
-            c.execute("INSERT INTO upper_unit (code, name, seen_key, seen_fingerprint, seen_at) VALUES (?, ?, ?, ?, ?) "
-                      "ON CONFLICT (code) DO UPDATE SET seen_key = excluded.seen_key, "
-                      "seen_fingerprint = excluded.seen_fingerprint, seen_at = excluded.seen_at, "
-                      "name = coalesce(upper_unit.name, excluded.name)",
-                      (code, name, key, fingerprint, now_iso()))
+            c.execute(
+                "INSERT INTO upper_unit (code, name, seen_key, seen_fingerprint, seen_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (code) DO UPDATE SET seen_key = excluded.seen_key, "
+                "seen_fingerprint = excluded.seen_fingerprint, seen_at = excluded.seen_at, "
+                "name = coalesce(upper_unit.name, excluded.name)",
+                (code, name, key, fingerprint, now_iso()),
+            )
 
     def trust_seen_key(self, code: str) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE upper_unit SET verify_key = seen_key, fingerprint = seen_fingerprint, trusted_at = ?, "
-                      "trusted_by = ? WHERE code = ?", (now_iso(), self.db.actor, code))
+            c.execute(
+                "UPDATE upper_unit SET verify_key = seen_key, fingerprint = seen_fingerprint, trusted_at = ?, "
+                "trusted_by = ? WHERE code = ?",
+                (now_iso(), self.db.actor, code),
+            )
 
     # --- packages -------------------------------------------------------------------------------
     def package(self, sha256: str) -> dict | None:
@@ -38,61 +43,106 @@ class UpperLevelRepository(Repository):
         return dict(row) if row else None
 
     def last_package(self, code: str) -> dict | None:
-        row = self.conn.execute("SELECT * FROM upper_package WHERE commune_code = ? ORDER BY sequence DESC LIMIT 1",
-                                (code,)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM upper_package WHERE commune_code = ? ORDER BY sequence DESC LIMIT 1", (code,)
+        ).fetchone()
         return dict(row) if row else None
 
     def last_manifest(self, code: str) -> dict | None:
         last = self.last_package(code)
         return json.loads(last["manifest"]) if last else None
 
-    def record_import(self, code: str, name: str, sequence: int, sha256: str, manifest: dict, file_name: str,
-                      added: int, changed: int, note: str | None, former_units: list[tuple[str, str]]) -> None:
+    def record_import(
+        self,
+        code: str,
+        name: str,
+        sequence: int,
+        sha256: str,
+        manifest: dict,
+        file_name: str,
+        added: int,
+        changed: int,
+        note: str | None,
+        former_units: list[tuple[str, str]],
+    ) -> None:
         """A package taken in: the commune's last package, the package itself, and the former units of a
         merger recorded as merged into the commune."""
         with self.transaction() as c:
-            c.execute("INSERT INTO upper_unit (code, name) VALUES (?, ?) "
-                      "ON CONFLICT (code) DO UPDATE SET name = excluded.name", (code, name))
-            c.execute("UPDATE upper_unit SET last_sequence = ?, last_sha256 = ?, last_package_at = ? WHERE code = ?",
-                      (sequence, sha256, manifest.get("created_at"), code))
-            c.execute("INSERT INTO upper_package (sha256, commune_code, sequence, previous_sha256, created_at, "
-                      "imported_at, file_name, manifest, added, changed, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      (sha256, code, sequence, manifest.get("previous_sha256"), manifest.get("created_at"), now_iso(),
-                       file_name, json.dumps(manifest, ensure_ascii=False), added, changed, note))
+            c.execute(
+                "INSERT INTO upper_unit (code, name) VALUES (?, ?) "
+                "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+                (code, name),
+            )
+            c.execute(
+                "UPDATE upper_unit SET last_sequence = ?, last_sha256 = ?, last_package_at = ? WHERE code = ?",
+                (sequence, sha256, manifest.get("created_at"), code),
+            )
+            c.execute(
+                "INSERT INTO upper_package (sha256, commune_code, sequence, previous_sha256, created_at, "
+                "imported_at, file_name, manifest, added, changed, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    sha256,
+                    code,
+                    sequence,
+                    manifest.get("previous_sha256"),
+                    manifest.get("created_at"),
+                    now_iso(),
+                    file_name,
+                    json.dumps(manifest, ensure_ascii=False),
+                    added,
+                    changed,
+                    note,
+                ),
+            )
             for old_code, old_name in former_units:
-                c.execute("INSERT INTO upper_unit (code, name, merged_into) VALUES (?, ?, ?) "
-                          "ON CONFLICT (code) DO UPDATE SET merged_into = excluded.merged_into",
-                          (old_code, old_name, code))
+                c.execute(
+                    "INSERT INTO upper_unit (code, name, merged_into) VALUES (?, ?, ?) "
+                    "ON CONFLICT (code) DO UPDATE SET merged_into = excluded.merged_into",
+                    (old_code, old_name, code),
+                )
 
     def years_in_last_packages(self) -> dict[str, list[int]]:
         """Each commune's years with records, as its last package says (no commune copy is opened)."""
-        return {r[0]: json.loads(r[1] or "[]") for r in self.conn.execute(
-            "SELECT commune_code, json_extract(manifest, '$.years') FROM upper_package p WHERE sequence = "
-            "(SELECT max(sequence) FROM upper_package q WHERE q.commune_code = p.commune_code)")}
+        return {
+            r[0]: json.loads(r[1] or "[]")
+            for r in self.conn.execute(
+                "SELECT commune_code, json_extract(manifest, '$.years') FROM upper_package p WHERE sequence = "
+                "(SELECT max(sequence) FROM upper_package q WHERE q.commune_code = p.commune_code)"
+            )
+        }
 
     def first_sent_with_year(self, code: str, year: int) -> str | None:
         """When the commune first sent a package holding the year's records."""
         return self.conn.execute(
             "SELECT min(created_at) FROM upper_package WHERE commune_code = ? AND "
             "EXISTS (SELECT 1 FROM json_each(json_extract(manifest, '$.years')) WHERE value = ?)",
-            (code, year)).fetchone()[0]
+            (code, year),
+        ).fetchone()[0]
 
     # --- decisions on nominations ------------------------------------------------------------------
-    def decide(self, code: str, nomination_id: str, status: str, number: str | None, date: str | None,
-               comment: str | None) -> None:
+    def decide(
+        self, code: str, nomination_id: str, status: str, number: str | None, date: str | None, comment: str | None
+    ) -> None:
         with self.transaction() as c:
-            c.execute("INSERT INTO upper_decision (commune_code, nomination_id, status, decision_number, "
-                      "decision_date, comment, decided_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                      "ON CONFLICT (commune_code, nomination_id) DO UPDATE SET status = excluded.status, "
-                      "decision_number = excluded.decision_number, decision_date = excluded.decision_date, "
-                      "comment = excluded.comment, decided_at = excluded.decided_at, actor = excluded.actor",
-                      (code, nomination_id, status, number, date, comment, now_iso(), self.db.actor))
+            c.execute(
+                "INSERT INTO upper_decision (commune_code, nomination_id, status, decision_number, "
+                "decision_date, comment, decided_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (commune_code, nomination_id) DO UPDATE SET status = excluded.status, "
+                "decision_number = excluded.decision_number, decision_date = excluded.decision_date, "
+                "comment = excluded.comment, decided_at = excluded.decided_at, actor = excluded.actor",
+                (code, nomination_id, status, number, date, comment, now_iso(), self.db.actor),
+            )
 
     def decisions_for(self, code: str) -> list[dict]:
         """What travels back in the commune's receipts, oldest first."""
-        return [dict(r) for r in self._query(
-            "SELECT nomination_id, status, decision_number, decision_date, comment, decided_at FROM upper_decision "
-            "WHERE commune_code = ? ORDER BY decided_at", (code,))]
+        return [
+            dict(r)
+            for r in self._query(
+                "SELECT nomination_id, status, decision_number, decision_date, comment, decided_at FROM upper_decision "
+                "WHERE commune_code = ? ORDER BY decided_at",
+                (code,),
+            )
+        ]
 
     def all_decisions(self) -> dict[tuple[str, str], dict]:
         return {(r["commune_code"], r["nomination_id"]): dict(r) for r in self._query("SELECT * FROM upper_decision")}

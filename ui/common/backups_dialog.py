@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
 from thidua_desktop import care
-from thidua_desktop.store import describe_copy
-from thidua_desktop.store import Store
+from thidua_desktop.store import Store, describe_copy
 
 from .widgets import confirm, run_guarded
 
@@ -18,8 +26,12 @@ class BackupsDialog(QDialog):
         self.store = store
         self.setWindowTitle("Khôi phục dữ liệu từ bản sao lưu")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Chọn một bản sao lưu để xem nó chứa gì. Khi khôi phục, dữ liệu hiện tại được "
-                                "sao lưu trước, nên có thể quay lại."))
+        layout.addWidget(
+            QLabel(
+                "Chọn một bản sao lưu để xem nó chứa gì. Khi khôi phục, dữ liệu hiện tại được "
+                "sao lưu trước, nên có thể quay lại."
+            )
+        )
         self.backups = care.list_backups(store)
         self.table = QTableWidget(len(self.backups), 3)
         self.table.setHorizontalHeaderLabels(["Thời điểm", "Lý do", "Dung lượng"])
@@ -28,8 +40,9 @@ class BackupsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(0, 160)  # dd/mm/yyyy hh:mm:ss on one line
         for row, b in enumerate(self.backups):
-            for col, text in enumerate((b["when"].strftime("%d/%m/%Y %H:%M:%S"), b["reason"],
-                                        f"{b['size'] / 1e6:.1f} MB".replace(".", ","))):
+            for col, text in enumerate(
+                (b["when"].strftime("%d/%m/%Y %H:%M:%S"), b["reason"], f"{b['size'] / 1e6:.1f} MB".replace(".", ","))
+            ):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.currentCellChanged.connect(lambda row, *_: self._preview(row))
         layout.addWidget(self.table, 1)
@@ -59,8 +72,10 @@ class BackupsDialog(QDialog):
             self.restore_button.setEnabled(False)
             return
         years = ", ".join(map(str, info["years"])) or "chưa có"
-        self.preview.setText(f"{info['commune'] or 'Chưa có thông tin xã'}: {info['villages']} thôn, "
-                             f"{info['households']} hộ, {info['records']} kết quả rà soát (các năm {years}).")
+        self.preview.setText(
+            f"{info['commune'] or 'Chưa có thông tin xã'}: {info['villages']} thôn, "
+            f"{info['households']} hộ, {info['records']} kết quả rà soát (các năm {years})."
+        )
         self.restore_button.setEnabled(True)
 
     def restore(self) -> None:
@@ -68,8 +83,13 @@ class BackupsDialog(QDialog):
         if not 0 <= row < len(self.backups):
             return
         chosen = self.backups[row]
-        if confirm(self, "Khôi phục dữ liệu",
-                   f"Thay dữ liệu hiện tại bằng bản sao lưu lúc {chosen['when']:%d/%m/%Y %H:%M}?\n"
-                   "Dữ liệu hiện tại sẽ được sao lưu trước.", yes="Khôi phục", no="Không"):
+        if confirm(
+            self,
+            "Khôi phục dữ liệu",
+            f"Thay dữ liệu hiện tại bằng bản sao lưu lúc {chosen['when']:%d/%m/%Y %H:%M}?\n"
+            "Dữ liệu hiện tại sẽ được sao lưu trước.",
+            yes="Khôi phục",
+            no="Không",
+        ):
             if run_guarded(self, lambda: self.store.restore_from(chosen["path"])):
                 self.accept()

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Callable
+import datetime as _dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-import datetime as _dt
-
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from thidua_desktop import paths
 from thidua_desktop.care import LOG_FILE
+from thidua_desktop.domain import JUDGEMENT_LABELS, MAX_YEAR, MIN_YEAR
 from thidua_desktop.errors import BUG_TITLE, Refused, bug_message, log_bug
 from thidua_desktop.evaluation import criteria
 from thidua_desktop.evaluation.criteria import CriteriaError, CriteriaSet
-from thidua_desktop.domain import JUDGEMENT_LABELS, MAX_YEAR, MIN_YEAR
 from thidua_desktop.register.rules import parse_money
 from thidua_desktop.text import format_vnd
 
@@ -149,8 +161,9 @@ class FormDialog(QDialog):
         self.dirty = False
         self.layout_ = QVBoxLayout(self)
         # Parented at once: a default button only becomes the dialog's Enter button inside it.
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
-                                        QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Lưu")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
@@ -188,9 +201,13 @@ class FormDialog(QDialog):
         self.summary.setVisible(bool(messages))
 
     def reject(self) -> None:
-        if self.dirty and not confirm(self, "Chưa lưu thay đổi",
-                                      "Bạn đã sửa thông tin nhưng chưa lưu. Bỏ các thay đổi này?",
-                                      yes="Bỏ thay đổi", no="Tiếp tục sửa"):
+        if self.dirty and not confirm(
+            self,
+            "Chưa lưu thay đổi",
+            "Bạn đã sửa thông tin nhưng chưa lưu. Bỏ các thay đổi này?",
+            yes="Bỏ thay đổi",
+            no="Tiếp tục sửa",
+        ):
             return
         self.dirty = False
         super().reject()
@@ -210,7 +227,7 @@ class LoadsWhenShown:
         self.stale = False
         self.load()
 
-    def showEvent(self, event):  # noqa: N802
+    def showEvent(self, event):
         if self.stale:
             self.reload()
         super().showEvent(event)

@@ -7,8 +7,8 @@ page that started the job becomes usable again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal
 
@@ -23,7 +23,7 @@ Work = Callable[[Store, Callable[[int, str], None]], object]
 class StoreJob(QObject):
     progress = Signal(int, str)
     finished = Signal(object)
-    failed = Signal(str)   # a Vietnamese message: the situation and what to do, or a bug with the log's path
+    failed = Signal(str)  # a Vietnamese message: the situation and what to do, or a bug with the log's path
 
     def __init__(self, db_path: Path, actor: str, work: Work):
         super().__init__()

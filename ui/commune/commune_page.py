@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from thidua_desktop import settings
-from thidua_desktop import domain
+from thidua_desktop import domain, settings
 from thidua_desktop.register import rules
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
-from ..common.widgets import (ChoiceCombo, FormDialog, TriStateCombo, ask_new_year, error_label, run_guarded,
-                              year_item)
+from ..common.widgets import ChoiceCombo, FormDialog, TriStateCombo, ask_new_year, error_label, run_guarded, year_item
 
 
 class CommuneDialog(FormDialog):
@@ -21,14 +29,23 @@ class CommuneDialog(FormDialog):
 
     def __init__(self, store: Store, first_run: bool = False, parent: QWidget | None = None):
         self.store = store
-        current = store.register.commune() or {"code": "", "name": "", "province_code": "", "province_name": "",
-                                      "district_name": None, "area": "rural", "region": None,
-                                      "poor_commune": False}
+        current = store.register.commune() or {
+            "code": "",
+            "name": "",
+            "province_code": "",
+            "province_name": "",
+            "district_name": None,
+            "area": "rural",
+            "region": None,
+            "poor_commune": False,
+        }
         self.current = current
         super().__init__("Thiết lập xã lần đầu" if first_run else "Thông tin xã", parent)
         if first_run:
-            intro = QLabel("Chào mừng đến với ThiDua Desktop. Hãy nhập thông tin của xã (phường, thị trấn) "
-                           "trước khi bắt đầu. Các thông tin này có thể sửa lại sau trong menu Tệp.")
+            intro = QLabel(
+                "Chào mừng đến với ThiDua Desktop. Hãy nhập thông tin của xã (phường, thị trấn) "
+                "trước khi bắt đầu. Các thông tin này có thể sửa lại sau trong menu Tệp."
+            )
             intro.setWordWrap(True)
             self.layout_.addWidget(intro)
             upper_button = QPushButton("Đây là máy của cấp trên (huyện, tỉnh) nhận dữ liệu các xã...")
@@ -62,8 +79,17 @@ class CommuneDialog(FormDialog):
         self.poor.setChecked(bool(current.get("poor_commune")))
         row("", self.poor)
         self.officer = row("Cán bộ &sử dụng chương trình", QLineEdit(settings.OFFICER.get(store) or store.actor))
-        self.watch(self.code, self.name, self.province_code, self.province_name, self.district, self.area,
-                   self.region, self.poor, self.officer)
+        self.watch(
+            self.code,
+            self.name,
+            self.province_code,
+            self.province_name,
+            self.district,
+            self.area,
+            self.region,
+            self.poor,
+            self.officer,
+        )
         self.finish_layout()
         self.resize(560, 0)
         self.code.setFocus()
@@ -78,7 +104,9 @@ class CommuneDialog(FormDialog):
     def save(self) -> bool:
         code, province = self.code.text().strip(), self.province_code.text().strip()
         messages = {
-            "code": None if len(code) == 5 and code.isdigit() else "Mã xã gồm đúng 5 chữ số (theo danh mục đơn vị hành chính).",
+            "code": None
+            if len(code) == 5 and code.isdigit()
+            else "Mã xã gồm đúng 5 chữ số (theo danh mục đơn vị hành chính).",
             "name": rules.check_name(self.name.text(), "Tên xã"),
             "province_code": None if len(province) == 2 and province.isdigit() else "Mã tỉnh gồm đúng 2 chữ số.",
             "province_name": rules.check_name(self.province_name.text(), "Tên tỉnh"),
@@ -91,10 +119,16 @@ class CommuneDialog(FormDialog):
         if problems:
             return False
         commune = dict(self.current)
-        commune.update(code=code, name=clean(self.name.text()), province_code=province,
-                       province_name=clean(self.province_name.text()),
-                       district_name=clean(self.district.text()) or None, area=self.area.value(),
-                       region=self.region.value(), poor_commune=self.poor.isChecked())
+        commune.update(
+            code=code,
+            name=clean(self.name.text()),
+            province_code=province,
+            province_name=clean(self.province_name.text()),
+            district_name=clean(self.district.text()) or None,
+            area=self.area.value(),
+            region=self.region.value(),
+            poor_commune=self.poor.isChecked(),
+        )
         commune.pop("years", None)  # the yearly assessments have their own page
         officer = clean(self.officer.text())
 
@@ -103,6 +137,7 @@ class CommuneDialog(FormDialog):
             if officer:
                 settings.OFFICER.set(self.store, officer)
                 self.store.actor = officer
+
         return run_guarded(self, store_all)
 
 
@@ -190,10 +225,14 @@ class CommuneYearsPage(QWidget):
             self._mark()
 
     def entries(self) -> list[dict]:
-        return [{"year": year,
-                 "assessments": {k: combo.value() for k, (combo, _) in zip(self.KEYS, widgets)},
-                 "evidence": {k: clean(note.text()) or None for k, (_, note) in zip(self.KEYS, widgets)}}
-                for year, widgets in self._rows]
+        return [
+            {
+                "year": year,
+                "assessments": {k: combo.value() for k, (combo, _) in zip(self.KEYS, widgets)},
+                "evidence": {k: clean(note.text()) or None for k, (_, note) in zip(self.KEYS, widgets)},
+            }
+            for year, widgets in self._rows
+        ]
 
     def become_upper(self) -> None:
         from ..upper.upper_window import UpperSetupDialog
@@ -207,6 +246,7 @@ class CommuneYearsPage(QWidget):
             commune = self.store.register.commune()
             commune["years"] = self.entries()
             self.store.register.save_commune(commune)
+
         if run_guarded(self, store_all):
             self.dirty = False
             self.status.setText("Đã lưu.")

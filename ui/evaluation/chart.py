@@ -26,15 +26,16 @@ class RateChart(QWidget):
         self.setMinimumSize(520, 300)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def set_series(self, title: str, poor: dict[str, float | None], near: dict[str, float | None],
-                   target: float | None) -> None:
+    def set_series(
+        self, title: str, poor: dict[str, float | None], near: dict[str, float | None], target: float | None
+    ) -> None:
         self.title = title
         self.poor = {int(y): v for y, v in poor.items()}
         self.near = {int(y): v for y, v in near.items()}
         self.target = target
         self.update()
 
-    def paintEvent(self, event):  # noqa: N802
+    def paintEvent(self, event):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), Qt.GlobalColor.white)
@@ -57,8 +58,11 @@ class RateChart(QWidget):
             y = plot.bottom() - plot.height() * i / 5
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(QColor("#555555"))
-            p.drawText(QRectF(0, y - 9, left - 6, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       f"{format_decimal(top * i / 5)}%")
+            p.drawText(
+                QRectF(0, y - 9, left - 6, 18),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{format_decimal(top * i / 5)}%",
+            )
             p.setPen(QPen(QColor("#dddddd")))
         step = plot.width() / max(1, len(years) - 1) if len(years) > 1 else 0
 
@@ -78,7 +82,9 @@ class RateChart(QWidget):
                 if v is not None:
                     p.setBrush(color)
                     p.drawEllipse(QPointF(x_of(i), y_of(v)), 3.5, 3.5)
-                    p.drawText(QRectF(x_of(i) - 30, y_of(v) - 22, 60, 16), Qt.AlignmentFlag.AlignCenter, format_decimal(v))
+                    p.drawText(
+                        QRectF(x_of(i) - 30, y_of(v) - 22, 60, 16), Qt.AlignmentFlag.AlignCenter, format_decimal(v)
+                    )
         # years and reductions against the target
         for i, y in enumerate(years):
             p.setPen(QColor("#222222"))
@@ -94,14 +100,19 @@ class RateChart(QWidget):
             p.drawText(QRectF(x_of(i) - 45, plot.bottom() + 22, 90, 18), Qt.AlignmentFlag.AlignCenter, text)
         # legend
         legend_y = self.height() - 44
-        for j, (label, color) in enumerate((("Tỷ lệ hộ nghèo (%)", POOR_COLOR), ("Tỷ lệ hộ cận nghèo (%)", NEAR_COLOR))):
+        for j, (label, color) in enumerate(
+            (("Tỷ lệ hộ nghèo (%)", POOR_COLOR), ("Tỷ lệ hộ cận nghèo (%)", NEAR_COLOR))
+        ):
             x = left + j * 200
             p.setPen(QPen(color, 3))
             p.drawLine(QPointF(x, legend_y + 8), QPointF(x + 24, legend_y + 8))
             p.setPen(QColor("#222222"))
             p.drawText(QRectF(x + 30, legend_y, 170, 18), Qt.AlignmentFlag.AlignVCenter, label)
         if self.target is not None:
-            p.drawText(QRectF(left, legend_y + 20, self.width() - left, 18), Qt.AlignmentFlag.AlignVCenter,
-                       f"Dưới mỗi năm: tỷ lệ hộ nghèo giảm bao nhiêu điểm % so với năm trước "
-                       f"(✔ đạt chỉ tiêu giảm ≥ {format_decimal(self.target)} điểm %/năm, ✘ chưa đạt)")
+            p.drawText(
+                QRectF(left, legend_y + 20, self.width() - left, 18),
+                Qt.AlignmentFlag.AlignVCenter,
+                f"Dưới mỗi năm: tỷ lệ hộ nghèo giảm bao nhiêu điểm % so với năm trước "
+                f"(✔ đạt chỉ tiêu giảm ≥ {format_decimal(self.target)} điểm %/năm, ✘ chưa đạt)",
+            )
         p.end()

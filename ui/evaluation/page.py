@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QProgressBar, QPushButton, QSplitter, QTableView, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from thidua_desktop import settings
+from thidua_desktop import domain, settings
 from thidua_desktop.documents import annual_report
-from thidua_desktop.evaluation import criteria, service, evaluator
-from thidua_desktop.register import dataset
-from thidua_desktop import domain
+from thidua_desktop.evaluation import criteria, evaluator, service
 from thidua_desktop.evaluation.criteria import CriteriaError, CriteriaSet
+from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
@@ -25,11 +39,22 @@ from .chart import RateChart
 
 # Verdicts are told by a mark and a word, not by colour alone.
 MARKS = {"met": "✔", "eligible": "✔", "not_met": "✘", "not_eligible": "✘", "missing": "?", "not_applicable": "–"}
-COLORS = {"met": "#dff0d8", "eligible": "#dff0d8", "not_met": "#f8d7da", "not_eligible": "#f8d7da",
-          "missing": "#fff3cd", "not_applicable": "#eeeeee"}
-HOUSEHOLD_FILTERS = {"all": "Tất cả các hộ", "eligible": "Đủ điều kiện", "missing": "Chưa đủ thông tin",
-                     "not_eligible": "Không đủ điều kiện", "differs": "Phân loại khác chuẩn nghèo",
-                     "not_applicable": "Không thuộc diện xét"}
+COLORS = {
+    "met": "#dff0d8",
+    "eligible": "#dff0d8",
+    "not_met": "#f8d7da",
+    "not_eligible": "#f8d7da",
+    "missing": "#fff3cd",
+    "not_applicable": "#eeeeee",
+}
+HOUSEHOLD_FILTERS = {
+    "all": "Tất cả các hộ",
+    "eligible": "Đủ điều kiện",
+    "missing": "Chưa đủ thông tin",
+    "not_eligible": "Không đủ điều kiện",
+    "differs": "Phân loại khác chuẩn nghèo",
+    "not_applicable": "Không thuộc diện xét",
+}
 VERDICT_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
@@ -78,15 +103,18 @@ class HouseholdResults(QAbstractTableModel):
                 self.results[i] = new
         self.apply()
 
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802
+    def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()):  # noqa: N802
+    def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
             return self.HEADERS[section]
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
             return str(section + 1)
@@ -145,8 +173,16 @@ def fill_criteria(tree: QTreeWidget, groups: dict[str, dict]) -> None:
         top.setExpanded(True)
     if tree.topLevelItemCount() and tree.topLevelItem(0).childCount():
         first = tree.topLevelItem(0).child(0)
-        worst = next((top.child(j) for i in range(tree.topLevelItemCount()) for top in [tree.topLevelItem(i)]
-                      for j in range(top.childCount()) if top.child(j).text(1).startswith(("✘", "?"))), first)
+        worst = next(
+            (
+                top.child(j)
+                for i in range(tree.topLevelItemCount())
+                for top in [tree.topLevelItem(i)]
+                for j in range(top.childCount())
+                if top.child(j).text(1).startswith(("✘", "?"))
+            ),
+            first,
+        )
         tree.setCurrentItem(worst)
     tree.resizeColumnToContents(0)
     tree.resizeColumnToContents(1)
@@ -173,7 +209,8 @@ def with_reason(tree: QTreeWidget) -> QWidget:
     reason.setMinimumHeight(44)
     layout.addWidget(reason)
     tree.currentItemChanged.connect(
-        lambda item, _old: reason.setText(f"{item.text(0)}: {item.text(2)}" if item and item.text(2) else ""))
+        lambda item, _old: reason.setText(f"{item.text(0)}: {item.text(2)}" if item and item.text(2) else "")
+    )
     tree.reason_label = reason
     return box
 
@@ -183,7 +220,7 @@ class EvaluationPage(QWidget):
 
     data_changed = Signal()
     evaluated = Signal()
-    open_household = Signal(str, str, int)   # household id, criterion, year
+    open_household = Signal(str, str, int)  # household id, criterion, year
     open_village = Signal(str)
     open_commune_years = Signal()
 
@@ -278,8 +315,9 @@ class EvaluationPage(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         self.village_table = QTableWidget(0, 8)
-        self.village_table.setHorizontalHeaderLabels(["Thôn", "Kết quả", "V1", "V2", "V3", "V4", "Hộ nghèo",
-                                                      "Cận nghèo"])
+        self.village_table.setHorizontalHeaderLabels(
+            ["Thôn", "Kết quả", "V1", "V2", "V3", "V4", "Hộ nghèo", "Cận nghèo"]
+        )
         self.village_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.village_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.village_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -364,8 +402,10 @@ class EvaluationPage(QWidget):
         report = result.report
         self.report = report
         self.village_series = result.village_series
-        names = {h.id: (h.code, h.head_name, h.village_id, h.village)
-                 for h in self.store.register.household_names(include_deleted=True).values()}
+        names = {
+            h.id: (h.code, h.head_name, h.village_id, h.village)
+            for h in self.store.register.household_names(include_deleted=True).values()
+        }
         villages = self.store.register.villages(include_deleted=True)
         self.village_names = {v["id"]: v["name"] for v in villages}
         self.village_filter.blockSignals(True)
@@ -391,7 +431,8 @@ class EvaluationPage(QWidget):
             f"Năm {report['year']}, bộ tiêu chí {report['criteria_set']}: xã {verdict_text(commune['verdict']).lower()}; "
             f"{len(report['households'])} hộ, trong đó {counts['eligible']} hộ đủ điều kiện, {counts['missing']} hộ "
             f"chưa đủ thông tin, {counts['not_eligible']} hộ không đủ điều kiện, {differs} hộ có phân loại khác "
-            "kết quả tính theo chuẩn nghèo.")
+            "kết quả tính theo chuẩn nghèo."
+        )
         self._filter_households()
 
     def _filter_households(self, *_):
@@ -407,22 +448,26 @@ class EvaluationPage(QWidget):
         r = self.households.result(current.row())
         if not r["categories"]:
             self.household_tree.clear()
-            reason = ("Chưa có kết quả rà soát năm này." if r["verdict"] == "missing"
-                      else "Hộ không nghèo, không cận nghèo và không mới thoát nghèo: không thuộc diện xét.")
+            reason = (
+                "Chưa có kết quả rà soát năm này."
+                if r["verdict"] == "missing"
+                else "Hộ không nghèo, không cận nghèo và không mới thoát nghèo: không thuộc diện xét."
+            )
             item = QTreeWidgetItem(["Kết quả rà soát", verdict_text(r["verdict"]), reason])
             item.setData(0, Qt.ItemDataRole.UserRole, "record")
             self.household_tree.addTopLevelItem(item)
             return
-        fill_criteria(self.household_tree, {f"{k}. {domain.CATEGORY_LABELS[k]}": c
-                                            for k, c in r["categories"].items()})
+        fill_criteria(self.household_tree, {f"{k}. {domain.CATEGORY_LABELS[k]}": c for k, c in r["categories"].items()})
 
     def _fill_villages(self) -> None:
         villages = self.report["villages"]
         self.village_table.setRowCount(len(villages))
         for row, v in enumerate(villages):
             cells = [self.village_names.get(v["id"], ""), verdict_text(v["verdict"])]
-            cells += [MARKS[v["criteria"][k]["verdict"]] + " " + domain.VERDICT_LABELS[v["criteria"][k]["verdict"]]
-                      for k in ("V1", "V2", "V3", "V4")]
+            cells += [
+                MARKS[v["criteria"][k]["verdict"]] + " " + domain.VERDICT_LABELS[v["criteria"][k]["verdict"]]
+                for k in ("V1", "V2", "V3", "V4")
+            ]
             cells += [format_percent(v["poverty_rate"]), format_percent(v["near_poor_rate"])]
             verdicts = [None, v["verdict"]] + [v["criteria"][k]["verdict"] for k in ("V1", "V2", "V3", "V4")]
             for col, text in enumerate(cells):
@@ -444,16 +489,24 @@ class EvaluationPage(QWidget):
         if not self.report:
             return
         village_id = self.chart_scope.currentData()
-        target = float(self._criteria.commune_reduction) if getattr(self, "_criteria", None) and \
-            self._criteria.reduction_unit == "points" else None
+        target = (
+            float(self._criteria.commune_reduction)
+            if getattr(self, "_criteria", None) and self._criteria.reduction_unit == "points"
+            else None
+        )
         commune = self.report["commune"]
         if village_id is None:
-            self.chart.set_series(f"Tỷ lệ hộ nghèo, cận nghèo của {self.store.register.commune()['name']}",
-                                  commune["poverty_rates"], commune["near_poor_rates"], target)
+            self.chart.set_series(
+                f"Tỷ lệ hộ nghèo, cận nghèo của {self.store.register.commune()['name']}",
+                commune["poverty_rates"],
+                commune["near_poor_rates"],
+                target,
+            )
             return
         rates = self.village_series.get(village_id, ({}, {}))
-        self.chart.set_series(f"Tỷ lệ hộ nghèo, cận nghèo của {self.village_names.get(village_id, '')}",
-                              rates[0], rates[1], target)
+        self.chart.set_series(
+            f"Tỷ lệ hộ nghèo, cận nghèo của {self.village_names.get(village_id, '')}", rates[0], rates[1], target
+        )
 
     # --- jumping to the field ----------------------------------------------------------
     def _jump_household(self, item, *_):
@@ -477,8 +530,9 @@ class EvaluationPage(QWidget):
         if result["households"]:
             self.households.replace(result["households"][0])
             self._filter_households()
-            row = next((i for i in range(self.households.rowCount())
-                        if self.households.result(i)["id"] == household_id), None)
+            row = next(
+                (i for i in range(self.households.rowCount()) if self.households.result(i)["id"] == household_id), None
+            )
             if row is not None:
                 self.household_table.selectRow(row)
 
@@ -487,26 +541,38 @@ class EvaluationPage(QWidget):
         """The table on screen (all its rows, not only those visible) as a printable document."""
         if self.tabs.currentIndex() == 0:
             headers = HouseholdResults.HEADERS
-            rows = [[self.households.data(self.households.index(r, c)) or "" for c in range(len(headers))]
-                    for r in range(self.households.rowCount())]
+            rows = [
+                [self.households.data(self.households.index(r, c)) or "" for c in range(len(headers))]
+                for r in range(self.households.rowCount())
+            ]
             title = f"Kết quả đánh giá hộ gia đình năm {self.report['year'] if self.report else ''}"
         elif self.tabs.currentIndex() == 1:
-            headers = [self.village_table.horizontalHeaderItem(c).text() for c in range(self.village_table.columnCount())]
-            rows = [[(self.village_table.item(r, c).text() if self.village_table.item(r, c) else "")
-                     for c in range(self.village_table.columnCount())] for r in range(self.village_table.rowCount())]
+            headers = [
+                self.village_table.horizontalHeaderItem(c).text() for c in range(self.village_table.columnCount())
+            ]
+            rows = [
+                [
+                    (self.village_table.item(r, c).text() if self.village_table.item(r, c) else "")
+                    for c in range(self.village_table.columnCount())
+                ]
+                for r in range(self.village_table.rowCount())
+            ]
             title = "Kết quả đánh giá thôn, bản, tổ dân phố"
         else:
             headers = ["Tiêu chí", "Kết quả", "Lý do"]
             rows = []
             for i in range(self.commune_tree.topLevelItemCount()):
                 top = self.commune_tree.topLevelItem(i)
-                rows += [[top.child(j).text(0), top.child(j).text(1), top.child(j).text(2)]
-                         for j in range(top.childCount())]
+                rows += [
+                    [top.child(j).text(0), top.child(j).text(1), top.child(j).text(2)] for j in range(top.childCount())
+                ]
             title = "Kết quả đánh giá xã"
         head = "".join(f"<th>{h}</th>" for h in headers)
         body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-        return (f"<h3>{title}</h3><table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        return (
+            f"<h3>{title}</h3><table border='1' cellspacing='0' cellpadding='3' width='100%'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
 
     def print_to(self, printer: QPrinter) -> None:
         if self.tabs.currentIndex() == 3:
@@ -560,6 +626,6 @@ class EvaluationPage(QWidget):
     def reload(self) -> None:
         """The data changed elsewhere: the shown verdicts may be stale until judged again."""
         if self.report:
-            self.summary.setText(self.summary.text().split(" (Dữ liệu")[0] +
-                                 " (Dữ liệu đã thay đổi: bấm Đánh giá để cập nhật.)")
-
+            self.summary.setText(
+                self.summary.text().split(" (Dữ liệu")[0] + " (Dữ liệu đã thay đổi: bấm Đánh giá để cập nhật.)"
+            )

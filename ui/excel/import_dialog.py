@@ -5,8 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QHBoxLayout, QHeaderView,
-                               QLabel, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
 from thidua_desktop import excel
 from thidua_desktop.store import Store
@@ -27,9 +39,13 @@ class ExcelImportDialog(QDialog):
         self.checked: excel.ExcelPlan | None = None
         self.setWindowTitle(f"Nhập danh sách hộ từ {Path(path).name}")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Trang tính '{sheet.name}', dòng tiêu đề {sheet.header_row}, "
-                                f"{len(sheet.rows)} dòng dữ liệu. Kiểm tra cột của tệp ứng với thông tin nào; "
-                                "chương trình đã tự đoán theo tên cột."))
+        layout.addWidget(
+            QLabel(
+                f"Trang tính '{sheet.name}', dòng tiêu đề {sheet.header_row}, "
+                f"{len(sheet.rows)} dòng dữ liệu. Kiểm tra cột của tệp ứng với thông tin nào; "
+                "chương trình đã tự đoán theo tên cột."
+            )
+        )
         self.columns = QTableWidget(len(sheet.headers), 2)
         self.columns.setHorizontalHeaderLabels(["Cột trong tệp", "Là thông tin"])
         self.columns.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -90,8 +106,10 @@ class ExcelImportDialog(QDialog):
             self.checked = excel.plan(self.store, self.sheet, Path(self.path).name, self.create_villages.isChecked())
         except excel.ExcelRefused as refused:
             self.checked = None
-            self.result.setText(f"Có {len(refused.problems)} vấn đề cần sửa trong tệp (hoặc ghép lại cột) "
-                                "trước khi nhập. Chưa có gì được ghi.")
+            self.result.setText(
+                f"Có {len(refused.problems)} vấn đề cần sửa trong tệp (hoặc ghép lại cột) "
+                "trước khi nhập. Chưa có gì được ghi."
+            )
             self.problems.setRowCount(len(refused.problems))
             for row, p in enumerate(refused.problems):
                 for col, text in enumerate((str(p.row), p.column, p.message)):
@@ -101,8 +119,10 @@ class ExcelImportDialog(QDialog):
             return False
         c = self.checked
         villages = f" Tạo {len(c.new_villages)} thôn mới: {', '.join(c.new_villages)}." if c.new_villages else ""
-        self.result.setText(f"Tệp hợp lệ. Sẽ thêm {c.added} hộ mới, cập nhật {c.updated} hộ đã có, ghi {c.records} "
-                            f"kết quả rà soát.{villages} Dữ liệu hiện có được sao lưu trước khi nhập.")
+        self.result.setText(
+            f"Tệp hợp lệ. Sẽ thêm {c.added} hộ mới, cập nhật {c.updated} hộ đã có, ghi {c.records} "
+            f"kết quả rà soát.{villages} Dữ liệu hiện có được sao lưu trước khi nhập."
+        )
         self.import_button.setEnabled(True)
         self.import_button.setFocus()
         return True

@@ -10,15 +10,30 @@ import datetime as _dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPlainTextEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from thidua_desktop.register import dataset, rules
 from thidua_desktop import domain
+from thidua_desktop.domain import MAX_YEAR, MIN_YEAR
 from thidua_desktop.evaluation import evaluator, votes
 from thidua_desktop.evaluation.criteria import CriteriaSet
-from thidua_desktop.domain import MAX_YEAR, MIN_YEAR
+from thidua_desktop.register import dataset, rules
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean, fold
 
@@ -74,13 +89,16 @@ class HouseholdPicker(QDialog):
 class MeetingDialog(FormDialog):
     DECISION_HEADERS = ["Mã hộ", "Chủ hộ", "Đồng ý", "Không đồng ý", "Không ý kiến", "Kết quả"]
 
-    def __init__(self, store: Store, criteria: CriteriaSet, meeting: dict, is_new: bool,
-                 parent: QWidget | None = None):
+    def __init__(self, store: Store, criteria: CriteriaSet, meeting: dict, is_new: bool, parent: QWidget | None = None):
         self.store, self.criteria, self.meeting = store, criteria, meeting
         villages = {v["id"]: v["name"] for v in store.register.villages()}
-        super().__init__("Thêm cuộc họp bình xét" if is_new else
-                         f"Cuộc họp {villages.get(meeting['village_id'], '')} ngày "
-                         f"{_dt.date.fromisoformat(meeting['held_on']):%d/%m/%Y}", parent)
+        super().__init__(
+            "Thêm cuộc họp bình xét"
+            if is_new
+            else f"Cuộc họp {villages.get(meeting['village_id'], '')} ngày "
+            f"{_dt.date.fromisoformat(meeting['held_on']):%d/%m/%Y}",
+            parent,
+        )
         top = QHBoxLayout()
         form = QFormLayout()
         self.village = ChoiceCombo(villages)
@@ -114,8 +132,9 @@ class MeetingDialog(FormDialog):
         self.attendees_error = error_label()
         counts.addRow("", self.attendees_error)
         self.represented = optional_spin()
-        self.represented.setValue(-1 if meeting.get("households_represented") is None
-                                  else meeting["households_represented"])
+        self.represented.setValue(
+            -1 if meeting.get("households_represented") is None else meeting["households_represented"]
+        )
         counts.addRow("Số hộ có đại &diện", self.represented)
         self.listed = optional_spin()
         listed = meeting.get("households_on_list")
@@ -132,9 +151,12 @@ class MeetingDialog(FormDialog):
         top.addLayout(counts, 1)
         self.layout_.addLayout(top)
 
-        self.layout_.addWidget(QLabel(
-            f"Biểu quyết từng hộ (hộ được đề nghị khi số người đồng ý "
-            f"{'≥' if criteria.vote_operator == '>=' else '>'} {votes.percent(criteria.vote_share)} số người dự họp):"))
+        self.layout_.addWidget(
+            QLabel(
+                f"Biểu quyết từng hộ (hộ được đề nghị khi số người đồng ý "
+                f"{'≥' if criteria.vote_operator == '>=' else '>'} {votes.percent(criteria.vote_share)} số người dự họp):"
+            )
+        )
         self.table = QTableWidget(0, len(self.DECISION_HEADERS))
         self.table.setHorizontalHeaderLabels(self.DECISION_HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -144,8 +166,11 @@ class MeetingDialog(FormDialog):
             self.table.setColumnWidth(col, 100)
         self.layout_.addWidget(self.table, 1)
         bar = QHBoxLayout()
-        for text, slot in (("Thêm &hộ...", self.add_households), ("&Bỏ hộ đang chọn", self.remove_household),
-                           ("Lấy danh sách theo kết quả đánh &giá", self.fill_from_evaluation)):
+        for text, slot in (
+            ("Thêm &hộ...", self.add_households),
+            ("&Bỏ hộ đang chọn", self.remove_household),
+            ("Lấy danh sách theo kết quả đánh &giá", self.fill_from_evaluation),
+        ):
             b = QPushButton(text)
             b.clicked.connect(slot)
             bar.addWidget(b)
@@ -157,8 +182,19 @@ class MeetingDialog(FormDialog):
             self._add_row(d, names)
         if is_new and not meeting["decisions"]:
             self.fill_from_evaluation()
-        self.watch(self.village, self.year, self.held_on, self.purpose, self.place, self.chair, self.secretary,
-                   self.attendees, self.represented, self.listed, self.officials)
+        self.watch(
+            self.village,
+            self.year,
+            self.held_on,
+            self.purpose,
+            self.place,
+            self.chair,
+            self.secretary,
+            self.attendees,
+            self.represented,
+            self.listed,
+            self.officials,
+        )
         for w in (self.attendees, self.represented, self.listed):
             w.valueChanged.connect(self.update_outcomes)
         self.finish_layout()
@@ -168,8 +204,10 @@ class MeetingDialog(FormDialog):
 
     # --- households on the list -----------------------------------------------------------------
     def _names(self) -> dict[str, tuple[str, str | None]]:
-        return {h.id: (h.head_name, h.code) for h in self.store.register.household_names(
-            village_id=self.village.value()).values()}
+        return {
+            h.id: (h.head_name, h.code)
+            for h in self.store.register.household_names(village_id=self.village.value()).values()
+        }
 
     def _add_row(self, decision: dict, names: dict) -> None:
         hid = decision["household_id"]
@@ -255,13 +293,20 @@ class MeetingDialog(FormDialog):
     # --- saving -------------------------------------------------------------------------------------
     def value(self) -> dict:
         return {
-            "id": self.meeting["id"], "village_id": self.village.value(), "year": self.year.value(),
-            "held_on": self.held_on.date().toString("yyyy-MM-dd"), "purpose": self.purpose.value(),
-            "chair": clean(self.chair.text()) or None, "secretary": clean(self.secretary.text()) or None,
-            "attendees": self.attendees.value(), "households_represented": spin_value(self.represented),
+            "id": self.meeting["id"],
+            "village_id": self.village.value(),
+            "year": self.year.value(),
+            "held_on": self.held_on.date().toString("yyyy-MM-dd"),
+            "purpose": self.purpose.value(),
+            "chair": clean(self.chair.text()) or None,
+            "secretary": clean(self.secretary.text()) or None,
+            "attendees": self.attendees.value(),
+            "households_represented": spin_value(self.represented),
             "households_on_list": spin_value(self.listed),
-            "decisions": [{"household_id": hid, "agree": a.value(), "disagree": d.value(), "abstain": x.value()}
-                          for hid, a, d, x in self.rows],
+            "decisions": [
+                {"household_id": hid, "agree": a.value(), "disagree": d.value(), "abstain": x.value()}
+                for hid, a, d, x in self.rows
+            ],
             "place": clean(self.place.text()) or None,
             "officials": _parse_officials(self.officials.toPlainText()),
         }
@@ -272,8 +317,11 @@ class MeetingDialog(FormDialog):
         if meeting["attendees"] < 1:
             errors.append("Số người dự họp phải từ 1 trở lên.")
         year, held = meeting["year"], int(meeting["held_on"][:4])
-        date_msg = "" if year <= held <= year + 1 else \
-            f"Cuộc họp xét năm {year} phải họp trong năm {year} hoặc đầu năm {year + 1}."
+        date_msg = (
+            ""
+            if year <= held <= year + 1
+            else f"Cuộc họp xét năm {year} phải họp trong năm {year} hoặc đầu năm {year + 1}."
+        )
         self.date_error.setText(date_msg)
         self.date_error.setVisible(bool(date_msg))
         if date_msg:

@@ -8,17 +8,32 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from thidua_desktop.errors import Refused
 from thidua_desktop import domain, paths
+from thidua_desktop.errors import Refused
 from thidua_desktop.evaluation import votes
 from thidua_desktop.evaluation.criteria import CriteriaSet
 from thidua_desktop.store import Store
 
-from ..common.widgets import (ChoiceCombo, add_labelled, button_row, chosen_criteria, confirm, latest_year_spin,
-                              run_guarded, show_error)
+from ..common.widgets import (
+    ChoiceCombo,
+    add_labelled,
+    button_row,
+    chosen_criteria,
+    confirm,
+    latest_year_spin,
+    run_guarded,
+    show_error,
+)
 from ..printing.preview import PdfPreview
 from .meeting_dialog import MeetingDialog
 
@@ -27,8 +42,16 @@ ALL = "__all__"
 
 class MeetingsPage(QWidget):
     data_changed = Signal()
-    HEADERS = ["Ngày họp", "Thôn", "Năm xét", "Nội dung", "Người dự họp", "Hộ có đại diện", "Số hộ được xét",
-               "Được đề nghị"]
+    HEADERS = [
+        "Ngày họp",
+        "Thôn",
+        "Năm xét",
+        "Nội dung",
+        "Người dự họp",
+        "Hộ có đại diện",
+        "Số hộ được xét",
+        "Được đề nghị",
+    ]
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -51,10 +74,16 @@ class MeetingsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self.edit)
         layout.addWidget(self.table, 1)
-        layout.addLayout(button_row(("&Thêm cuộc họp...", self.add), ("&Sửa, nhập kết quả...", self.edit),
-                                    ("&Xóa vào thùng rác", self.delete), (None, None),
-                                    ("In biên bản &trống và phiếu kiểm đếm...", self.print_blank),
-                                    ("In &biên bản để ký...", self.print_minutes)))
+        layout.addLayout(
+            button_row(
+                ("&Thêm cuộc họp...", self.add),
+                ("&Sửa, nhập kết quả...", self.edit),
+                ("&Xóa vào thùng rác", self.delete),
+                (None, None),
+                ("In biên bản &trống và phiếu kiểm đếm...", self.print_blank),
+                ("In &biên bản để ký...", self.print_minutes),
+            )
+        )
         self.reload()
 
     def criteria(self) -> CriteriaSet | None:
@@ -72,19 +101,26 @@ class MeetingsPage(QWidget):
         self.village.set_value(chosen if chosen else ALL)
         self.village.blockSignals(False)
         wanted = self.village.value()
-        self.meetings = [m for m in self.store.meetings.list(self.year.value())
-                         if wanted in (ALL, None) or m["village_id"] == wanted]
+        self.meetings = [
+            m for m in self.store.meetings.list(self.year.value()) if wanted in (ALL, None) or m["village_id"] == wanted
+        ]
         rules = self.criteria()
         self.table.setRowCount(len(self.meetings))
         for row, m in enumerate(self.meetings):
-            approved = (sum(votes.outcome(d, m["attendees"], rules).approved for d in m["decisions"])
-                        if rules else "")
+            approved = sum(votes.outcome(d, m["attendees"], rules).approved for d in m["decisions"]) if rules else ""
             share = votes.attendance(m)
-            values = [f"{_dt.date.fromisoformat(m['held_on']):%d/%m/%Y}", names.get(m["village_id"], "?"),
-                      str(m["year"]), domain.MEETING_PURPOSE_LABELS[m["purpose"]], str(m["attendees"]),
-                      f"{m['households_represented']}/{m['households_on_list']} ({votes.percent(share)})"
-                      if share is not None else "chưa rõ",
-                      str(len(m["decisions"])), str(approved)]
+            values = [
+                f"{_dt.date.fromisoformat(m['held_on']):%d/%m/%Y}",
+                names.get(m["village_id"], "?"),
+                str(m["year"]),
+                domain.MEETING_PURPOSE_LABELS[m["purpose"]],
+                str(m["attendees"]),
+                f"{m['households_represented']}/{m['households_on_list']} ({votes.percent(share)})"
+                if share is not None
+                else "chưa rõ",
+                str(len(m["decisions"])),
+                str(approved),
+            ]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col >= 4:
@@ -124,8 +160,13 @@ class MeetingsPage(QWidget):
 
     def delete(self) -> None:
         meeting = self.selected()
-        if meeting and confirm(self, "Xóa cuộc họp", "Đưa cuộc họp này vào thùng rác? Có thể khôi phục sau.",
-                               yes="Đưa vào thùng rác", no="Không"):
+        if meeting and confirm(
+            self,
+            "Xóa cuộc họp",
+            "Đưa cuộc họp này vào thùng rác? Có thể khôi phục sau.",
+            yes="Đưa vào thùng rác",
+            no="Không",
+        ):
             if run_guarded(self, lambda: self.store.meetings.delete(meeting["id"])):
                 self._changed()
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
-                               QPlainTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from thidua_desktop.errors import Refused
 from thidua_desktop import domain
+from thidua_desktop.errors import Refused
 from thidua_desktop.evaluation import nominations
 from thidua_desktop.evaluation.nominations import NominationError
 from thidua_desktop.store import Store
@@ -92,8 +101,18 @@ class NominationDialog(FormDialog):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.household.currentIndexChanged.connect(self._nominee_changed)
         self.village.currentIndexChanged.connect(self._nominee_changed)
-        self.watch(self.kind, self.household, self.village, self.name, self.achievements, self.award, self.reason,
-                   self.decision_number, self.decision_date, self.comment)
+        self.watch(
+            self.kind,
+            self.household,
+            self.village,
+            self.name,
+            self.achievements,
+            self.award,
+            self.reason,
+            self.decision_number,
+            self.decision_date,
+            self.comment,
+        )
         self.finish_layout()
         self._kind_changed()
         self.dirty = False
@@ -102,18 +121,23 @@ class NominationDialog(FormDialog):
     def value(self) -> dict:
         kind = self.kind.value()
         decided = self.nomination["status"] == "decided"
-        return {**self.nomination, "nominee_kind": kind,
-                "household_id": self.household.currentData() if kind == "household" else None,
-                "village_id": self.village.value() if kind == "village" else None,
-                "nominee_name": (clean(self.name.text()) or None) if kind in nominations.CHECKLISTS else None,
-                "achievements": self.achievements.toPlainText().strip() or None,
-                "award": clean(self.award.currentText()),
-                "override_reason": self.reason.toPlainText().strip() or None,
-                "decision_number": (clean(self.decision_number.text()) or None) if decided
-                else self.nomination.get("decision_number"),
-                "decision_date": self.decision_date.date().toString("yyyy-MM-dd") if decided
-                else self.nomination.get("decision_date"),
-                "comment": self.comment.toPlainText().strip() or None}
+        return {
+            **self.nomination,
+            "nominee_kind": kind,
+            "household_id": self.household.currentData() if kind == "household" else None,
+            "village_id": self.village.value() if kind == "village" else None,
+            "nominee_name": (clean(self.name.text()) or None) if kind in nominations.CHECKLISTS else None,
+            "achievements": self.achievements.toPlainText().strip() or None,
+            "award": clean(self.award.currentText()),
+            "override_reason": self.reason.toPlainText().strip() or None,
+            "decision_number": (clean(self.decision_number.text()) or None)
+            if decided
+            else self.nomination.get("decision_number"),
+            "decision_date": self.decision_date.date().toString("yyyy-MM-dd")
+            if decided
+            else self.nomination.get("decision_date"),
+            "comment": self.comment.toPlainText().strip() or None,
+        }
 
     def _kind_changed(self, *_args) -> None:
         kind = self.kind.value()

@@ -7,27 +7,55 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout,
-                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QProgressDialog,
-                               QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from thidua_desktop import settings
+from thidua_desktop import domain, paths, settings
 from thidua_desktop.errors import Refused
-from thidua_desktop.register import dataset
-from thidua_desktop import domain, paths
 from thidua_desktop.evaluation import evaluator, nominations
 from thidua_desktop.evaluation.criteria import CriteriaSet
 from thidua_desktop.evaluation.nominations import NominationError
+from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 
-from ..common.widgets import (LoadsWhenShown, add_labelled, button_row, chosen_criteria, confirm, date_edit,
-                              latest_year_spin, ok_cancel, run_guarded, show_error)
+from ..common.widgets import (
+    LoadsWhenShown,
+    add_labelled,
+    button_row,
+    chosen_criteria,
+    confirm,
+    date_edit,
+    latest_year_spin,
+    ok_cancel,
+    run_guarded,
+    show_error,
+)
 from ..common.worker import Worker
 from ..printing.preview import PdfPreview
 from .nomination_dialog import NominationDialog
 
-STATUS_COLORS = {"draft": "#ffffff", "approved": "#e7f1ff", "sent": "#fff3cd", "decided": "#dff0d8",
-                 "returned": "#f8d7da"}
+STATUS_COLORS = {
+    "draft": "#ffffff",
+    "approved": "#e7f1ff",
+    "sent": "#fff3cd",
+    "decided": "#dff0d8",
+    "returned": "#f8d7da",
+}
 
 
 class DecisionDialog(QDialog):
@@ -50,7 +78,6 @@ class PrintDossierDialog(QDialog):
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
-        from thidua_desktop.documents import dossier  # reportlab loads on the first print, not when the window opens
 
         self.store = store
         self.setWindowTitle("In hồ sơ đề nghị khen thưởng")
@@ -78,15 +105,24 @@ class PrintDossierDialog(QDialog):
         signer, recipient = self.signer.text().strip(), self.recipient.text().strip()
         settings.SIGNER.set(self.store, signer or None)
         settings.RECIPIENT.set(self.store, recipient or None)
-        return dossier.PaperOptions(self.number.value() or None, self.date.date().toPython(), signer or None,
-                                    recipient or None)
+        return dossier.PaperOptions(
+            self.number.value() or None, self.date.date().toPython(), signer or None, recipient or None
+        )
 
 
 class NominationsPage(LoadsWhenShown, QWidget):
     data_changed = Signal()
     dossier_printed = Signal(list)
-    HEADERS = ["STT", "Tên", "Thôn", "Đối tượng", "Kết quả đánh giá", "Hình thức khen thưởng", "Trạng thái",
-               "Lý do, quyết định, ý kiến"]
+    HEADERS = [
+        "STT",
+        "Tên",
+        "Thôn",
+        "Đối tượng",
+        "Kết quả đánh giá",
+        "Hình thức khen thưởng",
+        "Trạng thái",
+        "Lý do, quyết định, ý kiến",
+    ]
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -116,10 +152,19 @@ class NominationsPage(LoadsWhenShown, QWidget):
         self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self.edit)
         layout.addWidget(self.table, 1)
-        layout.addLayout(button_row(("&Thêm...", self.add), ("&Sửa...", self.edit), ("&Xóa", self.delete), (None, None),
-                                    ("Xã &duyệt", self.approve), ("Đã &gửi lên trên", self.mark_sent),
-                                    ("Ghi &quyết định...", self.mark_decided), ("Bị t&rả lại...", self.mark_returned),
-                                    ("Đưa về dự thả&o", self.back_to_draft)))
+        layout.addLayout(
+            button_row(
+                ("&Thêm...", self.add),
+                ("&Sửa...", self.edit),
+                ("&Xóa", self.delete),
+                (None, None),
+                ("Xã &duyệt", self.approve),
+                ("Đã &gửi lên trên", self.mark_sent),
+                ("Ghi &quyết định...", self.mark_decided),
+                ("Bị t&rả lại...", self.mark_returned),
+                ("Đưa về dự thả&o", self.back_to_draft),
+            )
+        )
 
     # --- data ---------------------------------------------------------------------------------------
     def criteria(self) -> CriteriaSet | None:
@@ -149,8 +194,9 @@ class NominationsPage(LoadsWhenShown, QWidget):
         year = self.year.value()
         noms = self.store.nominations.list(year)
         villages = {v["id"]: v["name"] for v in self.store.register.villages(include_deleted=True)}
-        named = self.store.register.household_names(ids=[n["household_id"] for n in noms if n["household_id"]],
-                                                    include_deleted=True)
+        named = self.store.register.household_names(
+            ids=[n["household_id"] for n in noms if n["household_id"]], include_deleted=True
+        )
         heads = {h.id: (h.head_name, h.village_id) for h in named.values()}
         self.rows = noms
         self.table.setRowCount(len(noms))
@@ -164,13 +210,23 @@ class NominationsPage(LoadsWhenShown, QWidget):
             else:
                 name, village = n["nominee_name"] or "", ""
             verdict = nominations.verdict_of(n, self.report)
-            notes = [f"Lý do: {n['override_reason']}" if n.get("override_reason") else "",
-                     f"QĐ số {n['decision_number']} ngày {_dt.date.fromisoformat(n['decision_date']):%d/%m/%Y}"
-                     if n.get("decision_number") and n.get("decision_date") else "",
-                     f"Cấp trên: {n['comment']}" if n.get("comment") else ""]
-            values = [str(row + 1), name, village, nominations.KIND_LABELS[kind],
-                      domain.VERDICT_LABELS[verdict] if verdict else "không đánh giá tự động",
-                      n["award"], domain.NOMINATION_STATUS_LABELS[n["status"]], "; ".join(filter(None, notes))]
+            notes = [
+                f"Lý do: {n['override_reason']}" if n.get("override_reason") else "",
+                f"QĐ số {n['decision_number']} ngày {_dt.date.fromisoformat(n['decision_date']):%d/%m/%Y}"
+                if n.get("decision_number") and n.get("decision_date")
+                else "",
+                f"Cấp trên: {n['comment']}" if n.get("comment") else "",
+            ]
+            values = [
+                str(row + 1),
+                name,
+                village,
+                nominations.KIND_LABELS[kind],
+                domain.VERDICT_LABELS[verdict] if verdict else "không đánh giá tự động",
+                n["award"],
+                domain.NOMINATION_STATUS_LABELS[n["status"]],
+                "; ".join(filter(None, notes)),
+            ]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col == 6:
@@ -181,8 +237,10 @@ class NominationsPage(LoadsWhenShown, QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
         counts = {s: sum(1 for n in noms if n["status"] == s) for s in domain.NOMINATION_STATUS_LABELS}
-        self.summary.setText(f"Năm {year}: {len(noms)} đề nghị - " + ", ".join(
-            f"{domain.NOMINATION_STATUS_LABELS[s].lower()} {c}" for s, c in counts.items() if c))
+        self.summary.setText(
+            f"Năm {year}: {len(noms)} đề nghị - "
+            + ", ".join(f"{domain.NOMINATION_STATUS_LABELS[s].lower()} {c}" for s, c in counts.items() if c)
+        )
 
     def selected(self) -> list[dict]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
@@ -206,21 +264,32 @@ class NominationsPage(LoadsWhenShown, QWidget):
             return
         found = nominations.candidates(self.store, self.report)
         if not found:
-            show_error(self, f"Không còn hộ hay thôn nào đủ điều kiện năm {self.year.value()} mà chưa có trong "
-                             "danh sách.", "Không có ai để thêm")
+            show_error(
+                self,
+                f"Không còn hộ hay thôn nào đủ điều kiện năm {self.year.value()} mà chưa có trong danh sách.",
+                "Không có ai để thêm",
+            )
             return
         households = sum(1 for n in found if n["nominee_kind"] == "household")
-        if confirm(self, "Lấy từ kết quả đánh giá",
-                   f"Thêm {households} hộ và {len(found) - households} thôn đủ điều kiện năm {self.year.value()} "
-                   f"vào danh sách đề nghị (trạng thái dự thảo, hình thức: {nominations.COMMUNE_AWARD})?",
-                   yes="Thêm", no="Không"):
+        if confirm(
+            self,
+            "Lấy từ kết quả đánh giá",
+            f"Thêm {households} hộ và {len(found) - households} thôn đủ điều kiện năm {self.year.value()} "
+            f"vào danh sách đề nghị (trạng thái dự thảo, hình thức: {nominations.COMMUNE_AWARD})?",
+            yes="Thêm",
+            no="Không",
+        ):
             self._save(found)
 
     def add(self) -> None:
         if self.report is None:
             self.reload()
-        if self.report is not None and NominationDialog(
-                self.store, self.report, nominations.draft(self.year.value(), "individual"), True, self).exec():
+        if (
+            self.report is not None
+            and NominationDialog(
+                self.store, self.report, nominations.draft(self.year.value(), "individual"), True, self
+            ).exec()
+        ):
             self.fill()
             self.data_changed.emit()
 
@@ -274,14 +343,18 @@ class NominationsPage(LoadsWhenShown, QWidget):
             dialog = DecisionDialog(self)
             if not dialog.exec():
                 return None
-            return {"decision_number": dialog.number.text().strip() or None,
-                    "decision_date": dialog.date.date().toString("yyyy-MM-dd")}
+            return {
+                "decision_number": dialog.number.text().strip() or None,
+                "decision_date": dialog.date.date().toString("yyyy-MM-dd"),
+            }
+
         self._move("decided", ask)
 
     def mark_returned(self) -> None:
         def ask() -> dict | None:
             text, ok = QInputDialog.getMultiLineText(self, "Hồ sơ bị trả lại", "Ý kiến của cấp trên:")
             return {"comment": text.strip() or None} if ok else None
+
         self._move("returned", ask)
 
     # --- the dossier ------------------------------------------------------------------------------------

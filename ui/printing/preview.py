@@ -11,8 +11,17 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from thidua_desktop import settings
 from thidua_desktop.store import Store
@@ -28,8 +37,13 @@ def page_images(path: Path, dpi: float, pages: range | None = None):
     try:
         for i in pages if pages is not None else range(len(pdf)):
             bitmap = pdf[i].render(scale=dpi / 72, rev_byteorder=True)
-            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
-                           QImage.Format.Format_RGBX8888 if bitmap.n_channels == 4 else QImage.Format.Format_RGB888)
+            image = QImage(
+                bitmap.buffer,
+                bitmap.width,
+                bitmap.height,
+                bitmap.stride,
+                QImage.Format.Format_RGBX8888 if bitmap.n_channels == 4 else QImage.Format.Format_RGB888,
+            )
             yield image.copy()
     finally:
         pdf.close()
@@ -92,8 +106,11 @@ class PdfPreview(QDialog):
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.scroll.setStyleSheet("QScrollArea { background: #808080; }")
         layout.addWidget(self.scroll, 1)
-        actions = [("&Mở bằng trình xem PDF", self.open_external), ("&In...", self.print_file),
-                   ("&Lưu bản sao...", self.save_copy)]
+        actions = [
+            ("&Mở bằng trình xem PDF", self.open_external),
+            ("&In...", self.print_file),
+            ("&Lưu bản sao...", self.save_copy),
+        ]
         if len(files) > 1:
             actions.append(("Lưu &tất cả vào thư mục...", self.save_all))
         buttons = button_row(*actions)
@@ -126,8 +143,11 @@ class PdfPreview(QDialog):
 
     def open_external(self) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.current()))):
-            show_error(self, "Máy này chưa có chương trình xem PDF. Hãy cài một trình xem PDF "
-                             "(ví dụ Foxit Reader hoặc SumatraPDF) rồi thử lại.")
+            show_error(
+                self,
+                "Máy này chưa có chương trình xem PDF. Hãy cài một trình xem PDF "
+                "(ví dụ Foxit Reader hoặc SumatraPDF) rồi thử lại.",
+            )
 
     def print_file(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -142,8 +162,9 @@ class PdfPreview(QDialog):
         return settings.PRINT_FOLDER.get(self.store) or str(Path.home())
 
     def save_copy(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, "Lưu bản sao", str(Path(self._folder()) / self.current().name),
-                                                "Tệp PDF (*.pdf)")
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Lưu bản sao", str(Path(self._folder()) / self.current().name), "Tệp PDF (*.pdf)"
+        )
         if target:
             self._copy([(self.current(), Path(target))])
 
@@ -157,8 +178,11 @@ class PdfPreview(QDialog):
             try:
                 shutil.copyfile(source, target)
             except OSError as exc:
-                show_error(self, f"Không ghi được tệp {target}: {exc.strerror}. Hãy chọn thư mục khác "
-                                 "(thư mục có thể chỉ đọc, đầy, hoặc tệp đang mở trong chương trình khác).")
+                show_error(
+                    self,
+                    f"Không ghi được tệp {target}: {exc.strerror}. Hãy chọn thư mục khác "
+                    "(thư mục có thể chỉ đọc, đầy, hoặc tệp đang mở trong chương trình khác).",
+                )
                 return
         settings.PRINT_FOLDER.set(self.store, str(pairs[0][1].parent))
         self.saved = [t for _, t in pairs]

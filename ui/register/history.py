@@ -10,25 +10,55 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 from thidua_desktop import domain
 from thidua_desktop.store import AuditEntry
 
-TABLES = {"household": "Thông tin hộ", "review_record": "Rà soát năm", "loan": "Khoản vay",
-          "decision": "Biểu quyết", "nomination": "Đề nghị khen thưởng"}
+TABLES = {
+    "household": "Thông tin hộ",
+    "review_record": "Rà soát năm",
+    "loan": "Khoản vay",
+    "decision": "Biểu quyết",
+    "nomination": "Đề nghị khen thưởng",
+}
 FIELDS = {
-    "village_id": "Thôn", "code": "Mã hộ", "head_name": "Họ và tên chủ hộ", "head_gender": "Giới tính",
-    "head_birth_year": "Năm sinh", "head_ethnicity": "Dân tộc", "head_id_number": "Số CCCD",
-    "head_single": "Đơn thân", "members": "Nhân khẩu", "policy_household": "Hộ chính sách",
-    "left_in": "Năm rời khỏi xã", "deleted_at": "Đưa vào thùng rác",
-    "status": "Phân loại", "income_per_capita": "Thu nhập bình quân", "deprivations": "Chỉ số thiếu hụt",
-    "cultural_family": "Gia đình văn hóa", "registered_to_exit": "Đăng ký thoát nghèo",
-    "note": "Ghi chú", "program": "Chương trình vay", "amount_vnd": "Số tiền vay",
-    "disbursed_on": "Ngày giải ngân", "due_on": "Ngày đến hạn", "purpose": "Mục đích vay",
-    "used_as_intended": "Đúng mục đích", "repaid_on_time": "Trả đúng hạn",
-    "agree": "Đồng ý", "disagree": "Không đồng ý", "abstain": "Không ý kiến",
+    "village_id": "Thôn",
+    "code": "Mã hộ",
+    "head_name": "Họ và tên chủ hộ",
+    "head_gender": "Giới tính",
+    "head_birth_year": "Năm sinh",
+    "head_ethnicity": "Dân tộc",
+    "head_id_number": "Số CCCD",
+    "head_single": "Đơn thân",
+    "members": "Nhân khẩu",
+    "policy_household": "Hộ chính sách",
+    "left_in": "Năm rời khỏi xã",
+    "deleted_at": "Đưa vào thùng rác",
+    "status": "Phân loại",
+    "income_per_capita": "Thu nhập bình quân",
+    "deprivations": "Chỉ số thiếu hụt",
+    "cultural_family": "Gia đình văn hóa",
+    "registered_to_exit": "Đăng ký thoát nghèo",
+    "note": "Ghi chú",
+    "program": "Chương trình vay",
+    "amount_vnd": "Số tiền vay",
+    "disbursed_on": "Ngày giải ngân",
+    "due_on": "Ngày đến hạn",
+    "purpose": "Mục đích vay",
+    "used_as_intended": "Đúng mục đích",
+    "repaid_on_time": "Trả đúng hạn",
+    "agree": "Đồng ý",
+    "disagree": "Không đồng ý",
+    "abstain": "Không ý kiến",
     **domain.HOUSEHOLD_ASSESSMENTS,
     **{f"{k}_evidence": f"Minh chứng: {v}" for k, v in domain.HOUSEHOLD_ASSESSMENTS.items()},
 }
 ACTIONS = {"insert": "Thêm mới", "update": "Sửa", "delete": "Xóa"}
-FLAGS = {"head_single", "policy_household", "cultural_family", "registered_to_exit", "used_as_intended",
-         "repaid_on_time", *domain.HOUSEHOLD_ASSESSMENTS}
+FLAGS = {
+    "head_single",
+    "policy_household",
+    "cultural_family",
+    "registered_to_exit",
+    "used_as_intended",
+    "repaid_on_time",
+    *domain.HOUSEHOLD_ASSESSMENTS,
+}
 
 
 def _value(field: str | None, value: str | None, village_names: dict[str, str]) -> str:
@@ -81,9 +111,15 @@ class HistoryTable(QTableWidget):
     def show_entries(self, entries: list[AuditEntry], village_names: dict[str, str]) -> None:
         self.setRowCount(len(entries))
         for row, e in enumerate(entries):
-            values = [_local_time(e.at), e.actor, ACTIONS.get(e.action, e.action), _what(e),
-                      FIELDS.get(e.field, e.field or ""), _value(e.field, e.old, village_names),
-                      _value(e.field, e.new, village_names)]
+            values = [
+                _local_time(e.at),
+                e.actor,
+                ACTIONS.get(e.action, e.action),
+                _what(e),
+                FIELDS.get(e.field, e.field or ""),
+                _value(e.field, e.old, village_names),
+                _value(e.field, e.new, village_names),
+            ]
             for col, value in enumerate(values):
                 self.setItem(row, col, QTableWidgetItem(value))
         self.resizeColumnsToContents()

@@ -5,26 +5,69 @@ from __future__ import annotations
 import datetime as _dt
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-                               QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from thidua_desktop import domain
 from thidua_desktop.register import households, rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean, format_date, format_vnd
 
-from ..common.widgets import (ChoiceCombo, FormDialog, MoneyEdit, OptionalYearSpin, TriStateCombo,
-                              confirm, error_label, run_guarded)
+from ..common.widgets import (
+    ChoiceCombo,
+    FormDialog,
+    MoneyEdit,
+    OptionalYearSpin,
+    TriStateCombo,
+    confirm,
+    error_label,
+    run_guarded,
+)
 from .history import HistoryTable
 
-ETHNICITY_CHOICES = ["Kinh", "Tày", "Dao", "H'Mông", "Nùng", "Sán Chay", "Cao Lan", "Sán Dìu",
-                     "Pà Thẻn", "Lô Lô", "Thái", "Mường", "Hoa"]
-LOAN_PROGRAMS = ["Cho vay hộ nghèo - NHCSXH", "Cho vay hộ cận nghèo - NHCSXH",
-                 "Cho vay hộ mới thoát nghèo - NHCSXH", "Cho vay nước sạch và vệ sinh môi trường",
-                 "Cho vay giải quyết việc làm"]
+ETHNICITY_CHOICES = [
+    "Kinh",
+    "Tày",
+    "Dao",
+    "H'Mông",
+    "Nùng",
+    "Sán Chay",
+    "Cao Lan",
+    "Sán Dìu",
+    "Pà Thẻn",
+    "Lô Lô",
+    "Thái",
+    "Mường",
+    "Hoa",
+]
+LOAN_PROGRAMS = [
+    "Cho vay hộ nghèo - NHCSXH",
+    "Cho vay hộ cận nghèo - NHCSXH",
+    "Cho vay hộ mới thoát nghèo - NHCSXH",
+    "Cho vay nước sạch và vệ sinh môi trường",
+    "Cho vay giải quyết việc làm",
+]
 
 
 def add_row(form: QFormLayout, label: str, widget: QWidget) -> QLabel:
@@ -41,18 +84,37 @@ def set_error(label: QLabel, message: str | None) -> None:
 
 
 class HouseholdDialog(FormDialog):
-    def __init__(self, store: Store, household_id: str | None = None, village_id: str | None = None,
-                 year: int | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        household_id: str | None = None,
+        village_id: str | None = None,
+        year: int | None = None,
+        parent: QWidget | None = None,
+    ):
         self.store = store
         if household_id:
             self.household = store.register.household(household_id)
             title = f"Hộ {self.household['head']['name']}"
         else:
-            self.household = {"id": new_id(), "village_id": village_id, "code": None,
-                              "head": {"name": "", "gender": "male", "birth_year": None,
-                                       "ethnicity": None, "id_number": None, "single": False},
-                              "members": 1, "policy_household": False, "left_in": None,
-                              "years": [], "loans": []}
+            self.household = {
+                "id": new_id(),
+                "village_id": village_id,
+                "code": None,
+                "head": {
+                    "name": "",
+                    "gender": "male",
+                    "birth_year": None,
+                    "ethnicity": None,
+                    "id_number": None,
+                    "single": False,
+                },
+                "members": 1,
+                "policy_household": False,
+                "left_in": None,
+                "years": [],
+                "loans": [],
+            }
             title = "Thêm hộ gia đình"
         super().__init__(title, parent)
         self.is_new = household_id is None
@@ -65,8 +127,10 @@ class HouseholdDialog(FormDialog):
         self.tabs.addTab(self.loans, "Vốn vay ưu đãi")
         if not self.is_new:
             history = HistoryTable()
-            history.show_entries(store.register.audit_for_household(self.household["id"]),
-                                 {v["id"]: v["name"] for v in store.register.villages(include_deleted=True)})
+            history.show_entries(
+                store.register.audit_for_household(self.household["id"]),
+                {v["id"]: v["name"] for v in store.register.villages(include_deleted=True)},
+            )
             self.tabs.addTab(history, "Lịch sử thay đổi")
         self.finish_layout()
         self.resize(860, 640)
@@ -116,8 +180,19 @@ class HouseholdDialog(FormDialog):
         self.left_in = OptionalYearSpin(domain.MIN_YEAR, domain.MAX_YEAR, "Chưa rời")
         self.left_in.set_value_or_none(hh.get("left_in"))
         self.left_error = add_row(form, "Năm rời &khỏi xã", self.left_in)
-        self.watch(self.village, self.code, self.name, self.gender, self.birth_year, self.ethnicity,
-                   self.id_number, self.single, self.members, self.policy, self.left_in)
+        self.watch(
+            self.village,
+            self.code,
+            self.name,
+            self.gender,
+            self.birth_year,
+            self.ethnicity,
+            self.id_number,
+            self.single,
+            self.members,
+            self.policy,
+            self.left_in,
+        )
         for w in (self.id_number, self.name):
             w.editingFinished.connect(self._check_head)
         self.gender.currentIndexChanged.connect(self._check_head)
@@ -125,8 +200,15 @@ class HouseholdDialog(FormDialog):
         self.tabs.addTab(page, "Chủ hộ")
 
     # Which field fills each household criterion (criteria.md) of the evaluation view.
-    CRITERION_FIELDS = {"A1": "initiative", "A4": "supports_others", "A5": "cultural", "B1": "effort",
-                        "B2": "registered", "A3": "status", "record": "status"}
+    CRITERION_FIELDS = {
+        "A1": "initiative",
+        "A4": "supports_others",
+        "A5": "cultural",
+        "B1": "effort",
+        "B2": "registered",
+        "A3": "status",
+        "record": "status",
+    }
 
     def focus_criterion(self, key: str, year: int) -> None:
         """Open at the very field a missing or unmet criterion needs."""
@@ -137,8 +219,11 @@ class HouseholdDialog(FormDialog):
         self.tabs.setCurrentWidget(self.records)
         self.records.show_year(year)
         field = self.CRITERION_FIELDS.get(key, "status")
-        widget = {"status": self.records.status, "cultural": self.records.cultural,
-                  "registered": self.records.registered}.get(field)
+        widget = {
+            "status": self.records.status,
+            "cultural": self.records.cultural,
+            "registered": self.records.registered,
+        }.get(field)
         if widget is None:
             widget = self.records.assessments[field][0]
         widget.setFocus()
@@ -146,14 +231,26 @@ class HouseholdDialog(FormDialog):
     def _check_head(self) -> list[tuple[QWidget, str]]:
         errors = []
         checks = [
-            (self.name, self.name_error, rules.check_name(self.name.text(), "Họ và tên chủ hộ")
-             if self.name.text() or not self.is_new or self.dirty else None),
+            (
+                self.name,
+                self.name_error,
+                rules.check_name(self.name.text(), "Họ và tên chủ hộ")
+                if self.name.text() or not self.is_new or self.dirty
+                else None,
+            ),
             (self.birth_year, self.birth_error, rules.check_birth_year(self.birth_year.value_or_none())),
-            (self.id_number, self.id_error,
-             rules.check_id_number(self.id_number.text().strip() or None, self.gender.value(),
-                                   self.birth_year.value_or_none())),
-            (self.village, self.village_error,
-             None if self.village.currentData() else "Hãy tạo thôn trước (trang Thôn, bản, tổ dân phố)."),
+            (
+                self.id_number,
+                self.id_error,
+                rules.check_id_number(
+                    self.id_number.text().strip() or None, self.gender.value(), self.birth_year.value_or_none()
+                ),
+            ),
+            (
+                self.village,
+                self.village_error,
+                None if self.village.currentData() else "Hãy tạo thôn trước (trang Thôn, bản, tổ dân phố).",
+            ),
         ]
         for widget, label, message in checks:
             set_error(label, message)
@@ -164,20 +261,25 @@ class HouseholdDialog(FormDialog):
     def collect(self) -> dict:
         hh = dict(self.household)
         hh.pop("deleted", None)
-        hh.update({
-            "village_id": self.village.currentData(),
-            "code": clean(self.code.text()) or None,
-            "head": {"name": clean(self.name.text()), "gender": self.gender.value(),
-                     "birth_year": self.birth_year.value_or_none(),
-                     "ethnicity": clean(self.ethnicity.currentText()) or None,
-                     "id_number": self.id_number.text().strip() or None,
-                     "single": self.single.isChecked()},
-            "members": self.members.value(),
-            "policy_household": self.policy.isChecked(),
-            "left_in": self.left_in.value_or_none(),
-            "years": self.records.records(),
-            "loans": self.loans.loans,
-        })
+        hh.update(
+            {
+                "village_id": self.village.currentData(),
+                "code": clean(self.code.text()) or None,
+                "head": {
+                    "name": clean(self.name.text()),
+                    "gender": self.gender.value(),
+                    "birth_year": self.birth_year.value_or_none(),
+                    "ethnicity": clean(self.ethnicity.currentText()) or None,
+                    "id_number": self.id_number.text().strip() or None,
+                    "single": self.single.isChecked(),
+                },
+                "members": self.members.value(),
+                "policy_household": self.policy.isChecked(),
+                "left_in": self.left_in.value_or_none(),
+                "years": self.records.records(),
+                "loans": self.loans.loans,
+            }
+        )
         return hh
 
     def save(self) -> bool:
@@ -199,11 +301,18 @@ class HouseholdDialog(FormDialog):
         hh = self.collect()
         duplicates = self.store.register.possible_duplicates(hh)
         if duplicates:
-            lines = "\n".join(f"- {d['head_name']} ({d['code'] or 'không mã'}), {d['village']}, "
-                              f"năm sinh {d['head_birth_year'] or 'không rõ'}, CCCD {d['head_id_number'] or 'không có'}"
-                              for d in duplicates)
-            if not confirm(self, "Có thể trùng hộ", f"Hộ này có thể trùng với:\n{lines}\n\nVẫn lưu hộ này?",
-                           yes="Vẫn lưu", no="Xem lại"):
+            lines = "\n".join(
+                f"- {d['head_name']} ({d['code'] or 'không mã'}), {d['village']}, "
+                f"năm sinh {d['head_birth_year'] or 'không rõ'}, CCCD {d['head_id_number'] or 'không có'}"
+                for d in duplicates
+            )
+            if not confirm(
+                self,
+                "Có thể trùng hộ",
+                f"Hộ này có thể trùng với:\n{lines}\n\nVẫn lưu hộ này?",
+                yes="Vẫn lưu",
+                no="Xem lại",
+            ):
                 return False
         return run_guarded(self, lambda: households.save(self.store, hh))
 
@@ -264,8 +373,9 @@ class ReviewRecordsEditor(QWidget):
         self.note.setMaxLength(2000)
         form.addRow("&Ghi chú", self.note)
         layout.addWidget(self.editor, 1)
-        for w in [self.status, self.income, self.cultural, self.registered, self.note,
-                  self.deprivations_unknown] + [w for pair in self.assessments.values() for w in pair]:
+        for w in [self.status, self.income, self.cultural, self.registered, self.note, self.deprivations_unknown] + [
+            w for pair in self.assessments.values() for w in pair
+        ]:
             for signal in ("currentIndexChanged", "textEdited", "toggled"):
                 if hasattr(w, signal):
                     getattr(w, signal).connect(self._changed)
@@ -274,8 +384,7 @@ class ReviewRecordsEditor(QWidget):
         self.years.currentRowChanged.connect(self._select)
         self._fill_years()
         if self._records:
-            wanted = next((i for i, r in enumerate(self._records) if r["year"] == focus_year),
-                          len(self._records) - 1)
+            wanted = next((i for i, r in enumerate(self._records) if r["year"] == focus_year), len(self._records) - 1)
             self.years.setCurrentRow(wanted)
         else:
             self.editor.setEnabled(False)
@@ -312,7 +421,8 @@ class ReviewRecordsEditor(QWidget):
         keys = domain.indicators_for(year)
         standard = domain.standard_for(year)
         self.deprivation_box.setTitle(
-            f"Chỉ số thiếu hụt năm {year}" + (f" (theo {standard.basis})" if standard else ""))
+            f"Chỉ số thiếu hụt năm {year}" + (f" (theo {standard.basis})" if standard else "")
+        )
         self.deprivation_grid.addWidget(self.deprivations_unknown, 0, 0, 1, 2)
         if keys is None:
             self.deprivation_grid.addWidget(QLabel("Chưa có danh mục chỉ số thiếu hụt cho năm này."), 1, 0, 1, 2)
@@ -381,8 +491,9 @@ class ReviewRecordsEditor(QWidget):
     def add_year(self) -> None:
         existing = {r["year"] for r in self._records}
         default = max(existing) + 1 if existing else _dt.date.today().year
-        year, ok = QInputDialog.getInt(self, "Thêm năm rà soát", "Năm rà soát:", default,
-                                       domain.MIN_YEAR, domain.MAX_YEAR)
+        year, ok = QInputDialog.getInt(
+            self, "Thêm năm rà soát", "Năm rà soát:", default, domain.MIN_YEAR, domain.MAX_YEAR
+        )
         if not ok:
             return
         if year in existing:
@@ -392,9 +503,17 @@ class ReviewRecordsEditor(QWidget):
 
     def add_record(self, year: int) -> None:
         previous = max((r for r in self._records if r["year"] < year), key=lambda r: r["year"], default=None)
-        record = {"year": year, "status": previous["status"] if previous else "non_poor",
-                  "income_per_capita": None, "deprivations": None, "cultural_family": None,
-                  "registered_to_exit": None, "assessments": {}, "evidence": {}, "note": None}
+        record = {
+            "year": year,
+            "status": previous["status"] if previous else "non_poor",
+            "income_per_capita": None,
+            "deprivations": None,
+            "cultural_family": None,
+            "registered_to_exit": None,
+            "assessments": {},
+            "evidence": {},
+            "note": None,
+        }
         self._records.append(record)
         self._records.sort(key=lambda r: r["year"])
         self._fill_years()
@@ -405,8 +524,9 @@ class ReviewRecordsEditor(QWidget):
         if self._current is None:
             return
         year = self._records[self._current]["year"]
-        if not confirm(self, "Xóa kết quả rà soát", f"Xóa kết quả rà soát năm {year} của hộ này?",
-                       yes="Xóa", no="Không xóa"):
+        if not confirm(
+            self, "Xóa kết quả rà soát", f"Xóa kết quả rà soát năm {year} của hộ này?", yes="Xóa", no="Không xóa"
+        ):
             return
         del self._records[self._current]
         self._current = None
@@ -445,8 +565,7 @@ class ReviewRecordsEditor(QWidget):
 
 
 class LoansEditor(QWidget):
-    COLUMNS = ["Chương trình", "Số tiền (đồng)", "Giải ngân", "Đến hạn", "Mục đích",
-               "Đúng mục đích", "Trả đúng hạn"]
+    COLUMNS = ["Chương trình", "Số tiền (đồng)", "Giải ngân", "Đến hạn", "Mục đích", "Đúng mục đích", "Trả đúng hạn"]
 
     def __init__(self, loans: list[dict], on_change):
         super().__init__()
@@ -472,10 +591,15 @@ class LoansEditor(QWidget):
     def _fill(self) -> None:
         self.table.setRowCount(len(self.loans))
         for row, loan in enumerate(self.loans):
-            values = [loan.get("program") or "", format_vnd(loan["amount_vnd"]), format_date(loan["disbursed_on"]),
-                      format_date(loan.get("due_on")), loan.get("purpose") or "",
-                      domain.JUDGEMENT_LABELS[loan.get("used_as_intended")],
-                      domain.JUDGEMENT_LABELS[loan.get("repaid_on_time")]]
+            values = [
+                loan.get("program") or "",
+                format_vnd(loan["amount_vnd"]),
+                format_date(loan["disbursed_on"]),
+                format_date(loan.get("due_on")),
+                loan.get("purpose") or "",
+                domain.JUDGEMENT_LABELS[loan.get("used_as_intended")],
+                domain.JUDGEMENT_LABELS[loan.get("repaid_on_time")],
+            ]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col == 1:
@@ -525,8 +649,9 @@ class LoanDialog(FormDialog):
         self.disbursed = QDateEdit()
         self.disbursed.setDisplayFormat("dd/MM/yyyy")
         self.disbursed.setCalendarPopup(True)
-        self.disbursed.setDate(QDate.fromString(self.loan.get("disbursed_on") or _dt.date.today().isoformat(),
-                                                "yyyy-MM-dd"))
+        self.disbursed.setDate(
+            QDate.fromString(self.loan.get("disbursed_on") or _dt.date.today().isoformat(), "yyyy-MM-dd")
+        )
         form.addRow("Ngày &giải ngân", self.disbursed)
         self.has_due = QCheckBox("Có hạn trả")
         self.due = QDateEdit()
@@ -550,8 +675,9 @@ class LoanDialog(FormDialog):
         self.repaid = TriStateCombo()
         self.repaid.set_value(self.loan.get("repaid_on_time"))
         form.addRow("Trả lãi, gốc đúng &hạn", self.repaid)
-        self.watch(self.program, self.amount, self.disbursed, self.has_due, self.due, self.purpose,
-                   self.used, self.repaid)
+        self.watch(
+            self.program, self.amount, self.disbursed, self.has_due, self.due, self.purpose, self.used, self.repaid
+        )
         self.finish_layout()
         self.amount.setFocus()
 
@@ -575,7 +701,13 @@ class LoanDialog(FormDialog):
         set_error(self.due_error, due_msg)
         if amount_msg or due_msg:
             return False
-        self.loan.update(program=clean(self.program.currentText()) or None, amount_vnd=amount,
-                         disbursed_on=disbursed, due_on=due, purpose=clean(self.purpose.text()) or None,
-                         used_as_intended=self.used.value(), repaid_on_time=self.repaid.value())
+        self.loan.update(
+            program=clean(self.program.currentText()) or None,
+            amount_vnd=amount,
+            disbursed_on=disbursed,
+            due_on=due,
+            purpose=clean(self.purpose.text()) or None,
+            used_as_intended=self.used.value(),
+            repaid_on_time=self.repaid.value(),
+        )
         return True

@@ -10,9 +10,16 @@ from thidua_desktop.domain import GENDER_LABELS, STATUS_LABELS
 from thidua_desktop.store import LIST_COLUMNS, HouseholdFilter, Store
 
 HEADERS = {
-    "code": "Mã hộ", "name": "Họ và tên chủ hộ", "gender": "Giới tính", "birth_year": "Năm sinh",
-    "ethnicity": "Dân tộc", "id_number": "Số CCCD/CMND", "village": "Thôn", "members": "Nhân khẩu",
-    "policy": "Hộ chính sách", "status": "Phân loại",
+    "code": "Mã hộ",
+    "name": "Họ và tên chủ hộ",
+    "gender": "Giới tính",
+    "birth_year": "Năm sinh",
+    "ethnicity": "Dân tộc",
+    "id_number": "Số CCCD/CMND",
+    "village": "Thôn",
+    "members": "Nhân khẩu",
+    "policy": "Hộ chính sách",
+    "status": "Phân loại",
 }
 PAGE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -55,18 +62,18 @@ class HouseholdListModel(QAbstractTableModel):
     def _row(self, row: int) -> tuple:
         page = row // PAGE
         if page not in self._pages:
-            pks = self.ids[page * PAGE:(page + 1) * PAGE]
+            pks = self.ids[page * PAGE : (page + 1) * PAGE]
             self._pages[page] = self.store.register.household_rows(pks, self.filter.year)
         return self._pages[page][self.ids[row]]
 
     # --- Qt -------------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.ids)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(LIST_COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if 0 <= section < len(LIST_COLUMNS):
                 title = HEADERS[LIST_COLUMNS[section]]
@@ -103,9 +110,8 @@ class HouseholdListModel(QAbstractTableModel):
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(LIST_COLUMNS):
             return
-        wanted = replace(self.filter, sort_column=LIST_COLUMNS[column],
-                         descending=order == Qt.SortOrder.DescendingOrder)
+        wanted = replace(
+            self.filter, sort_column=LIST_COLUMNS[column], descending=order == Qt.SortOrder.DescendingOrder
+        )
         if wanted != self.filter:  # the view asks again for the order it already has
             self.set_filter(wanted)
-
-

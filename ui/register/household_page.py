@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from thidua_desktop.domain import STATUS_LABELS
 from thidua_desktop.store import HouseholdFilter, Store
@@ -74,10 +85,15 @@ class HouseholdPage(QWidget):
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.add)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, activated=self.open_current,
-                      context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self.delete_current,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+            QShortcut(
+                QKeySequence(key), self.table, activated=self.open_current, context=Qt.ShortcutContext.WidgetShortcut
+            )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.table,
+            activated=self.delete_current,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         self.search.returnPressed.connect(self._focus_table)
 
         self._timer = QTimer(self)
@@ -114,10 +130,15 @@ class HouseholdPage(QWidget):
 
     def current_filter(self) -> HouseholdFilter:
         old = self.model.filter
-        return HouseholdFilter(text=self.search.text(), village_id=self.village.currentData(),
-                               year=self.year.currentData(), status=self.status.currentData(),
-                               policy_only=self.policy.isChecked(), sort_column=old.sort_column,
-                               descending=old.descending)
+        return HouseholdFilter(
+            text=self.search.text(),
+            village_id=self.village.currentData(),
+            year=self.year.currentData(),
+            status=self.status.currentData(),
+            policy_only=self.policy.isChecked(),
+            sort_column=old.sort_column,
+            descending=old.descending,
+        )
 
     def apply_filter(self) -> None:
         self._timer.stop()
@@ -165,8 +186,13 @@ class HouseholdPage(QWidget):
             return
         row = self.table.currentIndex().row()
         name = self.model.data(self.model.index(row, 1))
-        if confirm(self, "Xóa hộ", f"Đưa hộ {name} vào thùng rác?\nCó thể khôi phục lại ở trang Thùng rác.",
-                   yes="Đưa vào thùng rác", no="Không"):
+        if confirm(
+            self,
+            "Xóa hộ",
+            f"Đưa hộ {name} vào thùng rác?\nCó thể khôi phục lại ở trang Thùng rác.",
+            yes="Đưa vào thùng rác",
+            no="Không",
+        ):
             if run_guarded(self, lambda: self.store.register.delete_household(hid)):
                 self.total -= 1
                 self.model.refresh()

@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from thidua_desktop import domain
 from thidua_desktop.register import rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean
 
-from ..common.widgets import (ChoiceCombo, FormDialog, MoneyEdit, TriStateCombo, ask_new_year, confirm,
-                              error_label, run_guarded, year_item)
+from ..common.widgets import (
+    ChoiceCombo,
+    FormDialog,
+    MoneyEdit,
+    TriStateCombo,
+    ask_new_year,
+    confirm,
+    error_label,
+    run_guarded,
+    year_item,
+)
 
 
 class VillagePage(QWidget):
@@ -31,8 +51,7 @@ class VillagePage(QWidget):
         self.table.doubleClicked.connect(self.edit)
         layout.addWidget(self.table)
         bar = QHBoxLayout()
-        for text, slot in (("&Thêm thôn...", self.add), ("&Sửa...", self.edit),
-                           ("&Xóa vào thùng rác", self.delete)):
+        for text, slot in (("&Thêm thôn...", self.add), ("&Sửa...", self.edit), ("&Xóa vào thùng rác", self.delete)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             bar.addWidget(b)
@@ -45,8 +64,12 @@ class VillagePage(QWidget):
         counts = self.store.register.village_household_counts()
         self.table.setRowCount(len(self.villages))
         for row, v in enumerate(self.villages):
-            values = [v["name"], domain.VILLAGE_KIND_LABELS[v["kind"]], str(counts.get(v["id"], 0)),
-                      str(len(v["years"]))]
+            values = [
+                v["name"],
+                domain.VILLAGE_KIND_LABELS[v["kind"]],
+                str(counts.get(v["id"], 0)),
+                str(len(v["years"])),
+            ]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col >= 2:
@@ -72,8 +95,9 @@ class VillagePage(QWidget):
 
     def delete(self) -> None:
         village = self._selected()
-        if village and confirm(self, "Xóa thôn", f"Đưa {village['name']} vào thùng rác?",
-                               yes="Đưa vào thùng rác", no="Không"):
+        if village and confirm(
+            self, "Xóa thôn", f"Đưa {village['name']} vào thùng rác?", yes="Đưa vào thùng rác", no="Không"
+        ):
             if run_guarded(self, lambda: self.store.register.delete_village(village["id"])):
                 self.reload()
                 self.data_changed.emit()
@@ -81,19 +105,24 @@ class VillagePage(QWidget):
 
 class VillageDialog(FormDialog):
     # Short two-line headers keep the table on one screen; the full wording is in each tooltip.
-    YEAR_COLUMNS = [("Năm", "Năm", 50),
-                    ("Khu dân cư\nvăn hóa", domain.VILLAGE_YEAR_FLAGS["cultural_title"], 130),
-                    ("Tham gia xây dựng\nnông thôn mới", domain.VILLAGE_YEAR_FLAGS["ntm_participation"], 130),
-                    ("Quy chế luân\nchuyển vốn", domain.VILLAGE_YEAR_FLAGS["budget_rotation_rule"], 130),
-                    ("Mô hình\nnhân rộng", "Số mô hình giảm nghèo được nhân rộng", 90),
-                    ("Nguồn lực\nhuy động (đồng)", "Nguồn lực cộng đồng huy động được (đồng)", 140),
-                    ("Đoàn kết,\ngiúp nhau", domain.VILLAGE_ASSESSMENTS["mutual_help"], 130),
-                    ("Minh chứng", "Minh chứng cho đánh giá đoàn kết, giúp nhau", 150)]
+    YEAR_COLUMNS = [
+        ("Năm", "Năm", 50),
+        ("Khu dân cư\nvăn hóa", domain.VILLAGE_YEAR_FLAGS["cultural_title"], 130),
+        ("Tham gia xây dựng\nnông thôn mới", domain.VILLAGE_YEAR_FLAGS["ntm_participation"], 130),
+        ("Quy chế luân\nchuyển vốn", domain.VILLAGE_YEAR_FLAGS["budget_rotation_rule"], 130),
+        ("Mô hình\nnhân rộng", "Số mô hình giảm nghèo được nhân rộng", 90),
+        ("Nguồn lực\nhuy động (đồng)", "Nguồn lực cộng đồng huy động được (đồng)", 140),
+        ("Đoàn kết,\ngiúp nhau", domain.VILLAGE_ASSESSMENTS["mutual_help"], 130),
+        ("Minh chứng", "Minh chứng cho đánh giá đoàn kết, giúp nhau", 150),
+    ]
 
     def __init__(self, store: Store, village_id: str | None, parent: QWidget | None = None):
         self.store = store
-        self.village = store.register.village(village_id) if village_id else {"id": new_id(), "name": "", "kind": "thon",
-                                                                     "years": []}
+        self.village = (
+            store.register.village(village_id)
+            if village_id
+            else {"id": new_id(), "name": "", "kind": "thon", "years": []}
+        )
         super().__init__(f"Thôn {self.village['name']}" if village_id else "Thêm thôn, bản, tổ dân phố", parent)
         form = QFormLayout()
         self.layout_.addLayout(form)
@@ -172,15 +201,25 @@ class VillageDialog(FormDialog):
             except ValueError as exc:
                 errors.append(f"Năm {year}: nguồn lực huy động - {exc}")
                 continue
-            years.append({"year": year, "cultural_title": cultural.value(), "ntm_participation": ntm.value(),
-                          "budget_rotation_rule": rotation.value(),
-                          "replicated_models": None if models.value() < 0 else models.value(),
-                          "community_resources_vnd": resources,
-                          "assessments": {"mutual_help": mutual.value()},
-                          "evidence": {"mutual_help": clean(evidence.text()) or None}})
+            years.append(
+                {
+                    "year": year,
+                    "cultural_title": cultural.value(),
+                    "ntm_participation": ntm.value(),
+                    "budget_rotation_rule": rotation.value(),
+                    "replicated_models": None if models.value() < 0 else models.value(),
+                    "community_resources_vnd": resources,
+                    "assessments": {"mutual_help": mutual.value()},
+                    "evidence": {"mutual_help": clean(evidence.text()) or None},
+                }
+            )
         self.show_summary(errors)
         if errors:
             return False
-        village = {"id": self.village["id"], "name": clean(self.name.text()), "kind": self.kind.value(),
-                   "years": sorted(years, key=lambda y: y["year"])}
+        village = {
+            "id": self.village["id"],
+            "name": clean(self.name.text()),
+            "kind": self.kind.value(),
+            "years": sorted(years, key=lambda y: y["year"]),
+        }
         return run_guarded(self, lambda: self.store.register.save_village(village))

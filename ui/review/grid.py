@@ -6,9 +6,22 @@ import datetime as _dt
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from thidua_desktop import domain
 from thidua_desktop.register import households, rules
@@ -20,17 +33,37 @@ from ..common.widgets import LoadsWhenShown, add_labelled, confirm, latest_year_
 STATUS, INCOME, DEPRIVATIONS = 3, 4, 5
 FLAG_COLUMNS = {6: "cultural_family", 7: "registered_to_exit"}
 ASSESSMENT_COLUMNS = {8 + i: key for i, key in enumerate(domain.HOUSEHOLD_ASSESSMENTS)}
-HEADERS = ["Mã hộ", "Chủ hộ", "Thôn", "Phân loại", "Thu nhập BQ\n(đồng/người/tháng)", "Số chỉ số\nthiếu hụt",
-           "Gia đình\nvăn hóa", "Đăng ký\nthoát nghèo", "Nỗ lực", "Sáng kiến", "Hỗ trợ\nhộ khác", "Điển hình"]
+HEADERS = [
+    "Mã hộ",
+    "Chủ hộ",
+    "Thôn",
+    "Phân loại",
+    "Thu nhập BQ\n(đồng/người/tháng)",
+    "Số chỉ số\nthiếu hụt",
+    "Gia đình\nvăn hóa",
+    "Đăng ký\nthoát nghèo",
+    "Nỗ lực",
+    "Sáng kiến",
+    "Hỗ trợ\nhộ khác",
+    "Điển hình",
+]
 COLUMN_WIDTHS = [75, 170, 130, 125, 150, 85, 80, 100, 80, 85, 80, 85]  # fit the longest labels
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 2
 DIRTY_BRUSH = QBrush(QColor("#fff4c2"))
 
 
 def blank_record(year: int) -> dict:
-    return {"year": year, "status": "non_poor", "income_per_capita": None, "deprivations": None,
-            "cultural_family": None, "registered_to_exit": None,
-            "assessments": {k: None for k in domain.HOUSEHOLD_ASSESSMENTS}, "evidence": {}, "note": None}
+    return {
+        "year": year,
+        "status": "non_poor",
+        "income_per_capita": None,
+        "deprivations": None,
+        "cultural_family": None,
+        "registered_to_exit": None,
+        "assessments": {k: None for k in domain.HOUSEHOLD_ASSESSMENTS},
+        "evidence": {},
+        "note": None,
+    }
 
 
 class ReviewGridModel(QAbstractTableModel):
@@ -75,8 +108,11 @@ class ReviewGridModel(QAbstractTableModel):
             if before is None:
                 continue
             record = blank_record(self.year)
-            record.update(status=before["status"], income_per_capita=before["income_per_capita"],
-                          deprivations=before["deprivations"] if same_standard else None)
+            record.update(
+                status=before["status"],
+                income_per_capita=before["income_per_capita"],
+                deprivations=before["deprivations"] if same_standard else None,
+            )
             self.pending[i] = record
             filled += 1
         if filled:
@@ -94,13 +130,13 @@ class ReviewGridModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
     # --- Qt -------------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole:
             if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
                 return HEADERS[section]
@@ -152,11 +188,14 @@ class ReviewGridModel(QAbstractTableModel):
         if col == DEPRIVATIONS:
             deps = rec["deprivations"]
             return "chưa ghi" if deps is None else str(len(deps))
-        value = rec.get(FLAG_COLUMNS[col]) if col in FLAG_COLUMNS else \
-            (rec.get("assessments") or {}).get(ASSESSMENT_COLUMNS[col])
+        value = (
+            rec.get(FLAG_COLUMNS[col])
+            if col in FLAG_COLUMNS
+            else (rec.get("assessments") or {}).get(ASSESSMENT_COLUMNS[col])
+        )
         return value if edit else ("" if value is None else domain.JUDGEMENT_LABELS[value])
 
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         row, col = index.row(), index.column()
@@ -191,7 +230,7 @@ def _copy_record(record: dict) -> dict:
 class ChoiceDelegate(QStyledItemDelegate):
     """A combo editor for the columns whose model offers choices."""
 
-    def createEditor(self, parent, option, index):  # noqa: N802
+    def createEditor(self, parent, option, index):
         choices = index.data(CHOICES_ROLE)
         if not choices:
             return super().createEditor(parent, option, index)
@@ -200,13 +239,13 @@ class ChoiceDelegate(QStyledItemDelegate):
             combo.addItem(label, value)
         return combo
 
-    def setEditorData(self, editor, index):  # noqa: N802
+    def setEditorData(self, editor, index):
         if isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(editor.findData(index.data(Qt.ItemDataRole.EditRole)), 0))
         else:
             super().setEditorData(editor, index)
 
-    def setModelData(self, editor, model, index):  # noqa: N802
+    def setModelData(self, editor, model, index):
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
         else:
@@ -272,9 +311,11 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setItemDelegate(ChoiceDelegate(self.table))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked |
-                                   QAbstractItemView.EditTrigger.EditKeyPressed |
-                                   QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -307,8 +348,13 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
 
     def _switch(self, *_):
         if self.model.pending and (self.year.value(), self.village.currentData()) != self._shown:
-            if not confirm(self, "Chưa lưu", f"Có {len(self.model.pending)} hộ đã sửa nhưng chưa lưu. Bỏ các thay đổi?",
-                           yes="Bỏ thay đổi", no="Quay lại"):
+            if not confirm(
+                self,
+                "Chưa lưu",
+                f"Có {len(self.model.pending)} hộ đã sửa nhưng chưa lưu. Bỏ các thay đổi?",
+                yes="Bỏ thay đổi",
+                no="Quay lại",
+            ):
                 year, village = self._shown
                 for w in (self.year, self.village):
                     w.blockSignals(True)
@@ -330,17 +376,23 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
         if index.column() != DEPRIVATIONS:
             return
         rec = self.model.record(index.row())
-        dialog = DeprivationDialog(self.model.rows[index.row()]["name"], self.model.year,
-                                   rec["deprivations"] if rec else None, self)
+        dialog = DeprivationDialog(
+            self.model.rows[index.row()]["name"], self.model.year, rec["deprivations"] if rec else None, self
+        )
         if dialog.exec():
             self.model.set_deprivations(index.row(), dialog.keys())
 
     def prefill(self) -> None:
         n = self.model.prefill_from_previous()
         self._update_status()
-        self.status.setText(self.status.text() + (f" Đã điền sẵn {n} hộ từ năm {self.model.year - 1}; "
-                                                  "hãy kiểm tra rồi bấm Lưu." if n else
-                                                  f" Không có hộ nào để điền từ năm {self.model.year - 1}."))
+        self.status.setText(
+            self.status.text()
+            + (
+                f" Đã điền sẵn {n} hộ từ năm {self.model.year - 1}; hãy kiểm tra rồi bấm Lưu."
+                if n
+                else f" Không có hộ nào để điền từ năm {self.model.year - 1}."
+            )
+        )
 
     def save(self) -> None:
         if not self.model.pending:

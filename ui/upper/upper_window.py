@@ -9,23 +9,49 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QFormLayout,
-                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
-                               QMainWindow, QMessageBox, QProgressBar, QPushButton, QSpinBox, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from thidua_desktop import settings
+from thidua_desktop import domain, settings
+from thidua_desktop.documents import upper_report
 from thidua_desktop.errors import Refused
 from thidua_desktop.evaluation import criteria, nominations
-from thidua_desktop import domain
 from thidua_desktop.exchange import upper_level
-from thidua_desktop.documents import upper_report
 from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
-from ..common.widgets import (LoadsWhenShown, add_labelled, bring_forward, button_row, confirm, latest_year_spin,
-                              ok_cancel, run_guarded, show_error)
+from ..common.widgets import (
+    LoadsWhenShown,
+    add_labelled,
+    bring_forward,
+    button_row,
+    confirm,
+    latest_year_spin,
+    ok_cancel,
+    run_guarded,
+    show_error,
+)
 from ..common.worker import Worker
 from ..nominations.nominations_page import DecisionDialog
 
@@ -81,19 +107,37 @@ class CommunesPage(LoadsWhenShown, QWidget):
         self.year = year_bar(store, layout, self.reload)
         self.table = table(self.HEADERS)
         layout.addWidget(self.table, 1)
-        layout.addLayout(button_row(("&Xác nhận khóa của xã...", self.trust),
-                                    ("Ghi tệp &thiết lập cho xã...", self.save_setup),
-                                    ("Ghi &biên nhận mới cho xã...", self.save_receipt)))
+        layout.addLayout(
+            button_row(
+                ("&Xác nhận khóa của xã...", self.trust),
+                ("Ghi tệp &thiết lập cho xã...", self.save_setup),
+                ("Ghi &biên nhận mới cho xã...", self.save_receipt),
+            )
+        )
         self.rows: list[upper_level.CommuneRow] = []
 
     def load(self) -> None:
         state = {row.code: s for row, s in upper_level.completeness(self.store, self.year.value())}
         self.rows = upper_level.communes(self.store)
         colors = {i: COMPLETENESS_COLORS[state[r.code]] for i, r in enumerate(self.rows) if r.code in state}
-        fill(self.table, [[r.code, r.name, "Đã xác nhận" if r.trusted else "Chưa xác nhận", r.fingerprint or "",
-                           r.last_sequence or "", (r.last_package_at or "")[:16].replace("T", " "),
-                           upper_level.COMPLETENESS_LABELS.get(state.get(r.code), ""), r.merged_into or ""]
-                          for r in self.rows], colors, 6)
+        fill(
+            self.table,
+            [
+                [
+                    r.code,
+                    r.name,
+                    "Đã xác nhận" if r.trusted else "Chưa xác nhận",
+                    r.fingerprint or "",
+                    r.last_sequence or "",
+                    (r.last_package_at or "")[:16].replace("T", " "),
+                    upper_level.COMPLETENESS_LABELS.get(state.get(r.code), ""),
+                    r.merged_into or "",
+                ]
+                for r in self.rows
+            ],
+            colors,
+            6,
+        )
 
     def selected(self) -> upper_level.CommuneRow | None:
         row = self.table.currentRow()
@@ -104,9 +148,12 @@ class CommunesPage(LoadsWhenShown, QWidget):
         if row is None:
             show_error(self, "Hãy chọn một xã trong danh sách.", "Chưa chọn xã")
             return
-        typed, ok = QInputDialog.getText(self, "Xác nhận khóa của xã",
-                                         f"Gọi điện cho {row.name} ({row.code}), nhờ cán bộ xã đọc mã nhận diện "
-                                         "(Gửi lên cấp trên > Mã nhận diện của xã), rồi gõ mã đó:")
+        typed, ok = QInputDialog.getText(
+            self,
+            "Xác nhận khóa của xã",
+            f"Gọi điện cho {row.name} ({row.code}), nhờ cán bộ xã đọc mã nhận diện "
+            "(Gửi lên cấp trên > Mã nhận diện của xã), rồi gõ mã đó:",
+        )
         if ok and typed.strip():
             done = []
             if run_guarded(self, lambda: done.append(upper_level.trust(self.store, row.code, typed))):
@@ -114,8 +161,9 @@ class CommunesPage(LoadsWhenShown, QWidget):
                 self.reload()
 
     def save_setup(self) -> None:
-        file, _ = QFileDialog.getSaveFileName(self, "Tệp thiết lập cho các xã", "thiet-lap-cap-tren.json",
-                                              "Tệp thiết lập (*.json)")
+        file, _ = QFileDialog.getSaveFileName(
+            self, "Tệp thiết lập cho các xã", "thiet-lap-cap-tren.json", "Tệp thiết lập (*.json)"
+        )
         if file:
             try:
                 atomic_write(file, upper_level.setup_document(self.store))
@@ -129,8 +177,9 @@ class CommunesPage(LoadsWhenShown, QWidget):
         folder = QFileDialog.getExistingDirectory(self, "Ghi biên nhận vào thư mục (USB của xã)")
         if folder:
             try:
-                atomic_write(Path(folder) / f"bien-nhan-{row.code}.json",
-                                           upper_level.fresh_receipt(self.store, row.code))
+                atomic_write(
+                    Path(folder) / f"bien-nhan-{row.code}.json", upper_level.fresh_receipt(self.store, row.code)
+                )
             except (OSError, Refused) as exc:
                 show_error(self, str(exc))
 
@@ -138,6 +187,7 @@ class CommunesPage(LoadsWhenShown, QWidget):
 class ImportPage(QWidget):
     """Packages are checked first (nothing written), the summary shown, then imported on request; or
     they arrive by the HTTP receiver, which imports each as it comes."""
+
     HEADERS = ["Tệp", "Xã", "Gói số", "Số hộ", "Hộ mới", "Hộ thay đổi", "Kết quả"]
     received = Signal(str)  # from the receiver's thread: what became of a package
 
@@ -147,7 +197,9 @@ class ImportPage(QWidget):
         self.files: list[Path] = []
         self.server = None
         layout = QVBoxLayout(self)
-        layout.addLayout(button_row(("Chọn &gói...", self.choose_files), ("Lấy cả &thư mục (USB)...", self.choose_folder)))
+        layout.addLayout(
+            button_row(("Chọn &gói...", self.choose_files), ("Lấy cả &thư mục (USB)...", self.choose_folder))
+        )
         net = QHBoxLayout()
         self.host = QLineEdit(settings.INBOX_HOST.get(store))
         self.port = QSpinBox()
@@ -157,8 +209,9 @@ class ImportPage(QWidget):
         self.inbox_button = QPushButton("&Bật hộp thư đến")
         self.inbox_button.clicked.connect(self.toggle_inbox)
         net.addWidget(self.inbox_button)
-        self.inbox_status = QLabel("Đang tắt. Địa chỉ 127.0.0.1 chỉ nhận từ chính máy này; ghi địa chỉ mạng "
-                                   "của máy để nhận từ các xã.")
+        self.inbox_status = QLabel(
+            "Đang tắt. Địa chỉ 127.0.0.1 chỉ nhận từ chính máy này; ghi địa chỉ mạng của máy để nhận từ các xã."
+        )
         net.addWidget(self.inbox_status, 1)
         layout.addLayout(net)
         self.received.connect(self._on_received)
@@ -186,11 +239,15 @@ class ImportPage(QWidget):
             return
         host, port = self.host.text().strip() or "127.0.0.1", self.port.value()
         try:
-            self.server = inbox.make_server(inbox.Inbox(self.store.path, self.store.actor, self.received.emit),
-                                            host, port)
+            self.server = inbox.make_server(
+                inbox.Inbox(self.store.path, self.store.actor, self.received.emit), host, port
+            )
         except OSError as exc:
-            show_error(self, f"Không mở được hộp thư đến tại {host}:{port}: {exc.strerror or exc}. Cổng có thể "
-                             "đang được chương trình khác dùng; hãy chọn cổng khác.")
+            show_error(
+                self,
+                f"Không mở được hộp thư đến tại {host}:{port}: {exc.strerror or exc}. Cổng có thể "
+                "đang được chương trình khác dùng; hãy chọn cổng khác.",
+            )
             return
         settings.INBOX_HOST.set(self.store, host)
         settings.INBOX_PORT.set(self.store, port)
@@ -228,8 +285,14 @@ class ImportPage(QWidget):
         self._run(True)
 
     def run_import(self) -> None:
-        if confirm(self, "Nhập gói", f"Nhập {len(self.files)} gói vào dữ liệu của cấp trên? Biên nhận được ghi vào "
-                                     "cùng thư mục với gói (để xã mang về).", yes="Nhập", no="Không"):
+        if confirm(
+            self,
+            "Nhập gói",
+            f"Nhập {len(self.files)} gói vào dữ liệu của cấp trên? Biên nhận được ghi vào "
+            "cùng thư mục với gói (để xã mang về).",
+            yes="Nhập",
+            no="Không",
+        ):
             self._run(False)
 
     def _run(self, dry_run: bool) -> None:
@@ -253,20 +316,39 @@ class ImportPage(QWidget):
         self.progress.hide()
         self.results = results
         colors = {i: RESULT_COLORS[r.status] for i, r in enumerate(results)}
-        fill(self.table, [[r.name, f"{r.commune_code or ''} {r.commune_name or ''}", r.sequence or "", r.households,
-                           r.added, r.changed, r.line().split(": ", 1)[1]] for r in results], colors, 6)
+        fill(
+            self.table,
+            [
+                [
+                    r.name,
+                    f"{r.commune_code or ''} {r.commune_name or ''}",
+                    r.sequence or "",
+                    r.households,
+                    r.added,
+                    r.changed,
+                    r.line().split(": ", 1)[1],
+                ]
+                for r in results
+            ],
+            colors,
+            6,
+        )
         good = [r for r in results if r.status in ("checked", "accepted", "duplicate")]
         added = sum(r.added for r in good)
         changed = sum(r.changed for r in good)
         communes = len({r.commune_code for r in good})
         if dry_run:
-            self.summary.setText(f"Kiểm tra xong: {len(good)}/{len(results)} gói hợp lệ, {communes} xã, {added} hộ mới, "
-                                 f"{changed} hộ thay đổi; {len(results) - len(good)} gói bị từ chối (xem lý do). "
-                                 "Chưa ghi gì.")
+            self.summary.setText(
+                f"Kiểm tra xong: {len(good)}/{len(results)} gói hợp lệ, {communes} xã, {added} hộ mới, "
+                f"{changed} hộ thay đổi; {len(results) - len(good)} gói bị từ chối (xem lý do). "
+                "Chưa ghi gì."
+            )
             self.import_button.setEnabled(any(r.status == "checked" for r in results))
         else:
-            self.summary.setText(f"Đã nhập {sum(r.status == 'accepted' for r in results)} gói ({added} hộ mới, "
-                                 f"{changed} hộ thay đổi); biên nhận trong {self.files[0].parent}.")
+            self.summary.setText(
+                f"Đã nhập {sum(r.status == 'accepted' for r in results)} gói ({added} hộ mới, "
+                f"{changed} hộ thay đổi); biên nhận trong {self.files[0].parent}."
+            )
         self.on_imported()  # even a check makes known the key an untrusted commune's package carries
 
     def _on_failed(self, message: str) -> None:
@@ -280,13 +362,25 @@ class OverviewPage(QWidget):
         self.store = store
         layout = QVBoxLayout(self)
         self.year = year_bar(store, layout)
-        layout.addLayout(button_row(("&Tổng hợp", self.run), ("Xuất &Excel...", self.to_excel),
-                                    ("Xuất &PDF...", self.to_pdf)))
+        layout.addLayout(
+            button_row(("&Tổng hợp", self.run), ("Xuất &Excel...", self.to_excel), ("Xuất &PDF...", self.to_pdf))
+        )
         self.summary = QLabel("Chọn năm rồi bấm Tổng hợp: đánh giá lại từng xã theo bộ tiêu chí.")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.table = table(["Mã xã", "Tên xã", "Số hộ", "Tỷ lệ hộ nghèo năm trước", "Tỷ lệ hộ nghèo", "Kết quả",
-                            "Hộ đủ điều kiện", "Xã tự đánh giá", "Chênh lệch"])
+        self.table = table(
+            [
+                "Mã xã",
+                "Tên xã",
+                "Số hộ",
+                "Tỷ lệ hộ nghèo năm trước",
+                "Tỷ lệ hộ nghèo",
+                "Kết quả",
+                "Hộ đủ điều kiện",
+                "Xã tự đánh giá",
+                "Chênh lệch",
+            ]
+        )
         layout.addWidget(self.table, 2)
         self.group = table(["Mã", "Tiêu chí đối với cấp trên", "Kết quả", "Lý do"])
         layout.addWidget(self.group, 1)
@@ -306,16 +400,40 @@ class OverviewPage(QWidget):
     def _on_done(self, ov: upper_level.Overview) -> None:
         y, before = str(ov.year), str(ov.year - 1)
         colors = {i: "#fff3cd" for i, r in enumerate(ov.rows) if r["differs"]}
-        fill(self.table, [[r["code"], r["name"], r["households"], format_percent(r["poverty_rates"].get(before)),
-                           format_percent(r["poverty_rates"].get(y)), domain.VERDICT_LABELS[r["verdict"]], r["eligible"],
-                           "" if r["own"] is None else f"{domain.VERDICT_LABELS.get(r['own'].get('commune_verdict'), '?')}, "
-                                                       f"{r['own'].get('eligible')} hộ",
-                           "KHÁC với xã tự đánh giá" if r["differs"] else ""] for r in ov.rows], colors, 8)
-        fill(self.group, [[k, domain.CRITERION_LABELS[k], domain.VERDICT_LABELS[c["verdict"]], c["reason"]]
-                          for k, c in ov.group["criteria"].items()])
-        self.summary.setText(f"Năm {ov.year}: {len(ov.rows)} xã; tỷ lệ hộ nghèo toàn địa bàn "
-                             f"{format_percent(ov.totals.get(y))} (năm trước {format_percent(ov.totals.get(before))}); "
-                             f"{len(colors)} xã có kết quả khác với xã tự đánh giá.")
+        fill(
+            self.table,
+            [
+                [
+                    r["code"],
+                    r["name"],
+                    r["households"],
+                    format_percent(r["poverty_rates"].get(before)),
+                    format_percent(r["poverty_rates"].get(y)),
+                    domain.VERDICT_LABELS[r["verdict"]],
+                    r["eligible"],
+                    ""
+                    if r["own"] is None
+                    else f"{domain.VERDICT_LABELS.get(r['own'].get('commune_verdict'), '?')}, "
+                    f"{r['own'].get('eligible')} hộ",
+                    "KHÁC với xã tự đánh giá" if r["differs"] else "",
+                ]
+                for r in ov.rows
+            ],
+            colors,
+            8,
+        )
+        fill(
+            self.group,
+            [
+                [k, domain.CRITERION_LABELS[k], domain.VERDICT_LABELS[c["verdict"]], c["reason"]]
+                for k, c in ov.group["criteria"].items()
+            ],
+        )
+        self.summary.setText(
+            f"Năm {ov.year}: {len(ov.rows)} xã; tỷ lệ hộ nghèo toàn địa bàn "
+            f"{format_percent(ov.totals.get(y))} (năm trước {format_percent(ov.totals.get(before))}); "
+            f"{len(colors)} xã có kết quả khác với xã tự đánh giá."
+        )
 
     def _on_failed(self, message: str) -> None:
         show_error(self, message)
@@ -345,16 +463,36 @@ class ReceivedNominationsPage(LoadsWhenShown, QWidget):
         self.year = year_bar(store, layout, self.reload)
         self.table = table(self.HEADERS)
         layout.addWidget(self.table, 1)
-        layout.addLayout(button_row(("&Quyết định khen thưởng...", self.decide), ("&Trả lại cho xã...", self.send_back)))
-        layout.addWidget(QLabel("Quyết định được gửi về xã trong biên nhận tiếp theo (hoặc 'Ghi biên nhận mới' ở trang Các xã)."))
+        layout.addLayout(
+            button_row(("&Quyết định khen thưởng...", self.decide), ("&Trả lại cho xã...", self.send_back))
+        )
+        layout.addWidget(
+            QLabel("Quyết định được gửi về xã trong biên nhận tiếp theo (hoặc 'Ghi biên nhận mới' ở trang Các xã).")
+        )
         self.rows: list[dict] = []
 
     def load(self) -> None:
         self.rows = upper_level.received_nominations(self.store, self.year.value())
-        fill(self.table, [[n["commune_name"], n["nominee"], nominations.KIND_LABELS[n["nominee_kind"]], n["award"], domain.NOMINATION_STATUS_LABELS[n["status"]],
-                           "" if not n["upper"] else (f"Khen thưởng: QĐ {n['upper']['decision_number']} ngày "
-                                                      f"{n['upper']['decision_date']}" if n["upper"]["status"] == "decided"
-                                                      else f"Trả lại: {n['upper']['comment']}")] for n in self.rows])
+        fill(
+            self.table,
+            [
+                [
+                    n["commune_name"],
+                    n["nominee"],
+                    nominations.KIND_LABELS[n["nominee_kind"]],
+                    n["award"],
+                    domain.NOMINATION_STATUS_LABELS[n["status"]],
+                    ""
+                    if not n["upper"]
+                    else (
+                        f"Khen thưởng: QĐ {n['upper']['decision_number']} ngày {n['upper']['decision_date']}"
+                        if n["upper"]["status"] == "decided"
+                        else f"Trả lại: {n['upper']['comment']}"
+                    ),
+                ]
+                for n in self.rows
+            ],
+        )
 
     def selected(self) -> dict | None:
         row = self.table.currentRow()
@@ -365,9 +503,17 @@ class ReceivedNominationsPage(LoadsWhenShown, QWidget):
         if n is None:
             return
         dialog = DecisionDialog(self)
-        if dialog.exec() and run_guarded(self, lambda: upper_level.decide(
-                self.store, n["commune_code"], n["id"], "decided", dialog.number.text().strip() or None,
-                dialog.date.date().toString("yyyy-MM-dd"))):
+        if dialog.exec() and run_guarded(
+            self,
+            lambda: upper_level.decide(
+                self.store,
+                n["commune_code"],
+                n["id"],
+                "decided",
+                dialog.number.text().strip() or None,
+                dialog.date.date().toString("yyyy-MM-dd"),
+            ),
+        ):
             self.reload()
 
     def send_back(self) -> None:
@@ -375,8 +521,9 @@ class ReceivedNominationsPage(LoadsWhenShown, QWidget):
         if n is None:
             return
         text, ok = QInputDialog.getMultiLineText(self, "Trả lại cho xã", "Ý kiến của cấp trên:")
-        if ok and run_guarded(self, lambda: upper_level.decide(self.store, n["commune_code"], n["id"], "returned",
-                                                         comment=text.strip())):
+        if ok and run_guarded(
+            self, lambda: upper_level.decide(self.store, n["commune_code"], n["id"], "returned", comment=text.strip())
+        ):
             self.reload()
 
 
@@ -388,8 +535,12 @@ class UpperSetupDialog(QDialog):
         self.store = store
         self.setWindowTitle("Thiết lập máy của cấp trên")
         form = QFormLayout(self)
-        form.addRow(QLabel("Máy này nhận gói dữ liệu của các xã. Từ 1/7/2025 cấp trên của xã là tỉnh; dữ liệu "
-                           "trước đó thuộc huyện."))
+        form.addRow(
+            QLabel(
+                "Máy này nhận gói dữ liệu của các xã. Từ 1/7/2025 cấp trên của xã là tỉnh; dữ liệu "
+                "trước đó thuộc huyện."
+            )
+        )
         self.name = QLineEdit()
         self.name.setPlaceholderText("Ví dụ: UBND tỉnh Tuyên Quang")
         form.addRow("&Tên đơn vị", self.name)
@@ -412,8 +563,9 @@ class UpperSetupDialog(QDialog):
         if not name:
             self.error.setText("Cần ghi tên đơn vị.")
             return
-        file, _ = QFileDialog.getSaveFileName(self, "Ghi tệp thiết lập cho các xã", "thiet-lap-cap-tren.json",
-                                              "Tệp thiết lập (*.json)")
+        file, _ = QFileDialog.getSaveFileName(
+            self, "Ghi tệp thiết lập cho các xã", "thiet-lap-cap-tren.json", "Tệp thiết lập (*.json)"
+        )
         if not file:
             return
         try:
@@ -436,17 +588,23 @@ class UpperWindow(QMainWindow):
         self.importer = ImportPage(store, self.communes.reload)
         self.overview = OverviewPage(store)
         self.nominations = ReceivedNominationsPage(store)
-        for page, title in ((self.communes, "Các &xã"), (self.importer, "&Nhập gói"), (self.overview, "&Tổng hợp"),
-                            (self.nominations, "Đề nghị &khen thưởng")):
+        for page, title in (
+            (self.communes, "Các &xã"),
+            (self.importer, "&Nhập gói"),
+            (self.overview, "&Tổng hợp"),
+            (self.nominations, "Đề nghị &khen thưởng"),
+        ):
             self.tabs.addTab(page, title)
         self.setCentralWidget(self.tabs)
-        self.statusBar().showMessage(f"Cán bộ: {store.actor}   |   Tệp dữ liệu: {store.path}   |   Mã nhận diện của "
-                                     f"cấp trên: {upper_level.fingerprint_of(store)}")
+        self.statusBar().showMessage(
+            f"Cán bộ: {store.actor}   |   Tệp dữ liệu: {store.path}   |   Mã nhận diện của "
+            f"cấp trên: {upper_level.fingerprint_of(store)}"
+        )
         self.resize(1280, 780)
 
     def bring_forward(self) -> None:
         bring_forward(self)
 
-    def closeEvent(self, event):  # noqa: N802
+    def closeEvent(self, event):
         self.importer.stop_inbox()
         event.accept()

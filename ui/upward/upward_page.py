@@ -7,9 +7,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from thidua_desktop import settings
 from thidua_desktop.errors import Refused
@@ -26,7 +39,7 @@ SEND_EVERY_MS = 60_000
 
 class UpwardPage(LoadsWhenShown, QWidget):
     data_changed = Signal()
-    sent = Signal(list)   # what a sending round said, one line a package
+    sent = Signal(list)  # what a sending round said, one line a package
     HEADERS = ["Số", "Tệp", "Tạo lúc", "Số hộ", "Trạng thái", "Đã chuyển tới", "Biên nhận hoặc lỗi"]
 
     def __init__(self, store: Store, parent: QWidget | None = None):
@@ -78,9 +91,15 @@ class UpwardPage(LoadsWhenShown, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
-        layout.addLayout(button_row(("Tạo &gói mới", self.make), ("Ghi vào &USB...", self.to_usb),
-                                    ("Ghi vào thư &mục...", self.to_folder), ("Gửi &qua mạng", self.send_now),
-                                    ("Nhận &biên nhận...", self.take_receipt)))
+        layout.addLayout(
+            button_row(
+                ("Tạo &gói mới", self.make),
+                ("Ghi vào &USB...", self.to_usb),
+                ("Ghi vào thư &mục...", self.to_folder),
+                ("Gửi &qua mạng", self.send_now),
+                ("Nhận &biên nhận...", self.take_receipt),
+            )
+        )
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -93,11 +112,14 @@ class UpwardPage(LoadsWhenShown, QWidget):
     def load(self) -> None:
         upper = outbox.upper_of(self.store)
         if upper:
-            self.upper_label.setText(f"{upper.name} (cấp {outbox.LEVEL_LABELS[upper.level]}). Mã nhận diện của "
-                                     f"cấp trên: {upper.fingerprint}")
+            self.upper_label.setText(
+                f"{upper.name} (cấp {outbox.LEVEL_LABELS[upper.level]}). Mã nhận diện của cấp trên: {upper.fingerprint}"
+            )
         else:
-            self.upper_label.setText("Chưa thiết lập. Cấp trên (huyện trước 1/7/2025, tỉnh từ nay) gửi cho xã một "
-                                     "tệp thiết lập qua USB hoặc thư điện tử.")
+            self.upper_label.setText(
+                "Chưa thiết lập. Cấp trên (huyện trước 1/7/2025, tỉnh từ nay) gửi cho xã một "
+                "tệp thiết lập qua USB hoặc thư điện tử."
+            )
         self.address.setText(outbox.address(self.store) or "")
         self.auto.blockSignals(True)
         self.auto.setChecked(settings.AUTO_SEND.get(self.store))
@@ -110,9 +132,15 @@ class UpwardPage(LoadsWhenShown, QWidget):
         self.entries = self.store.outbox.entries()
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
-            values = [str(e.sequence), e.file_name, e.created_at[:16].replace("T", " "), str(e.households),
-                      outbox.STATUS_LABELS[e.status], e.delivered_to or "",
-                      e.receipt_message or (f"Lỗi lần {e.attempts}: {e.last_error}" if e.last_error else "")]
+            values = [
+                str(e.sequence),
+                e.file_name,
+                e.created_at[:16].replace("T", " "),
+                str(e.households),
+                outbox.STATUS_LABELS[e.status],
+                e.delivered_to or "",
+                e.receipt_message or (f"Lỗi lần {e.attempts}: {e.last_error}" if e.last_error else ""),
+            ]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col == 4:
@@ -153,21 +181,27 @@ class UpwardPage(LoadsWhenShown, QWidget):
             return
         ok, upper = self._try(lambda: outbox.setup_upper(self.store, Path(file).read_bytes(), Path(file).name))
         if ok:
-            self._done(f"Đã thiết lập cấp trên: {upper.name}. Hãy gọi điện cho cấp trên để đọc đối chiếu mã "
-                       f"nhận diện {upper.fingerprint}.")
+            self._done(
+                f"Đã thiết lập cấp trên: {upper.name}. Hãy gọi điện cho cấp trên để đọc đối chiếu mã "
+                f"nhận diện {upper.fingerprint}."
+            )
 
     def new_key(self) -> None:
-        if confirm(self, "Tạo khóa mới",
-                   "Chỉ làm việc này khi khóa cũ bị mất hoặc lộ. Cấp trên sẽ từ chối các gói mới cho đến khi xác "
-                   "nhận lại mã nhận diện mới của xã qua điện thoại. Tạo khóa mới?", yes="Tạo khóa mới", no="Không"):
+        if confirm(
+            self,
+            "Tạo khóa mới",
+            "Chỉ làm việc này khi khóa cũ bị mất hoặc lộ. Cấp trên sẽ từ chối các gói mới cho đến khi xác "
+            "nhận lại mã nhận diện mới của xã qua điện thoại. Tạo khóa mới?",
+            yes="Tạo khóa mới",
+            no="Không",
+        ):
             if self._try(lambda: outbox.replace_key(self.store))[0]:
                 self._done("Đã tạo khóa mới. Hãy gọi điện cho cấp trên và đọc mã nhận diện mới.")
 
     def make(self) -> None:
         ok, made = self._try(lambda: outbox.make_package(self.store))
         if ok:
-            self._done(f"Đã tạo gói số {made.sequence} ({made.households} hộ). Ghi vào USB, thư mục "
-                       "hoặc gửi qua mạng.")
+            self._done(f"Đã tạo gói số {made.sequence} ({made.households} hộ). Ghi vào USB, thư mục hoặc gửi qua mạng.")
 
     def to_usb(self) -> None:
         entry = self.selected()
@@ -176,8 +210,9 @@ class UpwardPage(LoadsWhenShown, QWidget):
             return
         volumes = outbox.removable_volumes()
         if not volumes:
-            show_error(self, "Không thấy USB nào. Cắm USB vào máy rồi thử lại, hoặc dùng 'Ghi vào thư mục'.",
-                       "Chưa có USB")
+            show_error(
+                self, "Không thấy USB nào. Cắm USB vào máy rồi thử lại, hoặc dùng 'Ghi vào thư mục'.", "Chưa có USB"
+            )
             return
         choice = str(volumes[0])
         if len(volumes) > 1:
@@ -191,8 +226,9 @@ class UpwardPage(LoadsWhenShown, QWidget):
         if entry is None:
             show_error(self, "Chưa có gói nào chờ gửi. Bấm 'Tạo gói mới' trước.", "Chưa có gói")
             return
-        folder = QFileDialog.getExistingDirectory(self, "Ghi gói vào thư mục",
-                                                  settings.PACKAGE_FOLDER.get(self.store) or str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(
+            self, "Ghi gói vào thư mục", settings.PACKAGE_FOLDER.get(self.store) or str(Path.home())
+        )
         if folder:
             settings.PACKAGE_FOLDER.set(self.store, folder)
             self._write(entry, Path(folder), usb=False)
@@ -217,8 +253,11 @@ class UpwardPage(LoadsWhenShown, QWidget):
     # --- sending over the network, in the background ------------------------------------------------
     def send_now(self) -> None:
         if not outbox.address(self.store):
-            show_error(self, "Chưa có địa chỉ nhận qua mạng của cấp trên. Ghi địa chỉ ở trên, hoặc gửi bằng USB.",
-                       "Chưa có địa chỉ")
+            show_error(
+                self,
+                "Chưa có địa chỉ nhận qua mạng của cấp trên. Ghi địa chỉ ở trên, hoặc gửi bằng USB.",
+                "Chưa có địa chỉ",
+            )
             return
         chosen = self.selected()
         self.store.outbox.retry_now(chosen.sequence if chosen and chosen.status == "refused" else None)
