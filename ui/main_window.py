@@ -27,7 +27,7 @@ from .register.household_page import HouseholdPage
 from .register.recycle_bin import RecycleBinPage
 from .register.village_page import VillageDialog, VillagePage
 from .review.grid import ReviewGridPage
-from .upward.upward_page import UpwardPage
+from .outbox.outbox_page import OutboxPage
 
 
 def import_work(file: str):
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.evaluation = EvaluationPage(store)
         self.meetings = MeetingsPage(store)
         self.nominations = NominationsPage(store)
-        self.upward = UpwardPage(store)
+        self.outbox = OutboxPage(store)
         self.pages = [
             self.households,
             self.villages,
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
             self.meetings,
             self.evaluation,
             self.nominations,
-            self.upward,
+            self.outbox,
             self.recycle_bin,
         ]
         for page, title in zip(

@@ -37,7 +37,7 @@ STATUS_COLORS = {"waiting": "#fff3cd", "delivered": "#e7f1ff", "received": "#dff
 SEND_EVERY_MS = 60_000
 
 
-class UpwardPage(LoadsWhenShown, QWidget):
+class OutboxPage(LoadsWhenShown, QWidget):
     data_changed = Signal()
     sent = Signal(list)  # what a sending round said, one line a package
     HEADERS = ["Số", "Tệp", "Tạo lúc", "Số hộ", "Trạng thái", "Đã chuyển tới", "Biên nhận hoặc lỗi"]

@@ -12,7 +12,7 @@ from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 from ui.main_window import MainWindow
 from ui.upper.upper_window import UpperWindow
-from ui.upward import upward_page
+from ui.outbox import outbox_page
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
 
@@ -34,13 +34,13 @@ def test_the_outbox_page_takes_the_setup_makes_a_package_and_writes_it(qtbot, pa
     window = MainWindow(commune)
     qtbot.addWidget(window)
     window.show()
-    page = window.upward
+    page = window.outbox
     window.tabs.setCurrentWidget(page)
     assert "Chưa thiết lập" in page.upper_label.text()
     assert page.fingerprint.text() == outbox.own_keys(commune).fingerprint
     page.make()
     assert prompts[-1].startswith("Chưa thiết lập cấp trên")
-    monkeypatch.setattr(upward_page.QFileDialog, "getOpenFileName", lambda *a, **k: (str(setup), ""))
+    monkeypatch.setattr(outbox_page.QFileDialog, "getOpenFileName", lambda *a, **k: (str(setup), ""))
     page.take_setup()
     assert "UBND tỉnh Tuyên Quang (cấp tỉnh)" in page.upper_label.text()
     page.make()
@@ -58,7 +58,7 @@ def test_the_outbox_page_takes_the_setup_makes_a_package_and_writes_it(qtbot, pa
     upper_level.trust(province, "02191", page.fingerprint.text())
     upper_level.import_files(province, list(stick.glob("*.tdgoi")), receipt_dir=stick)
     receipt = next(stick.glob("*.bien-nhan.json"))
-    monkeypatch.setattr(upward_page.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(receipt)], ""))
+    monkeypatch.setattr(outbox_page.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(receipt)], ""))
     page.take_receipt()
     assert page.table.item(0, 4).text() == "Cấp trên đã nhận"
     assert page.status.text().startswith("Gói số 1: cấp trên đã nhận.")
@@ -69,7 +69,7 @@ def test_sending_without_an_address_says_what_to_do(qtbot, pair, prompts):
     outbox.setup_upper(commune, setup.read_bytes(), setup.name)
     window = MainWindow(commune)
     qtbot.addWidget(window)
-    window.upward.send_now()
+    window.outbox.send_now()
     assert prompts[-1].startswith("Chưa có địa chỉ nhận qua mạng")
 
 

@@ -1,1 +1,0 @@
-"""The commune's upward packages: outbox, delivery and receipts."""
