@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from thidua_desktop import __version__, care, excel, paths
 from thidua_desktop.documents import annual_report
@@ -37,7 +38,7 @@ _ARGPARSE_VI = [
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         for en, vi in _ARGPARSE_VI:
             message = message.replace(en, vi)
         self.print_usage(sys.stderr)

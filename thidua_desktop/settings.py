@@ -38,7 +38,7 @@ class Setting(Generic[T]):
                 return int(raw)  # type: ignore[return-value]
             if self.kind is dict:
                 value = json.loads(raw)
-                return value if isinstance(value, dict) else self.default
+                return value if isinstance(value, dict) else self.default  # type: ignore[return-value]
         except ValueError:
             return self.default  # a value some other tool wrote: the default, not a crash
         return raw  # type: ignore[return-value]

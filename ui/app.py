@@ -149,7 +149,7 @@ def run_smoke_test() -> int:
     window.evaluation.print_to(printer)
     from thidua_desktop.documents import dossier
 
-    meeting = store.meetings.list(2019)[0]
+    meeting = store.meetings.find(2019)[0]
     minutes = dossier.write_minutes(store, meeting["id"], folder / "bien-ban.pdf", criteria.load())
     printed = all(p.read_bytes().startswith(b"%PDF") for p in (folder / "smoke.pdf", minutes))
     printed = printed and page_count(minutes) >= 2

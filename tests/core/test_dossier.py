@@ -101,7 +101,7 @@ def test_the_dossier_lists_every_nominee_with_diacritics_intact(nominated, tmp_p
         "03-bao-cao-thanh-tich-2019.pdf",
         "04-bien-ban-hop-binh-xet-2019.pdf",
     ]
-    noms = nominated.nominations.list(2019)
+    noms = nominated.nominations.find(2019)
     submission = flat(" ".join(pages(files[0])))
     for expected in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -179,7 +179,7 @@ def test_a_long_list_breaks_across_pages_with_its_header_and_page_numbers(filled
 
 
 def test_filled_minutes_show_attendance_and_every_decision_in_two_copies(filled_store, tmp_path):
-    meeting = filled_store.meetings.list(2019)[0]
+    meeting = filled_store.meetings.find(2019)[0]
     out = dossier.write_minutes(filled_store, meeting["id"], tmp_path / "bb.pdf", CRITERIA)
     text = flat(" ".join(pages(out)))
     assert text.count("BIÊN BẢN") == 2 and "(Bản số 01/02)" in text and "(Bản số 02/02)" in text

@@ -67,10 +67,10 @@ def test_a_meeting_is_saved_whole_and_comes_back(filled_store):
     ],
 )
 def test_a_wrong_meeting_is_refused_and_nothing_is_written(filled_store, change, message):
-    before = len(filled_store.meetings.list())
+    before = len(filled_store.meetings.find())
     with pytest.raises(Refused, match=re.escape(message)):
         votes.save_meeting(filled_store, _meeting(filled_store, **change))
-    assert len(filled_store.meetings.list()) == before
+    assert len(filled_store.meetings.find()) == before
 
 
 def test_represented_households_cannot_exceed_the_list(filled_store):
@@ -140,10 +140,10 @@ def test_a_household_not_found_eligible_needs_a_written_reason(filled_store):
     nom = nominations.draft(2019, "household", household_id=not_eligible["id"])
     with pytest.raises(nominations.NominationError, match="phải ghi rõ lý do"):
         nominations.save(filled_store, [nom], report)
-    assert filled_store.nominations.list(2019) == []
+    assert filled_store.nominations.find(2019) == []
     nom["override_reason"] = "Hộ tiêu biểu giúp đỡ 3 hộ nghèo khác trong thôn"
     nominations.save(filled_store, [nom], report)
-    assert filled_store.nominations.list(2019) == [nom]
+    assert filled_store.nominations.find(2019) == [nom]
 
 
 def test_an_individual_needs_a_name_and_achievements(filled_store):
@@ -155,7 +155,7 @@ def test_an_individual_needs_a_name_and_achievements(filled_store):
         nominations.save(filled_store, [{**nom, "nominee_name": "Nông Văn Dũng"}], report)
     ok = {**nom, "nominee_name": "Nông Văn Dũng", "achievements": nominations.CHECKLISTS["individual"][0]}
     nominations.save(filled_store, [ok], report)
-    assert filled_store.nominations.list(2019)[0]["nominee_name"] == "Nông Văn Dũng"
+    assert filled_store.nominations.find(2019)[0]["nominee_name"] == "Nông Văn Dũng"
 
 
 def test_statuses_move_only_along_the_way_and_carry_what_they_need(filled_store):
@@ -172,6 +172,6 @@ def test_statuses_move_only_along_the_way_and_carry_what_they_need(filled_store)
     assert any("ý kiến của cấp trên" in p for p in nominations.check(returned, report))
     returned = nominations.move(nom, "returned", comment="Bổ sung biên bản họp thôn")
     nominations.save(filled_store, [returned], report)
-    assert filled_store.nominations.list(2019)[0]["comment"] == "Bổ sung biên bản họp thôn"
+    assert filled_store.nominations.find(2019)[0]["comment"] == "Bổ sung biên bản họp thôn"
     assert nominations.NEXT_STATUSES["returned"] == ("draft",)
     assert nominations.NEXT_STATUSES["decided"] == ()

@@ -83,14 +83,14 @@ def test_the_whole_trip_by_folder_and_back(trip):
     assert sql(commune, "SELECT package FROM outbox")[0][0] is None  # it left the outbox with its receipt
 
     # The province decides on a nomination; the decision travels back in a receipt.
-    nom = commune.nominations.list(2019)[0]
+    nom = commune.nominations.find(2019)[0]
     nominations.save(commune, [{**nom, "status": "sent"}], _report(commune))
     upper_level.import_files(province, [outbox.export_package(commune, usb)])
     [received] = upper_level.received_nominations(province, 2019)[:1]
     upper_level.decide(province, "02191", received["id"], "decided", "125/QĐ-UBND", "2020-02-10")
     told = outbox.take_receipt(commune, upper_level.fresh_receipt(province, "02191"), "bien-nhan.json")
     assert "Đã ghi 1 quyết định" in told
-    after = next(n for n in commune.nominations.list(2019) if n["id"] == nom["id"])
+    after = next(n for n in commune.nominations.find(2019) if n["id"] == nom["id"])
     assert (after["status"], after["decision_number"], after["decision_date"]) == (
         "decided",
         "125/QĐ-UBND",

@@ -116,13 +116,13 @@ def test_nominees_are_picked_moved_along_and_printed(qtbot, window, filled_store
     report = page.report
     eligible = sum(1 for h in report["households"] if h["verdict"] == "eligible")
     met = sum(1 for v in report["villages"] if v["verdict"] == "met")
-    assert page.table.rowCount() == eligible + met == len(filled_store.nominations.list(2019))
+    assert page.table.rowCount() == eligible + met == len(filled_store.nominations.find(2019))
     page.table.selectRow(0)
     page.approve()
     assert page.table.item(0, 6).text() == "Xã đã duyệt"
     page.table.selectRow(0)
     page.mark_decided()  # not yet sent: refused, nothing changes
-    assert filled_store.nominations.list(2019)[0]["status"] == "approved"
+    assert filled_store.nominations.find(2019)[0]["status"] == "approved"
     page.table.selectRow(0)
     page.mark_sent()
     monkeypatch.setattr(
@@ -131,7 +131,7 @@ def test_nominees_are_picked_moved_along_and_printed(qtbot, window, filled_store
     )
     page.table.selectRow(0)
     page.mark_returned()
-    first = filled_store.nominations.list(2019)[0]
+    first = filled_store.nominations.find(2019)[0]
     assert first["status"] == "returned" and first["comment"] == "Bổ sung biên bản họp thôn"
     assert "Cấp trên: Bổ sung biên bản họp thôn" in page.table.item(0, 7).text()
     monkeypatch.setattr("ui.nominations.nominations_page.PrintDossierDialog.exec", lambda self: 1)
@@ -157,10 +157,10 @@ def test_a_nominee_not_found_eligible_needs_a_reason_in_the_form(qtbot, window, 
     assert "bắt buộc" in dialog.reason_label.text()
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert "phải ghi rõ lý do" in dialog.error.text()
-    assert filled_store.nominations.list(2019) == []
+    assert filled_store.nominations.find(2019) == []
     dialog.reason.setPlainText("Giúp đỡ ba hộ nghèo trong thôn")
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    assert filled_store.nominations.list(2019)[0]["override_reason"] == "Giúp đỡ ba hộ nghèo trong thôn"
+    assert filled_store.nominations.find(2019)[0]["override_reason"] == "Giúp đỡ ba hộ nghèo trong thôn"
 
 
 def test_the_checklist_fills_the_achievements_of_an_organisation(qtbot, window, filled_store):
@@ -174,13 +174,13 @@ def test_the_checklist_fills_the_achievements_of_an_organisation(qtbot, window, 
     assert dialog.achievements.toPlainText() == nominations.CHECKLISTS["organization"][2]
     dialog.name.setText("Hợp tác xã Chè Đồng Tâm")
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    assert filled_store.nominations.list(2019)[0]["nominee_name"] == "Hợp tác xã Chè Đồng Tâm"
+    assert filled_store.nominations.find(2019)[0]["nominee_name"] == "Hợp tác xã Chè Đồng Tâm"
 
 
 def test_the_preview_shows_pages_prints_them_and_saves_copies(qtbot, filled_store, tmp_path, monkeypatch):
     from thidua_desktop.documents import dossier
 
-    meeting = filled_store.meetings.list(2019)[0]
+    meeting = filled_store.meetings.find(2019)[0]
     pdf = dossier.write_minutes(filled_store, meeting["id"], tmp_path / "bb.pdf", CRITERIA)
     view = PdfPreview(filled_store, [pdf], "Biên bản")
     qtbot.addWidget(view)

@@ -164,8 +164,8 @@ def write(store, year: int, criteria: CriteriaSet, path: Path | str) -> dict:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         # Spreadsheet programs do not grow a row for wrapped text written by a library: give it the lines.
-        lines = max(-(-len(str(cell.value or "")) // int(w * 1.1)) for cell, w in zip(row, widths))
-        crit.row_dimensions[row[0].row].height = 15 * max(1, lines)
+        needed = max(-(-len(str(cell.value or "")) // int(w * 1.1)) for cell, w in zip(row, widths))
+        crit.row_dimensions[row[0].row].height = 15 * max(1, needed)
     crit.freeze_panes = "A4"
     _print_setup(crit, 3, PageSetupProperties)
     atomic_write(path, wb.save)

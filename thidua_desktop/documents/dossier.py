@@ -512,7 +512,7 @@ def write_dossier(
     """The year's dossier as four PDF files in `out_dir`; returns their paths."""
     options = options or PaperOptions()
     ctx = _context(store, criteria)
-    noms = [n for n in store.nominations.list(year) if n["status"] != "returned"]
+    noms = [n for n in store.nominations.find(year) if n["status"] != "returned"]
     if not noms:
         raise PapersRefused(
             f"Năm {year} chưa có ai trong danh sách đề nghị khen thưởng. Hãy chọn người được "
@@ -555,7 +555,7 @@ def write_dossier(
     considered = {n["household_id"] for n in noms if n.get("household_id")}
     held = [
         m
-        for m in store.meetings.list(year)
+        for m in store.meetings.find(year)
         if m["purpose"] == "emulation" and any(d["household_id"] in considered for d in m["decisions"])
     ]
     story = []

@@ -12,6 +12,7 @@ import datetime as _dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -137,7 +138,7 @@ class _Line(Flowable):
     def __init__(self, width: float):
         super().__init__()
         self.line_width = width
-        self.width, self.height = 0, 6
+        self.width, self.height = 0.0, 6.0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
@@ -187,7 +188,7 @@ def letterhead(head: Letterhead) -> list[Flowable]:
     left.append(_Line(22 * mm))
     motto_w = pdfmetrics.stringWidth(MOTTO, FONT + "-Bold", MOTTO_STYLE.fontSize)
     right = [p(NATION, NATION_STYLE), p(MOTTO, MOTTO_STYLE), _Line(motto_w)]
-    rows = [[left, right]]
+    rows: list[list[Any]] = [[left, right]]
     if head.number is not None:
         rows.append([p(head.number, CENTER), p(head.place_date, PLACE_DATE)])
     else:

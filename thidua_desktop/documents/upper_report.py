@@ -15,7 +15,7 @@ from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
 
-def tables(store: Store, year: int) -> list[tuple[str, list[str], list[float], list[list]]]:
+def tables(store: Store, year: int) -> list[tuple[str, list[str], list[int], list[list]]]:
     """The report as (title, header, column widths in mm, rows) tables, shared by the Excel and the PDF."""
     chosen = criteria.load_chosen(store)
     sent = upper_level.completeness(store, year)

@@ -54,13 +54,15 @@ def all_yes(values: Iterable[bool | None]) -> str:
 
 def percent(value: Fraction | None) -> float | None:
     """A percentage rounded half up to 2 decimals, for display and the JSON report."""
-    if value is None:
-        return None
+    return None if value is None else _rounded_percent(value)
+
+
+def _rounded_percent(value: Fraction) -> float:
     return (value * 100 + Fraction(1, 2)).__floor__() / 100
 
 
 def num_text(value: Fraction) -> str:
-    return format_decimal(percent(value))
+    return format_decimal(_rounded_percent(value))
 
 
 def pct_text(value: Fraction | None) -> str:
@@ -120,7 +122,7 @@ def computed_status(record: dict, year: int, area: str, criteria: CriteriaSet) -
     income, deprivations = record.get("income_per_capita"), record.get("deprivations")
     if standard is None or standard.rule is None or income is None or deprivations is None:
         return None
-    if criteria.indicators_for(year) is None:
+    if criteria.indicators_for(year) is None or standard.lines is None or standard.min_deprivations is None:
         return None
     lines = standard.lines[area]
     many = len(deprivations) >= standard.min_deprivations
@@ -363,7 +365,7 @@ def reduction_criterion(
 
 
 def evaluate_village(village: dict, views: list[HouseholdView], year: int, criteria: CriteriaSet) -> dict:
-    facts = next((vy for vy in village.get("years") or () if vy["year"] == year), {})
+    facts: dict = next((vy for vy in village.get("years") or () if vy["year"] == year), {})
     counts = counts_by_year(views)
     now, before = counts.get(year, Counts()), counts.get(year - 1, Counts())
     vulnerable = sum(
@@ -440,7 +442,7 @@ def evaluate_commune(
     data: dict, views: list[HouseholdView], year: int, criteria: CriteriaSet, counts: dict[int, Counts]
 ) -> dict:
     commune = data["commune"]
-    facts = next((cy for cy in commune.get("years") or () if cy["year"] == year), {})
+    facts: dict = next((cy for cy in commune.get("years") or () if cy["year"] == year), {})
     a = facts.get("assessments") or {}
     relapses = sum(1 for v in views if v.relapsed(year))
 
@@ -483,6 +485,7 @@ def _end_rates(region: str | None, counts: Counts | None, at: int, year: int, cr
         return crit(MISSING, f"Chưa có kết quả rà soát năm {at}.")
     both = rate(counts.poor + counts.near_poor, counts.households)
     poor = counts.poverty_rate
+    assert both is not None and poor is not None  # the commune has households that year
     ok = both < limits.poor_and_near_poor_below and poor < limits.poor_below
     note = "" if year >= criteria.period_end else f" (tiến độ; đánh giá cuối kỳ năm {criteria.period_end})"
     return crit(

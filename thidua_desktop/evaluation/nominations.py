@@ -75,7 +75,7 @@ def check(nomination: dict, report: dict) -> list[str]:
     problems = []
     reason = (nomination.get("override_reason") or "").strip()
     verdict = verdict_of(nomination, report)
-    if needs_reason(nomination, report) and not reason:
+    if verdict is not None and needs_reason(nomination, report) and not reason:
         problems.append(
             f"Kết quả đánh giá năm {nomination['year']}: {domain.VERDICT_LABELS[verdict].lower()}. "
             "Muốn vẫn đề nghị khen thưởng thì phải ghi rõ lý do."
@@ -127,7 +127,7 @@ def save_checked(store: Store, nominations: list[dict]) -> None:
 
 def nominee_name(store: Store, nomination: dict) -> str:
     if nomination["nominee_kind"] == "household":
-        found = store.register.household_names(ids=[nomination.get("household_id")], include_deleted=True)
+        found = store.register.household_names(ids=[nomination.get("household_id") or ""], include_deleted=True)
         return f"Hộ {next(iter(found.values())).head_name}" if found else "Hộ không còn trong sổ"
     if nomination["nominee_kind"] == "village":
         village = store.register.village(nomination.get("village_id") or "")
@@ -156,7 +156,7 @@ def candidates(store: Store, report: dict) -> list[dict]:
     """Draft proposals for every eligible household and every village that met the criteria,
     leaving out those already on the year's list."""
     year = report["year"]
-    taken = {(n["nominee_kind"], n.get("household_id") or n.get("village_id")) for n in store.nominations.list(year)}
+    taken = {(n["nominee_kind"], n.get("household_id") or n.get("village_id")) for n in store.nominations.find(year)}
     out = []
     for h in report["households"]:
         if h["verdict"] == "eligible" and ("household", h["id"]) not in taken:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from thidua_desktop import domain
 from thidua_desktop.excel import xlsx_stream
@@ -100,7 +101,7 @@ def _instructions() -> list[list]:
         "deprivations": "Tên các chỉ số thiếu hụt, cách nhau bởi dấu ; (Không = không thiếu hụt chỉ số nào).",
         "household_id": "Chương trình tự điền khi xuất danh sách; không sửa, không xóa.",
     }
-    rows = [
+    rows: list[list[Any]] = [
         ["HƯỚNG DẪN NHẬP DANH SÁCH HỘ"],
         [],
         [

@@ -101,7 +101,9 @@ def _sheet_xml(spec: SheetSpec, out, counter: list[int]) -> None:
     )
     view = '<sheetView workbookViewId="0"'
     if spec.freeze:
-        col, row = re.match(r"([A-Z]+)(\d+)", spec.freeze).groups()
+        found = re.fullmatch(r"([A-Z]+)(\d+)", spec.freeze)
+        assert found is not None, f"not a cell reference: {spec.freeze}"
+        col, row = found.groups()
         x_split = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(col))) - 1
         y_split = int(row) - 1
         view += (

@@ -39,8 +39,9 @@ def upper_only(store: Store) -> dict:
 
 
 def own_keys(store: Store) -> keys.KeyPair:
+    """The level above's signing and box keys (a commune's key file has no box key: refused)."""
     pair = keys.load(store.path, ROLE)
-    if pair is None:
+    if pair is None or pair.box is None:
         raise Refused(
             f"Không tìm thấy khóa của cấp trên ({keys.key_path(store.path, ROLE)}). Hãy khôi phục thư "
             "mục keys từ bản sao lưu."
@@ -72,7 +73,7 @@ def setup_document(store: Store, criteria_raw: dict | None = None) -> bytes:
         "level": me["level"],
         "address": me.get("address"),
         "signing_key": b64(pair.verify_key),
-        "box_key": b64(pair.box_public),
+        "box_key": b64(bytes(pair.box.public_key)),  # type: ignore[union-attr]  # own_keys has checked it
         "criteria_set": criteria_raw,
         "issued_at": now_iso(),
     }
@@ -171,7 +172,7 @@ def import_bytes(store: Store, raw: bytes, name: str, dry_run: bool = False) -> 
             return _with_receipt(store, result, me, pair, dry_run)
         trusted = unit["verify_key"] if unit else None
         try:
-            opened = package.open_package(raw, name, pair.box, trusted)
+            opened = package.open_package(raw, name, pair.box, trusted)  # type: ignore[arg-type]  # checked
         except UntrustedCommune as refusal:
             _seen(store, refusal)  # even on a dry run: the key is needed to confirm it by phone
             raise
@@ -202,7 +203,7 @@ def _import_opened(
     if last is not None and seq > last + 1:
         missing = str(last + 1) if seq == last + 2 else f"{last + 1} đến {seq - 1}"
         result.notes.append(f"Thiếu gói số {missing} của xã (không mất dữ liệu: mỗi gói chứa toàn bộ dữ liệu của xã).")
-    if last is not None and seq == last + 1 and m.get("previous_sha256") != unit["last_sha256"]:
+    if unit is not None and last is not None and seq == last + 1 and m.get("previous_sha256") != unit["last_sha256"]:
         result.notes.append(
             "Gói này không nối tiếp gói đã nhập trước (xã có thể đã khôi phục dữ liệu từ bản sao lưu); hãy hỏi lại xã."
         )
@@ -213,7 +214,8 @@ def _import_opened(
     target = Store.open(":memory:" if fresh and dry_run else path, actor=store.actor)
     ok = False
     try:
-        households = data.get("households") if isinstance(data.get("households"), list) else []
+        listed_households = data.get("households")
+        households = listed_households if isinstance(listed_households, list) else []
         incoming = {h["id"] for h in households if isinstance(h, dict) and "id" in h}
         existing = target.register.household_id_set()
         result.households, result.added = len(incoming), len(incoming - existing)
@@ -234,11 +236,10 @@ def _import_opened(
         dataset.import_data(target, data, name)  # checks the whole dataset first, writes all or nothing
         ok = True
     except dataset.DatasetRefused as exc:
-        problems = exc.problems
-        listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:10])
-        more = f" (và {len(problems) - 10} lỗi khác)" if len(problems) > 10 else ""
+        listed = "; ".join(f"{p.path}: {p.message}" for p in exc.problems[:10])
+        more = f" (và {len(exc.problems) - 10} lỗi khác)" if len(exc.problems) > 10 else ""
         raise PackageRefused(
-            f"{name}: dữ liệu của xã {code} có {len(problems)} lỗi: {listed}{more}. Không nhập; "
+            f"{name}: dữ liệu của xã {code} có {len(exc.problems)} lỗi: {listed}{more}. Không nhập; "
             "xã cần sửa rồi gửi gói mới."
         ) from None
     finally:
@@ -534,7 +535,7 @@ def received_nominations(store: Store, year: int | None = None) -> list[dict]:
         try:
             heads = {h.id: h.head_name for h in s.register.household_names(include_deleted=True).values()}
             villages = {v["id"]: v["name"] for v in s.register.villages(include_deleted=True)}
-            for n in s.nominations.list(year):
+            for n in s.nominations.find(year):
                 if n["status"] not in ("sent", "decided", "returned"):
                     continue
                 name = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ Progress = Callable[[int, str], None]  # percent done, what is happening (Vietna
 class DatasetRefused(Refused):
     """The file was refused; nothing was written. `problems` says where and why."""
 
-    def __init__(self, source: str, problems: list[Problem]):
+    def __init__(self, source: str, problems: Sequence[Any]):  # Problems, or an Excel sheet's RowProblems
         self.source = source
         self.problems = problems
         super().__init__(self.summary())
@@ -179,8 +179,8 @@ def export_data(store: Store, exported_at: str | None = None) -> dict:
         "commune": commune,
         "villages": store.register.villages(),
         "households": households,
-        "meetings": store.meetings.list(),
-        "nominations": store.nominations.list(),
+        "meetings": store.meetings.find(),
+        "nominations": store.nominations.find(),
     }
 
 

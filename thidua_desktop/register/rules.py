@@ -101,7 +101,8 @@ def check_deprivations(year: int, keys: Iterable[str] | None) -> str | None:
         return None
     unknown = [k for k in keys if k not in allowed]
     if unknown:
-        basis = domain.standard_for(year).basis
+        standard = domain.standard_for(year)
+        basis = standard.basis if standard else ""
         return f"Chỉ số thiếu hụt {', '.join(unknown)} không thuộc chuẩn nghèo năm {year} ({basis})."
     if len(set(keys)) != len(keys):
         return "Một chỉ số thiếu hụt bị ghi hai lần."

@@ -29,7 +29,7 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-Check = Callable[[Any, str, list], None]
+Check = Callable[[Any, Any, list], None]  # value, path (a chain of (parent, key) tuples), problems
 
 _TYPE_NAMES = {
     "string": "chuỗi ký tự",

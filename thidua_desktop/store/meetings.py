@@ -25,9 +25,10 @@ from thidua_desktop.store.rows import (
 
 
 class MeetingRepository(Repository):
-    def list(self, year: int | None = None, ids: Sequence[str] | None = None) -> list[dict]:
+    def find(self, year: int | None = None, ids: Sequence[str] | None = None) -> list[dict]:
         """Meetings (not in the recycle bin) in the dataset shape, oldest first."""
-        where, params = ["m.deleted_at IS NULL"], []
+        where: list[str] = ["m.deleted_at IS NULL"]
+        params: list[object] = []
         if year is not None:
             where.append("m.year = ?")
             params.append(year)
@@ -51,7 +52,7 @@ class MeetingRepository(Repository):
         return list(meetings.values())
 
     def get(self, meeting_id: str) -> dict | None:
-        found = self.list(ids=[meeting_id])
+        found = self.find(ids=[meeting_id])
         return found[0] if found else None
 
     def of_household(self, household_id: str) -> list[dict]:
@@ -59,7 +60,7 @@ class MeetingRepository(Repository):
         ids = [
             r[0] for r in self.conn.execute("SELECT meeting_id FROM decision WHERE household_id = ?", (household_id,))
         ]
-        meetings = self.list(ids=ids)
+        meetings = self.find(ids=ids)
         for m in meetings:
             m["decisions"] = [d for d in m["decisions"] if d["household_id"] == household_id]
         return meetings
@@ -76,10 +77,10 @@ class MeetingRepository(Repository):
 
 
 class NominationRepository(Repository):
-    def list(self, year: int | None = None) -> list[dict]:
-        sql, params = "SELECT * FROM nomination", ()
+    def find(self, year: int | None = None) -> list[dict]:
+        sql, params = "SELECT * FROM nomination", []
         if year is not None:
-            sql, params = sql + " WHERE year = ?", (year,)
+            sql, params = sql + " WHERE year = ?", [year]
         return [{c: row[c] for c in NOMINATION_COLS} for row in self._query(sql + " ORDER BY rowid", params)]
 
     def save(self, nominations: Sequence[dict]) -> None:

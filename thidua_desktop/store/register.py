@@ -176,9 +176,8 @@ class RegisterRepository(Repository):
         return next((v for v in self.villages(True, with_evidence=True) if v["id"] == village_id), None)
 
     def village_household_counts(self) -> dict[str, int]:
-        return dict(
-            self._query("SELECT village_id, count(*) FROM household WHERE deleted_at IS NULL GROUP BY village_id")
-        )
+        rows = self._query("SELECT village_id, count(*) FROM household WHERE deleted_at IS NULL GROUP BY village_id")
+        return {r[0]: r[1] for r in rows}
 
     def save_village(self, village: dict) -> None:
         with self.transaction() as c:

@@ -267,7 +267,7 @@ def household_dict(row: sqlite3.Row) -> dict:
 
 def village_year_row(village_id: str, vy: dict, with_evidence: bool) -> tuple:
     a = vy.get("assessments") or {}
-    row = (
+    row: tuple = (
         village_id,
         vy["year"],
         _b(vy.get("cultural_title")),

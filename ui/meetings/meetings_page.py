@@ -102,7 +102,7 @@ class MeetingsPage(QWidget):
         self.village.blockSignals(False)
         wanted = self.village.value()
         self.meetings = [
-            m for m in self.store.meetings.list(self.year.value()) if wanted in (ALL, None) or m["village_id"] == wanted
+            m for m in self.store.meetings.find(self.year.value()) if wanted in (ALL, None) or m["village_id"] == wanted
         ]
         rules = self.criteria()
         self.table.setRowCount(len(self.meetings))

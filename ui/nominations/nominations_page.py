@@ -192,7 +192,7 @@ class NominationsPage(LoadsWhenShown, QWidget):
 
     def fill(self) -> None:
         year = self.year.value()
-        noms = self.store.nominations.list(year)
+        noms = self.store.nominations.find(year)
         villages = {v["id"]: v["name"] for v in self.store.register.villages(include_deleted=True)}
         named = self.store.register.household_names(
             ids=[n["household_id"] for n in noms if n["household_id"]], include_deleted=True
