@@ -51,7 +51,7 @@ def test_no_record_in_or_after_the_year_left():
 
 @given(st.integers(0, 200), st.integers(0, 200), st.integers(0, 200), st.integers(-5, 400))
 def test_vote_counts_within_attendees(agree, disagree, abstain, attendees):
-    msg = rules.check_decision(agree, disagree, abstain, attendees)
+    msg = rules.check_vote(agree, disagree, abstain, attendees)
     valid = attendees >= 1 and agree + disagree + abstain <= attendees
     assert (msg is None) == valid
 

@@ -151,22 +151,22 @@ def _minutes_story(
         )
     )
     items = votes.agenda(ctx.store, meeting, report)
-    decisions = {d["household_id"]: d for d in meeting["decisions"]}
+    votes_of = {v["household_id"]: v for v in meeting["decisions"]}
     rows = []
     for n, item in enumerate(items, 1):
         if blank:
             rows.append([n, item.head_name, item.code, "", "", "", "", item.note])
         else:
-            d = decisions[item.household_id]
-            result = votes.outcome(d, meeting["attendees"], ctx.criteria)
+            vote = votes_of[item.household_id]
+            result = votes.outcome(vote, meeting["attendees"], ctx.criteria)
             rows.append(
                 [
                     n,
                     item.head_name,
                     item.code,
-                    d["agree"],
-                    d["disagree"],
-                    d["abstain"],
+                    vote["agree"],
+                    vote["disagree"],
+                    vote["abstain"],
                     votes.percent(result.share),
                     "Được đề nghị" if result.approved else "Không đủ số đồng ý",
                 ]

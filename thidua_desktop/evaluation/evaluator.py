@@ -143,8 +143,8 @@ def _vote(household_id: str, year: int, meetings_by_household: dict, criteria: C
     ]
     if not decided:
         return crit(MISSING, f"Chưa có cuộc họp bình xét thi đua năm {year} nào xét hộ này.")
-    meeting, decision = max(decided, key=lambda md: md[0]["held_on"])
-    agree, attendees = decision["agree"], meeting["attendees"]
+    meeting, vote = max(decided, key=lambda md: md[0]["held_on"])
+    agree, attendees = vote["agree"], meeting["attendees"]
     passes = criteria.vote_passes(agree, attendees)
     op = "≥" if criteria.vote_operator == ">=" else ">"
     return crit(
@@ -536,8 +536,8 @@ def evaluate(data: dict, year: int, criteria: CriteriaSet, group_: GroupOfCommun
         group_.add_views(views)
     meetings_by_household: dict[str, list] = {}
     for meeting in data.get("meetings") or ():
-        for decision in meeting["decisions"]:
-            meetings_by_household.setdefault(decision["household_id"], []).append((meeting, decision))
+        for vote in meeting["decisions"]:
+            meetings_by_household.setdefault(vote["household_id"], []).append((meeting, vote))
     households = [
         evaluate_household(v, year, criteria, area, meetings_by_household) for v in views if v.exists_in(year)
     ]

@@ -28,9 +28,9 @@ def percent(share: Fraction) -> str:
     return format_percent(float(share * 100))
 
 
-def outcome(decision: dict, attendees: int, criteria: CriteriaSet) -> Outcome:
+def outcome(vote: dict, attendees: int, criteria: CriteriaSet) -> Outcome:
     """The result of one household's vote (criteria.md: agree / attendees against the set's share)."""
-    return Outcome(Fraction(decision["agree"], attendees), criteria.vote_passes(decision["agree"], attendees))
+    return Outcome(Fraction(vote["agree"], attendees), criteria.vote_passes(vote["agree"], attendees))
 
 
 def attendance(meeting: dict) -> Fraction | None:

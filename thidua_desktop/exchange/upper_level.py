@@ -94,7 +94,7 @@ def commune_store(store: Store, code: str) -> Store:
 def trust(store: Store, code: str, typed: str) -> str:
     """Confirm a commune's key by the fingerprint read over the phone."""
     upper_only(store)
-    row = store.upper.unit(code)
+    row = store.upper_level.unit(code)
     if row is None or row["seen_key"] is None:
         raise Refused(
             f"Chưa nhận gói nào của xã {code}, nên chưa có khóa để xác nhận. Hãy nhập gói đầu tiên "
@@ -105,13 +105,13 @@ def trust(store: Store, code: str, typed: str) -> str:
             f"Mã nhận diện {typed} không khớp với khóa trong gói của xã {code} "
             f"({row['seen_fingerprint']}). Không xác nhận: hãy gọi lại cho xã để đọc đối chiếu."
         )
-    store.upper.trust_seen_key(code)
+    store.upper_level.trust_seen_key(code)
     return f"Đã xác nhận khóa của xã {code} {row['name'] or ''} (mã nhận diện {row['seen_fingerprint']})."
 
 
 def _seen(store: Store, refusal: UntrustedCommune) -> None:
     """Remember the key an untrusted package carried, so that `trust` can confirm it by fingerprint."""
-    store.upper.remember_seen_key(refusal.code, refusal.name, refusal.key, refusal.fingerprint)
+    store.upper_level.remember_seen_key(refusal.code, refusal.name, refusal.key, refusal.fingerprint)
 
 
 # --- import ---------------------------------------------------------------------------------------------
@@ -157,9 +157,9 @@ def import_bytes(store: Store, raw: bytes, name: str, dry_run: bool = False) -> 
     pair = own_keys(store)
     try:
         header, _ = package.read_header(raw, name)
-        unit = store.upper.unit(header.commune_code)
+        unit = store.upper_level.unit(header.commune_code)
         digest = package.sha256(raw)
-        if store.upper.package(digest) is not None:
+        if store.upper_level.package(digest) is not None:
             result = PackageResult(
                 name,
                 "duplicate",
@@ -194,7 +194,7 @@ def _import_opened(
     result = PackageResult(name, "checked", "", code, m.get("commune_name"), seq, opened.sha256)
     if not isinstance(data, dict) or (data.get("commune") or {}).get("code") != code:
         raise PackageRefused(f"{name}: dữ liệu trong gói là của xã khác với xã gửi gói ({code}).")
-    unit = store.upper.unit(code)
+    unit = store.upper_level.unit(code)
     last = unit["last_sequence"] if unit else None
     if last is not None and seq <= last:
         raise PackageRefused(
@@ -247,7 +247,7 @@ def _import_opened(
         if fresh and not dry_run and not ok:
             path.unlink(missing_ok=True)
     merged = [(u["code"], u["name"]) for u in data["commune"].get("former_units") or ()]
-    store.upper.record_import(
+    store.upper_level.record_import(
         code,
         data["commune"]["name"],
         seq,
@@ -275,7 +275,7 @@ def _with_receipt(store: Store, result: PackageResult, me: dict, pair: keys.KeyP
 
 
 def receipt_for(store: Store, result: PackageResult, me: dict, pair: keys.KeyPair) -> bytes:
-    decisions = store.upper.decisions_for(result.commune_code) if result.commune_code else []
+    decisions = store.upper_level.decisions_for(result.commune_code) if result.commune_code else []
     doc = {
         "format": "thidua-receipt",
         "version": 1,
@@ -380,12 +380,12 @@ def decide(
         raise Refused("Quyết định khen thưởng cần số và ngày quyết định.")
     if status == "returned" and not (comment or "").strip():
         raise Refused("Trả lại hồ sơ cần ghi ý kiến cho xã.")
-    store.upper.decide(code, nomination_id, status, number, date, comment)
+    store.upper_level.decide(code, nomination_id, status, number, date, comment)
 
 
 def fresh_receipt(store: Store, code: str) -> bytes:
     """A new receipt for the commune's last package, carrying every decision made since."""
-    last = store.upper.last_package(code)
+    last = store.upper_level.last_package(code)
     if last is None:
         raise Refused(f"Chưa nhập gói nào của xã {code}.")
     receipt = receipt_again(store, last["sha256"])
@@ -396,7 +396,7 @@ def fresh_receipt(store: Store, code: str) -> bytes:
 def receipt_again(store: Store, digest: str) -> bytes | None:
     """The receipt of an imported package, written again with every decision made since (None: unknown)."""
     me = upper_only(store)
-    row = store.upper.package(digest)
+    row = store.upper_level.package(digest)
     if row is None:
         return None
     result = PackageResult(
@@ -429,8 +429,8 @@ class CommuneRow:
 def communes(store: Store) -> list[CommuneRow]:
     upper_only(store)
     out = []
-    years_of = store.upper.years_in_last_packages()
-    for u in store.upper.units():
+    years_of = store.upper_level.years_in_last_packages()
+    for u in store.upper_level.units():
         years = years_of.get(u["code"], [])
         out.append(
             CommuneRow(
@@ -463,7 +463,7 @@ def completeness(store: Store, year: int, deadline: _dt.date | None = None) -> l
         elif year not in row.years:
             out.append((row, "missing"))
         else:
-            first = store.upper.first_sent_with_year(row.code, year) or row.last_package_at
+            first = store.upper_level.first_sent_with_year(row.code, year) or row.last_package_at
             late = first is not None and _dt.date.fromisoformat(first[:10]) > deadline
             out.append((row, "late" if late else "sent"))
     return out
@@ -515,7 +515,7 @@ def overview(store: Store, year: int, chosen: CriteriaSet, progress: Progress | 
 
 
 def _own_evaluation(store: Store, code: str, year: int) -> dict | None:
-    manifest = store.upper.last_manifest(code)
+    manifest = store.upper_level.last_manifest(code)
     if manifest is None:
         return None
     for e in manifest.get("evaluations") or ():
@@ -526,7 +526,7 @@ def _own_evaluation(store: Store, code: str, year: int) -> dict | None:
 
 def received_nominations(store: Store, year: int | None = None) -> list[dict]:
     """Nominations the communes have sent up (status sent or later), with the upper level's decision."""
-    decisions = store.upper.all_decisions()
+    decisions = store.upper_level.all_decisions()
     out = []
     for c in communes(store):
         if not commune_path(store, c.code).exists():

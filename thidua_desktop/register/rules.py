@@ -115,7 +115,7 @@ def check_record_year(year: int, left_in: int | None) -> str | None:
     return None
 
 
-def check_decision(agree: int, disagree: int, abstain: int, attendees: int | None) -> str | None:
+def check_vote(agree: int, disagree: int, abstain: int, attendees: int | None) -> str | None:
     if min(agree, disagree, abstain) < 0:
         return "Số phiếu không được âm."
     if not attendees or attendees < 1:
@@ -250,15 +250,15 @@ def check_meeting(meeting: dict, villages: Container[str], households: Container
             Problem(join(path, "held_on"), f"cuộc họp xét năm {meeting['year']} phải họp trong năm đó hoặc đầu năm sau")
         )
     decided: set[str] = set()
-    for j, decision in enumerate(meeting["decisions"]):
+    for j, vote in enumerate(meeting["decisions"]):
         dpath = join(path, f"decisions[{j}]")
-        hid = decision["household_id"]
+        hid = vote["household_id"]
         if hid not in households:
             add(Problem(join(dpath, "household_id"), f"không có hộ nào mang mã {hid}"))
         if hid in decided:
             add(Problem(join(dpath, "household_id"), "hộ này được biểu quyết hai lần trong cùng cuộc họp"))
         decided.add(hid)
-        msg = check_decision(decision["agree"], decision["disagree"], decision["abstain"], meeting["attendees"])
+        msg = check_vote(vote["agree"], vote["disagree"], vote["abstain"], meeting["attendees"])
         if msg:
             add(Problem(dpath, msg))
     represented, listed = meeting.get("households_represented"), meeting.get("households_on_list")

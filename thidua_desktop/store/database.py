@@ -94,7 +94,7 @@ class Store:
         self.meetings = MeetingRepository(self)
         self.nominations = NominationRepository(self)
         self.outbox = OutboxRepository(self)
-        self.upper = UpperLevelRepository(self)
+        self.upper_level = UpperLevelRepository(self)
         self.runs = RunRepository(self)
 
     # --- opening ----------------------------------------------------------------------------

@@ -279,7 +279,7 @@ class MeetingDialog(FormDialog):
             self.attendance.setText("chưa đủ số liệu")
         for row, (_hid, agree, disagree, abstain) in enumerate(self.rows):
             item = self.table.item(row, 5)
-            msg = rules.check_decision(agree.value(), disagree.value(), abstain.value(), attendees)
+            msg = rules.check_vote(agree.value(), disagree.value(), abstain.value(), attendees)
             item.setToolTip(msg or "")
             if msg:
                 total = agree.value() + disagree.value() + abstain.value()
@@ -327,7 +327,7 @@ class MeetingDialog(FormDialog):
         if date_msg:
             errors.append(date_msg)
         for row, d in enumerate(meeting["decisions"], 1):
-            msg = rules.check_decision(d["agree"], d["disagree"], d["abstain"], meeting["attendees"])
+            msg = rules.check_vote(d["agree"], d["disagree"], d["abstain"], meeting["attendees"])
             if msg:
                 errors.append(f"Dòng {row}: {msg}")
         self.show_summary(errors)
