@@ -22,12 +22,12 @@ from .evaluation.page import EvaluationPage
 from .excel.import_dialog import ExcelImportDialog
 from .meetings.meetings_page import MeetingsPage
 from .nominations.nominations_page import NominationsPage
+from .outbox.outbox_page import OutboxPage
 from .register.household_dialog import HouseholdDialog
 from .register.household_page import HouseholdPage
 from .register.recycle_bin import RecycleBinPage
 from .register.village_page import VillageDialog, VillagePage
 from .review.grid import ReviewGridPage
-from .outbox.outbox_page import OutboxPage
 
 
 def import_work(file: str):

@@ -1,6 +1,13 @@
+from pathlib import Path
+
 import pytest
 
+from thidua_desktop.exchange import upper_level
+from thidua_desktop.register import dataset
+from thidua_desktop.store import Store
 from ui.app import make_application
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
 
 
 @pytest.fixture(autouse=True)
@@ -44,3 +51,16 @@ def prompts(monkeypatch):
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: said.append(a[2]))
     monkeypatch.setattr(QMessageBox, "about", lambda *a, **k: said.append(a[2]))
     return said
+
+
+@pytest.fixture
+def pair(tmp_path):
+    """The two ends of the upward trip: a province set up (with its setup file) and a filled commune."""
+    province = Store.open(tmp_path / "tinh.sqlite", actor="Cán bộ tỉnh")
+    setup = tmp_path / "thiet-lap.json"
+    setup.write_bytes(upper_level.init(province, "UBND tỉnh Tuyên Quang", "province"))
+    commune = Store.open(tmp_path / "xa.sqlite", actor="Cán bộ xã")
+    dataset.import_data(commune, dataset.read_file(EXAMPLE))
+    yield province, commune, setup
+    province.close()
+    commune.close()

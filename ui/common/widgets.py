@@ -125,6 +125,20 @@ def latest_year_spin(store) -> QSpinBox:
     return spin
 
 
+def year_bar(store, layout: QVBoxLayout, on_change: Callable | None = None, year: int | None = None) -> QSpinBox:
+    """The year a page shows, alone in a bar above it: `year`, or the latest year with review records."""
+    bar = QHBoxLayout()
+    spin = latest_year_spin(store)
+    if year is not None:
+        spin.setValue(year)
+    if on_change:
+        spin.valueChanged.connect(on_change)
+    add_labelled(bar, ("&Năm:", spin))
+    bar.addStretch(1)
+    layout.addLayout(bar)
+    return spin
+
+
 def ask_new_year(parent: QWidget, existing: set[int], title: str = "Thêm năm") -> int | None:
     """A year not yet in `existing`, or None when the officer cancels or picks one already there."""
     default = max(existing) + 1 if existing else _dt.date.today().year
@@ -297,14 +311,17 @@ def show_error(parent: QWidget | None, text: str, title: str = "Không thực hi
     QMessageBox.warning(parent, title, text)
 
 
-def run_guarded(parent: QWidget | None, action: Callable[[], object]) -> bool:
+def run_guarded(
+    parent: QWidget | None, action: Callable[[], object], on_refused: Callable[[str], object] | None = None
+) -> bool:
     """Run an action the officer asked for. A refusal (a locked or full file, a rule the record breaks)
-    is shown as it is; anything else is our bug: logged with its traceback and told as one, and the
-    window goes on. True when the action was done."""
+    is shown as it is, in a message box or by `on_refused` (a form's own error line); anything else is
+    our bug: logged with its traceback and told as one, and the window goes on. True when the action
+    was done."""
     try:
         action()
     except Refused as exc:
-        show_error(parent, str(exc))
+        (on_refused or (lambda text: show_error(parent, text)))(str(exc))
         return False
     except Exception as exc:  # noqa: BLE001 - the one place a window action's bug is caught, logged and told
         show_bug(parent, exc, getattr(action, "__qualname__", "action"))

@@ -95,7 +95,7 @@ class CommuneDialog(FormDialog):
         self.code.setFocus()
 
     def become_upper(self) -> None:
-        from ..upper.upper_window import UpperSetupDialog
+        from ..upper.setup_dialog import UpperSetupDialog
 
         if UpperSetupDialog(self.store, self).exec():
             self.dirty = False
@@ -233,13 +233,6 @@ class CommuneYearsPage(QWidget):
             }
             for year, widgets in self._rows
         ]
-
-    def become_upper(self) -> None:
-        from ..upper.upper_window import UpperSetupDialog
-
-        if UpperSetupDialog(self.store, self).exec():
-            self.dirty = False
-            self.accept()
 
     def save(self) -> bool:
         def store_all():

@@ -1,0 +1,95 @@
+"""The nominations the communes sent up, and the level above's answer to each: an award decision or
+sent back with a comment; the answer goes home in the commune's next receipt."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
+
+from thidua_desktop import domain
+from thidua_desktop.evaluation import nominations
+from thidua_desktop.exchange import upper_level
+from thidua_desktop.store import Store
+
+from ..common.tables import ReadOnlyTable
+from ..common.widgets import LoadsWhenShown, button_row, run_guarded, show_error, year_bar
+from ..nominations.nominations_page import DecisionDialog
+
+
+def answer_text(upper: dict | None) -> str:
+    if not upper:
+        return ""
+    if upper["status"] == "decided":
+        return f"Khen thưởng: QĐ {upper['decision_number']} ngày {upper['decision_date']}"
+    return f"Trả lại: {upper['comment']}"
+
+
+class ReceivedNominationsPage(LoadsWhenShown, QWidget):
+    HEADERS = ["Xã", "Người được đề nghị", "Đối tượng", "Hình thức", "Trạng thái ở xã", "Quyết định của cấp trên"]
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        layout = QVBoxLayout(self)
+        # last year by default: what the communes send now
+        self.year = year_bar(store, layout, self.reload, _dt.date.today().year - 1)
+        self.table = ReadOnlyTable(self.HEADERS)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(
+            button_row(("&Quyết định khen thưởng...", self.decide), ("&Trả lại cho xã...", self.send_back))
+        )
+        layout.addWidget(
+            QLabel("Quyết định được gửi về xã trong biên nhận tiếp theo (hoặc 'Ghi biên nhận mới' ở trang Các xã).")
+        )
+        self.rows: list[dict] = []
+
+    def load(self) -> None:
+        self.rows = upper_level.received_nominations(self.store, self.year.value())
+        self.table.fill(
+            [
+                [
+                    n["commune_name"],
+                    n["nominee"],
+                    nominations.KIND_LABELS[n["nominee_kind"]],
+                    n["award"],
+                    domain.NOMINATION_STATUS_LABELS[n["status"]],
+                    answer_text(n["upper"]),
+                ]
+                for n in self.rows
+            ],
+        )
+
+    def selected(self) -> dict | None:
+        chosen = self.table.current_of(self.rows)
+        if chosen is None:
+            show_error(self, "Hãy chọn một đề nghị trong danh sách.", "Chưa chọn")
+        return chosen
+
+    def decide(self) -> None:
+        n = self.selected()
+        if n is None:
+            return
+        dialog = DecisionDialog(self)
+        if dialog.exec() and run_guarded(
+            self,
+            lambda: upper_level.decide(
+                self.store,
+                n["commune_code"],
+                n["id"],
+                "decided",
+                dialog.number.text().strip() or None,
+                dialog.date.date().toString("yyyy-MM-dd"),
+            ),
+        ):
+            self.reload()
+
+    def send_back(self) -> None:
+        n = self.selected()
+        if n is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(self, "Trả lại cho xã", "Ý kiến của cấp trên:")
+        if ok and run_guarded(
+            self, lambda: upper_level.decide(self.store, n["commune_code"], n["id"], "returned", comment=text.strip())
+        ):
+            self.reload()

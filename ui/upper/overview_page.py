@@ -1,0 +1,116 @@
+"""The level above's overview of a year: each commune judged again by the criteria set, beside what it
+judged itself, and the criteria of the level above; out to Excel and PDF."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
+
+from thidua_desktop import domain
+from thidua_desktop.documents import upper_report
+from thidua_desktop.evaluation import criteria
+from thidua_desktop.exchange import upper_level
+from thidua_desktop.store import Store
+from thidua_desktop.text import format_percent
+
+from ..common.tables import ReadOnlyTable
+from ..common.widgets import button_row, run_guarded, show_error, year_bar
+from ..common.worker import Worker
+
+DIFFERS_COLOR = "#fff3cd"
+DIFFERS_COLUMN = 8
+
+
+class OverviewPage(QWidget):
+    HEADERS = [
+        "Mã xã",
+        "Tên xã",
+        "Số hộ",
+        "Tỷ lệ hộ nghèo năm trước",
+        "Tỷ lệ hộ nghèo",
+        "Kết quả",
+        "Hộ đủ điều kiện",
+        "Xã tự đánh giá",
+        "Chênh lệch",
+    ]
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        layout = QVBoxLayout(self)
+        # last year by default: what the communes send now
+        self.year = year_bar(store, layout, year=_dt.date.today().year - 1)
+        layout.addLayout(
+            button_row(("&Tổng hợp", self.run), ("Xuất &Excel...", self.to_excel), ("Xuất &PDF...", self.to_pdf))
+        )
+        self.summary = QLabel("Chọn năm rồi bấm Tổng hợp: đánh giá lại từng xã theo bộ tiêu chí.")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = ReadOnlyTable(self.HEADERS)
+        layout.addWidget(self.table, 2)
+        self.group = ReadOnlyTable(["Mã", "Tiêu chí đối với cấp trên", "Kết quả", "Lý do"])
+        layout.addWidget(self.group, 1)
+
+    def run(self) -> None:
+        year = self.year.value()
+
+        def work(store: Store, progress) -> upper_level.Overview:
+            return upper_level.overview(store, year, criteria.load_chosen(store), progress)
+
+        self.summary.setText("Đang tổng hợp...")
+        Worker(self, self.store, work, self._on_progress, self._on_done, self._on_failed)
+
+    def _on_progress(self, pct: int, text: str) -> None:
+        self.summary.setText(f"{text} ({pct}%)")
+
+    def _on_done(self, ov: upper_level.Overview) -> None:
+        y, before = str(ov.year), str(ov.year - 1)
+        differs = {(i, DIFFERS_COLUMN): DIFFERS_COLOR for i, r in enumerate(ov.rows) if r["differs"]}
+        self.table.fill(
+            [
+                [
+                    r["code"],
+                    r["name"],
+                    r["households"],
+                    format_percent(r["poverty_rates"].get(before)),
+                    format_percent(r["poverty_rates"].get(y)),
+                    domain.VERDICT_LABELS[r["verdict"]],
+                    r["eligible"],
+                    ""
+                    if r["own"] is None
+                    else f"{domain.VERDICT_LABELS.get(r['own'].get('commune_verdict'), '?')}, "
+                    f"{r['own'].get('eligible')} hộ",
+                    "KHÁC với xã tự đánh giá" if r["differs"] else "",
+                ]
+                for r in ov.rows
+            ],
+            differs,
+            right=(3, 4),
+        )
+        self.group.fill(
+            [
+                [k, domain.CRITERION_LABELS[k], domain.VERDICT_LABELS[c["verdict"]], c["reason"]]
+                for k, c in ov.group["criteria"].items()
+            ],
+        )
+        self.summary.setText(
+            f"Năm {ov.year}: {len(ov.rows)} xã; tỷ lệ hộ nghèo toàn địa bàn "
+            f"{format_percent(ov.totals.get(y))} (năm trước {format_percent(ov.totals.get(before))}); "
+            f"{len(differs)} xã có kết quả khác với xã tự đánh giá."
+        )
+
+    def _on_failed(self, message: str) -> None:
+        show_error(self, message)
+
+    def _export(self, suffix: str, kind: str) -> None:
+        year = self.year.value()
+        file, _ = QFileDialog.getSaveFileName(self, "Xuất báo cáo", f"bao-cao-{year}{suffix}", kind)
+        if file and run_guarded(self, lambda: upper_report.write(self.store, year, file)):
+            self.summary.setText(f"Đã ghi báo cáo năm {year}: {file}")
+
+    def to_excel(self) -> None:
+        self._export(".xlsx", "Tệp Excel (*.xlsx)")
+
+    def to_pdf(self) -> None:
+        self._export(".pdf", "Tệp PDF (*.pdf)")
