@@ -83,6 +83,21 @@ def _sqlite_refusals(path: Path | str) -> Iterator[None]:
         raise refusal from exc
 
 
+class _Connection(sqlite3.Connection):
+    """A connection whose statements raise the user's situations as `Refused` (a locked or full file),
+    and every other SQLite error as it is."""
+
+    path: Path
+
+    def execute(self, sql, parameters=(), /):
+        with _sqlite_refusals(self.path):
+            return super().execute(sql, parameters)
+
+    def executemany(self, sql, parameters, /):
+        with _sqlite_refusals(self.path):
+            return super().executemany(sql, parameters)
+
+
 class Store:
     """An open ThiDua file and its repositories."""
 
@@ -108,10 +123,11 @@ class Store:
         except OSError as exc:
             raise Refused(f"Không tạo được thư mục {path.parent}: {exc.strerror}") from exc
         with _sqlite_refusals(path):
-            conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
+            conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False, factory=_Connection)
+        conn.path = path
         store = cls(path, actor or default_actor(), conn)
         try:
-            with _sqlite_refusals(path):
+            with _sqlite_refusals(path):  # the migrations run through sqlite-utils' own calls too
                 conn.row_factory = sqlite3.Row
                 conn.create_function("thidua_actor", 0, lambda: store.actor)
                 conn.execute("PRAGMA foreign_keys = ON")
@@ -190,13 +206,11 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        with _sqlite_refusals(self.path):
-            conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
-            with _sqlite_refusals(self.path):
-                yield conn
-                conn.execute("COMMIT")
+            yield conn
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
