@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
 from thidua_desktop import care
 from thidua_desktop.store import Store, describe_copy
 
+from .tables import ReadOnlyTable
 from .widgets import confirm, run_guarded
 
 
@@ -33,17 +30,14 @@ class BackupsDialog(QDialog):
             )
         )
         self.backups = care.list_backups(store)
-        self.table = QTableWidget(len(self.backups), 3)
-        self.table.setHorizontalHeaderLabels(["Thời điểm", "Lý do", "Dung lượng"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 160)  # dd/mm/yyyy hh:mm:ss on one line
-        for row, b in enumerate(self.backups):
-            for col, text in enumerate(
-                (b["when"].strftime("%d/%m/%Y %H:%M:%S"), b["reason"], f"{b['size'] / 1e6:.1f} MB".replace(".", ","))
-            ):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table = ReadOnlyTable(["Thời điểm", "Lý do", "Dung lượng"], stretch=1, single=True)
+        self.table.fill(
+            [
+                [b["when"].strftime("%d/%m/%Y %H:%M:%S"), b["reason"], f"{b['size'] / 1e6:.1f} MB".replace(".", ",")]
+                for b in self.backups
+            ],
+            right=(2,),
+        )
         self.table.currentCellChanged.connect(lambda row, *_: self._preview(row))
         layout.addWidget(self.table, 1)
         self.preview = QLabel("Chưa có bản sao lưu nào." if not self.backups else "")
@@ -79,10 +73,9 @@ class BackupsDialog(QDialog):
         self.restore_button.setEnabled(True)
 
     def restore(self) -> None:
-        row = self.table.currentRow()
-        if not 0 <= row < len(self.backups):
+        chosen = self.table.current_of(self.backups)
+        if chosen is None:
             return
-        chosen = self.backups[row]
         if confirm(
             self,
             "Khôi phục dữ liệu",

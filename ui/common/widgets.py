@@ -33,7 +33,8 @@ from thidua_desktop.evaluation.criteria import CriteriaError, CriteriaSet
 from thidua_desktop.register.rules import parse_money
 from thidua_desktop.text import format_vnd
 
-ERROR_STYLE = "color: #b00020;"
+ERROR_COLOR = "#b00020"
+ERROR_STYLE = f"color: {ERROR_COLOR};"
 
 
 class TriStateCombo(QComboBox):

@@ -10,14 +10,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -33,6 +30,7 @@ from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
+from ..common.tables import ReadOnlyTable
 from ..common.widgets import add_labelled, latest_year_spin, show_error
 from ..common.worker import Worker
 from .chart import RateChart
@@ -56,6 +54,7 @@ HOUSEHOLD_FILTERS = {
     "not_applicable": "Không thuộc diện xét",
 }
 VERDICT_ROLE = Qt.ItemDataRole.UserRole + 3
+VILLAGE_CRITERIA = ("V1", "V2", "V3", "V4")
 
 
 def verdict_text(verdict: str) -> str:
@@ -314,13 +313,9 @@ class EvaluationPage(QWidget):
     def _build_villages(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.village_table = QTableWidget(0, 8)
-        self.village_table.setHorizontalHeaderLabels(
-            ["Thôn", "Kết quả", "V1", "V2", "V3", "V4", "Hộ nghèo", "Cận nghèo"]
+        self.village_table = ReadOnlyTable(
+            ["Thôn", "Kết quả", "V1", "V2", "V3", "V4", "Hộ nghèo", "Cận nghèo"], stretch=None, single=True
         )
-        self.village_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.village_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.village_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.village_table.currentCellChanged.connect(lambda row, *_: self._show_village(row))
         layout.addWidget(self.village_table, 1)
         self.village_tree = criteria_tree()
@@ -461,20 +456,19 @@ class EvaluationPage(QWidget):
 
     def _fill_villages(self) -> None:
         villages = self.report["villages"]
-        self.village_table.setRowCount(len(villages))
+        rows, colors = [], {}
         for row, v in enumerate(villages):
-            cells = [self.village_names.get(v["id"], ""), verdict_text(v["verdict"])]
-            cells += [
-                MARKS[v["criteria"][k]["verdict"]] + " " + domain.VERDICT_LABELS[v["criteria"][k]["verdict"]]
-                for k in ("V1", "V2", "V3", "V4")
-            ]
-            cells += [format_percent(v["poverty_rate"]), format_percent(v["near_poor_rate"])]
-            verdicts = [None, v["verdict"]] + [v["criteria"][k]["verdict"] for k in ("V1", "V2", "V3", "V4")]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col < len(verdicts) and verdicts[col]:
-                    item.setBackground(QBrush(QColor(COLORS[verdicts[col]])))
-                self.village_table.setItem(row, col, item)
+            verdicts = [v["verdict"]] + [v["criteria"][k]["verdict"] for k in VILLAGE_CRITERIA]
+            rows.append(
+                [
+                    self.village_names.get(v["id"], ""),
+                    *(verdict_text(verdict) for verdict in verdicts),
+                    format_percent(v["poverty_rate"]),
+                    format_percent(v["near_poor_rate"]),
+                ]
+            )
+            colors.update({(row, col): COLORS[verdict] for col, verdict in enumerate(verdicts, start=1)})
+        self.village_table.fill(rows, colors, right=(6, 7))
         if villages:
             self.village_table.selectRow(0)
             self._show_village(0)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from thidua_desktop import excel
 from thidua_desktop.store import Store
 
+from ..common.tables import ReadOnlyTable
 from ..common.worker import Worker
 
 SKIP = "— không nhập cột này —"
@@ -68,10 +68,7 @@ class ExcelImportDialog(QDialog):
         self.result = QLabel()
         self.result.setWordWrap(True)
         layout.addWidget(self.result)
-        self.problems = QTableWidget(0, 3)
-        self.problems.setHorizontalHeaderLabels(["Dòng", "Cột", "Vấn đề"])
-        self.problems.horizontalHeader().setStretchLastSection(True)
-        self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems = ReadOnlyTable(["Dòng", "Cột", "Vấn đề"])
         layout.addWidget(self.problems, 3)
         self.progress = QProgressBar()
         self.progress.hide()
@@ -110,11 +107,7 @@ class ExcelImportDialog(QDialog):
                 f"Có {len(refused.problems)} vấn đề cần sửa trong tệp (hoặc ghép lại cột) "
                 "trước khi nhập. Chưa có gì được ghi."
             )
-            self.problems.setRowCount(len(refused.problems))
-            for row, p in enumerate(refused.problems):
-                for col, text in enumerate((str(p.row), p.column, p.message)):
-                    self.problems.setItem(row, col, QTableWidgetItem(text))
-            self.problems.resizeColumnsToContents()
+            self.problems.fill([[p.row, p.column, p.message] for p in refused.problems])
             self.import_button.setEnabled(False)
             return False
         c = self.checked

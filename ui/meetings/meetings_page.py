@@ -8,15 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from thidua_desktop import domain, paths
 from thidua_desktop.errors import Refused
@@ -24,6 +16,7 @@ from thidua_desktop.evaluation import votes
 from thidua_desktop.evaluation.criteria import CriteriaSet
 from thidua_desktop.store import Store
 
+from ..common.tables import ReadOnlyTable
 from ..common.widgets import (
     ChoiceCombo,
     add_labelled,
@@ -66,12 +59,7 @@ class MeetingsPage(QWidget):
         add_labelled(bar, ("&Năm được xét:", self.year), ("Thô&n:", self.village))
         bar.addStretch(1)
         layout.addLayout(bar)
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = ReadOnlyTable(self.HEADERS, stretch=1, single=True)
         self.table.doubleClicked.connect(self.edit)
         layout.addWidget(self.table, 1)
         layout.addLayout(
@@ -105,33 +93,27 @@ class MeetingsPage(QWidget):
             m for m in self.store.meetings.find(self.year.value()) if wanted in (ALL, None) or m["village_id"] == wanted
         ]
         rules = self.criteria()
-        self.table.setRowCount(len(self.meetings))
-        for row, m in enumerate(self.meetings):
-            approved = sum(votes.outcome(d, m["attendees"], rules).approved for d in m["decisions"]) if rules else ""
+        rows = []
+        for m in self.meetings:
             share = votes.attendance(m)
-            values = [
-                f"{_dt.date.fromisoformat(m['held_on']):%d/%m/%Y}",
-                names.get(m["village_id"], "?"),
-                str(m["year"]),
-                domain.MEETING_PURPOSE_LABELS[m["purpose"]],
-                str(m["attendees"]),
-                f"{m['households_represented']}/{m['households_on_list']} ({votes.percent(share)})"
-                if share is not None
-                else "chưa rõ",
-                str(len(m["decisions"])),
-                str(approved),
-            ]
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if col >= 4:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            rows.append(
+                [
+                    f"{_dt.date.fromisoformat(m['held_on']):%d/%m/%Y}",
+                    names.get(m["village_id"], "?"),
+                    str(m["year"]),
+                    domain.MEETING_PURPOSE_LABELS[m["purpose"]],
+                    m["attendees"],
+                    f"{m['households_represented']}/{m['households_on_list']} ({votes.percent(share)})"
+                    if share is not None
+                    else "chưa rõ",
+                    len(m["decisions"]),
+                    sum(votes.outcome(d, m["attendees"], rules).approved for d in m["decisions"]) if rules else None,
+                ]
+            )
+        self.table.fill(rows, right=(5,))
 
     def selected(self) -> dict | None:
-        row = self.table.currentRow()
-        return self.meetings[row] if 0 <= row < len(self.meetings) else None
+        return self.table.current_of(self.meetings)
 
     def add(self) -> None:
         rules = self.criteria()

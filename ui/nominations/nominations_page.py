@@ -8,19 +8,15 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QProgressDialog,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +29,9 @@ from thidua_desktop.evaluation.nominations import NominationError
 from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 
+from ..common.tables import ReadOnlyTable
 from ..common.widgets import (
+    ERROR_COLOR,
     LoadsWhenShown,
     add_labelled,
     button_row,
@@ -56,6 +54,7 @@ STATUS_COLORS = {
     "decided": "#dff0d8",
     "returned": "#f8d7da",
 }
+VERDICT_COLUMN, STATUS_COLUMN = 4, 6
 
 
 class DecisionDialog(QDialog):
@@ -144,12 +143,7 @@ class NominationsPage(LoadsWhenShown, QWidget):
         layout.addLayout(bar)
         self.summary = QLabel()
         layout.addWidget(self.summary)
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
-        self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        self.table = ReadOnlyTable(self.HEADERS)
         self.table.doubleClicked.connect(self.edit)
         layout.addWidget(self.table, 1)
         layout.addLayout(
@@ -199,8 +193,8 @@ class NominationsPage(LoadsWhenShown, QWidget):
         )
         heads = {h.id: (h.head_name, h.village_id) for h in named.values()}
         self.rows = noms
-        self.table.setRowCount(len(noms))
-        for row, n in enumerate(noms):
+        rows = []
+        for n in noms:
             kind = n["nominee_kind"]
             if kind == "household":
                 name, village_id = heads.get(n["household_id"], ("?", None))
@@ -217,25 +211,22 @@ class NominationsPage(LoadsWhenShown, QWidget):
                 else "",
                 f"Cấp trên: {n['comment']}" if n.get("comment") else "",
             ]
-            values = [
-                str(row + 1),
-                name,
-                village,
-                nominations.KIND_LABELS[kind],
-                domain.VERDICT_LABELS[verdict] if verdict else "không đánh giá tự động",
-                n["award"],
-                domain.NOMINATION_STATUS_LABELS[n["status"]],
-                "; ".join(filter(None, notes)),
-            ]
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if col == 6:
-                    item.setBackground(QColor(STATUS_COLORS[n["status"]]))
-                if col == 4 and nominations.needs_reason(n, self.report):
-                    item.setForeground(QColor("#b00020"))
-                self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+            rows.append(
+                [
+                    len(rows) + 1,
+                    name,
+                    village,
+                    nominations.KIND_LABELS[kind],
+                    domain.VERDICT_LABELS[verdict] if verdict else "không đánh giá tự động",
+                    n["award"],
+                    domain.NOMINATION_STATUS_LABELS[n["status"]],
+                    "; ".join(filter(None, notes)),
+                ]
+            )
+        self.table.fill(rows, {(r, STATUS_COLUMN): STATUS_COLORS[n["status"]] for r, n in enumerate(noms)})
+        for r, n in enumerate(noms):
+            if nominations.needs_reason(n, self.report):
+                self.table.item(r, VERDICT_COLUMN).setForeground(QColor(ERROR_COLOR))
         counts = {s: sum(1 for n in noms if n["status"] == s) for s in domain.NOMINATION_STATUS_LABELS}
         self.summary.setText(
             f"Năm {year}: {len(noms)} đề nghị - "

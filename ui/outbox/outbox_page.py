@@ -6,20 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,10 +26,12 @@ from thidua_desktop.exchange import outbox
 from thidua_desktop.exchange.package import PackageRefused
 from thidua_desktop.store import Store
 
+from ..common.tables import ReadOnlyTable
 from ..common.widgets import LoadsWhenShown, button_row, confirm, show_error
 from ..common.worker import Worker
 
 STATUS_COLORS = {"waiting": "#fff3cd", "delivered": "#e7f1ff", "received": "#dff0d8", "refused": "#f8d7da"}
+STATUS_COLUMN = 4
 SEND_EVERY_MS = 60_000
 
 
@@ -84,12 +82,7 @@ class OutboxPage(LoadsWhenShown, QWidget):
         key_layout.addWidget(new_key)
         top.addWidget(key_box, 2)
         layout.addLayout(top)
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table = ReadOnlyTable(self.HEADERS, single=True)
         layout.addWidget(self.table, 1)
         layout.addLayout(
             button_row(
@@ -130,29 +123,27 @@ class OutboxPage(LoadsWhenShown, QWidget):
             self.fingerprint.setText("?")
             self.status.setText(str(exc))
         self.entries = self.store.outbox.entries()
-        self.table.setRowCount(len(self.entries))
-        for row, e in enumerate(self.entries):
-            values = [
-                str(e.sequence),
-                e.file_name,
-                e.created_at[:16].replace("T", " "),
-                str(e.households),
-                outbox.STATUS_LABELS[e.status],
-                e.delivered_to or "",
-                e.receipt_message or (f"Lỗi lần {e.attempts}: {e.last_error}" if e.last_error else ""),
-            ]
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if col == 4:
-                    item.setBackground(QColor(STATUS_COLORS[e.status]))
-                self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.fill(
+            [
+                [
+                    e.sequence,
+                    e.file_name,
+                    e.created_at[:16].replace("T", " "),
+                    e.households,
+                    outbox.STATUS_LABELS[e.status],
+                    e.delivered_to or "",
+                    e.receipt_message or (f"Lỗi lần {e.attempts}: {e.last_error}" if e.last_error else ""),
+                ]
+                for e in self.entries
+            ],
+            {(r, STATUS_COLUMN): STATUS_COLORS[e.status] for r, e in enumerate(self.entries)},
+        )
 
     def selected(self) -> outbox.OutboxEntry | None:
-        row = self.table.currentRow()
-        if 0 <= row < len(self.entries):
-            return self.entries[row]
+        """The package on the current row, else the oldest one still waiting for its receipt."""
+        chosen = self.table.current_of(self.entries)
+        if chosen is not None:
+            return chosen
         waiting = [e for e in self.entries if e.status in ("waiting", "delivered")]
         return waiting[0] if waiting else None
 

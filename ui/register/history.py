@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
-
 from thidua_desktop import domain
 from thidua_desktop.store import AuditEntry
+
+from ..common.tables import ReadOnlyTable
 
 TABLES = {
     "household": "Thông tin hộ",
@@ -82,12 +82,13 @@ def _value(field: str | None, value: str | None, village_names: dict[str, str]) 
     return value
 
 
-def _local_time(at: str) -> str:
+def local_time(at: str, seconds: bool = True) -> str:
+    """A stored UTC moment in the PC's time, as Vietnamese write it."""
     try:
         moment = _dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone()
     except ValueError:
         return at
-    return moment.strftime("%d/%m/%Y %H:%M:%S")
+    return moment.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
 def _what(entry: AuditEntry) -> str:
@@ -97,29 +98,24 @@ def _what(entry: AuditEntry) -> str:
     return label
 
 
-class HistoryTable(QTableWidget):
+class HistoryTable(ReadOnlyTable):
     COLUMNS = ["Thời điểm", "Người sửa", "Việc", "Mục", "Thông tin", "Giá trị cũ", "Giá trị mới"]
 
     def __init__(self):
-        super().__init__(0, len(self.COLUMNS))
-        self.setHorizontalHeaderLabels(self.COLUMNS)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.horizontalHeader().setStretchLastSection(True)
+        super().__init__(self.COLUMNS)
 
     def show_entries(self, entries: list[AuditEntry], village_names: dict[str, str]) -> None:
-        self.setRowCount(len(entries))
-        for row, e in enumerate(entries):
-            values = [
-                _local_time(e.at),
-                e.actor,
-                ACTIONS.get(e.action, e.action),
-                _what(e),
-                FIELDS.get(e.field, e.field or ""),
-                _value(e.field, e.old, village_names),
-                _value(e.field, e.new, village_names),
+        self.fill(
+            [
+                [
+                    local_time(e.at),
+                    e.actor,
+                    ACTIONS.get(e.action, e.action),
+                    _what(e),
+                    FIELDS.get(e.field, e.field or ""),
+                    _value(e.field, e.old, village_names),
+                    _value(e.field, e.new, village_names),
+                ]
+                for e in entries
             ]
-            for col, value in enumerate(values):
-                self.setItem(row, col, QTableWidgetItem(value))
-        self.resizeColumnsToContents()
+        )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -22,8 +20,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -34,6 +30,7 @@ from thidua_desktop.register import households, rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean, format_date, format_vnd
 
+from ..common.tables import ReadOnlyTable
 from ..common.widgets import (
     ChoiceCombo,
     FormDialog,
@@ -572,11 +569,7 @@ class LoansEditor(QWidget):
         self.loans = [dict(loan) for loan in loans]
         self._on_change = on_change
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = ReadOnlyTable(self.COLUMNS, stretch=0, single=True)
         self.table.doubleClicked.connect(self.edit)
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
@@ -589,23 +582,21 @@ class LoansEditor(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        self.table.setRowCount(len(self.loans))
-        for row, loan in enumerate(self.loans):
-            values = [
-                loan.get("program") or "",
-                format_vnd(loan["amount_vnd"]),
-                format_date(loan["disbursed_on"]),
-                format_date(loan.get("due_on")),
-                loan.get("purpose") or "",
-                domain.JUDGEMENT_LABELS[loan.get("used_as_intended")],
-                domain.JUDGEMENT_LABELS[loan.get("repaid_on_time")],
-            ]
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if col == 1:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
+        self.table.fill(
+            [
+                [
+                    loan.get("program") or "",
+                    format_vnd(loan["amount_vnd"]),
+                    format_date(loan["disbursed_on"]),
+                    format_date(loan.get("due_on")),
+                    loan.get("purpose") or "",
+                    domain.JUDGEMENT_LABELS[loan.get("used_as_intended")],
+                    domain.JUDGEMENT_LABELS[loan.get("repaid_on_time")],
+                ]
+                for loan in self.loans
+            ],
+            right=(1,),
+        )
 
     def add(self) -> None:
         dialog = LoanDialog(None, self)

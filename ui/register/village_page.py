@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,6 +21,7 @@ from thidua_desktop.register import rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean
 
+from ..common.tables import ReadOnlyTable
 from ..common.widgets import (
     ChoiceCombo,
     FormDialog,
@@ -43,11 +42,7 @@ class VillagePage(QWidget):
         super().__init__(parent)
         self.store = store
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Tên", "Loại", "Số hộ", "Số năm có thông tin"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = ReadOnlyTable(["Tên", "Loại", "Số hộ", "Số năm có thông tin"], stretch=0)
         self.table.doubleClicked.connect(self.edit)
         layout.addWidget(self.table)
         bar = QHBoxLayout()
@@ -62,25 +57,15 @@ class VillagePage(QWidget):
     def reload(self) -> None:
         self.villages = self.store.register.villages()
         counts = self.store.register.village_household_counts()
-        self.table.setRowCount(len(self.villages))
-        for row, v in enumerate(self.villages):
-            values = [
-                v["name"],
-                domain.VILLAGE_KIND_LABELS[v["kind"]],
-                str(counts.get(v["id"], 0)),
-                str(len(v["years"])),
+        self.table.fill(
+            [
+                [v["name"], domain.VILLAGE_KIND_LABELS[v["kind"]], counts.get(v["id"], 0), len(v["years"])]
+                for v in self.villages
             ]
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if col >= 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        )
 
     def _selected(self) -> dict | None:
-        row = self.table.currentRow()
-        return self.villages[row] if 0 <= row < len(self.villages) else None
+        return self.table.current_of(self.villages)
 
     def add(self) -> None:
         if VillageDialog(self.store, None, self).exec():

@@ -3,41 +3,36 @@ the setup file and fresh receipts to carry to them."""
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from thidua_desktop.exchange import upper_level
 from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
-from ..common.tables import ReadOnlyTable
-from ..common.widgets import LoadsWhenShown, button_row, run_guarded, show_error, year_bar
+from ..common.widgets import run_guarded
+from .year_page import YearTablePage
 
 COMPLETENESS_COLORS = {"sent": "#dff0d8", "late": "#fff3cd", "missing": "#f8d7da", "untrusted": "#eeeeee"}
 STATE_COLUMN = 6
 
 
-class CommunesPage(LoadsWhenShown, QWidget):
+class CommunesPage(YearTablePage):
     HEADERS = ["Mã xã", "Tên xã", "Khóa", "Mã nhận diện", "Gói cuối", "Thời điểm", "Tình hình năm", "Thuộc xã mới"]
+    NOT_CHOSEN = "Hãy chọn một xã trong danh sách."
+    rows: list[upper_level.CommuneRow]
 
     def __init__(self, store: Store, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.store = store
-        layout = QVBoxLayout(self)
-        # last year by default: what the communes send now
-        self.year = year_bar(store, layout, self.reload, _dt.date.today().year - 1)
-        self.table = ReadOnlyTable(self.HEADERS)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(
-            button_row(
+        super().__init__(
+            store,
+            [
                 ("&Xác nhận khóa của xã...", self.trust),
                 ("Ghi tệp &thiết lập cho xã...", self.save_setup),
                 ("Ghi &biên nhận mới cho xã...", self.save_receipt),
-            )
+            ],
+            parent,
         )
-        self.rows: list[upper_level.CommuneRow] = []
 
     def load(self) -> None:
         state = {row.code: s for row, s in upper_level.completeness(self.store, self.year.value())}
@@ -59,13 +54,9 @@ class CommunesPage(LoadsWhenShown, QWidget):
             {(i, STATE_COLUMN): COMPLETENESS_COLORS[state[r.code]] for i, r in enumerate(self.rows) if r.code in state},
         )
 
-    def selected(self) -> upper_level.CommuneRow | None:
-        return self.table.current_of(self.rows)
-
     def trust(self) -> None:
         row = self.selected()
         if row is None:
-            show_error(self, "Hãy chọn một xã trong danh sách.", "Chưa chọn xã")
             return
         typed, ok = QInputDialog.getText(
             self,
@@ -89,7 +80,6 @@ class CommunesPage(LoadsWhenShown, QWidget):
     def save_receipt(self) -> None:
         row = self.selected()
         if row is None:
-            show_error(self, "Hãy chọn một xã trong danh sách.", "Chưa chọn xã")
             return
         folder = QFileDialog.getExistingDirectory(self, "Ghi biên nhận vào thư mục (USB của xã)")
         if folder:

@@ -3,18 +3,16 @@ sent back with a comment; the answer goes home in the commune's next receipt."""
 
 from __future__ import annotations
 
-import datetime as _dt
-
-from PySide6.QtWidgets import QInputDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QWidget
 
 from thidua_desktop import domain
 from thidua_desktop.evaluation import nominations
 from thidua_desktop.exchange import upper_level
 from thidua_desktop.store import Store
 
-from ..common.tables import ReadOnlyTable
-from ..common.widgets import LoadsWhenShown, button_row, run_guarded, show_error, year_bar
+from ..common.widgets import run_guarded
 from ..nominations.nominations_page import DecisionDialog
+from .year_page import YearTablePage
 
 
 def answer_text(upper: dict | None) -> str:
@@ -25,24 +23,18 @@ def answer_text(upper: dict | None) -> str:
     return f"Trả lại: {upper['comment']}"
 
 
-class ReceivedNominationsPage(LoadsWhenShown, QWidget):
+class ReceivedNominationsPage(YearTablePage):
     HEADERS = ["Xã", "Người được đề nghị", "Đối tượng", "Hình thức", "Trạng thái ở xã", "Quyết định của cấp trên"]
+    NOT_CHOSEN = "Hãy chọn một đề nghị trong danh sách."
+    rows: list[dict]
 
     def __init__(self, store: Store, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.store = store
-        layout = QVBoxLayout(self)
-        # last year by default: what the communes send now
-        self.year = year_bar(store, layout, self.reload, _dt.date.today().year - 1)
-        self.table = ReadOnlyTable(self.HEADERS)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(
-            button_row(("&Quyết định khen thưởng...", self.decide), ("&Trả lại cho xã...", self.send_back))
+        super().__init__(
+            store, [("&Quyết định khen thưởng...", self.decide), ("&Trả lại cho xã...", self.send_back)], parent
         )
-        layout.addWidget(
+        self.layout_.addWidget(
             QLabel("Quyết định được gửi về xã trong biên nhận tiếp theo (hoặc 'Ghi biên nhận mới' ở trang Các xã).")
         )
-        self.rows: list[dict] = []
 
     def load(self) -> None:
         self.rows = upper_level.received_nominations(self.store, self.year.value())
@@ -59,12 +51,6 @@ class ReceivedNominationsPage(LoadsWhenShown, QWidget):
                 for n in self.rows
             ],
         )
-
-    def selected(self) -> dict | None:
-        chosen = self.table.current_of(self.rows)
-        if chosen is None:
-            show_error(self, "Hãy chọn một đề nghị trong danh sách.", "Chưa chọn")
-        return chosen
 
     def decide(self) -> None:
         n = self.selected()

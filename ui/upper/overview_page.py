@@ -3,8 +3,6 @@ judged itself, and the criteria of the level above; out to Excel and PDF."""
 
 from __future__ import annotations
 
-import datetime as _dt
-
 from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
 
 from thidua_desktop import domain
@@ -17,6 +15,7 @@ from thidua_desktop.text import format_percent
 from ..common.tables import ReadOnlyTable
 from ..common.widgets import button_row, run_guarded, show_error, year_bar
 from ..common.worker import Worker
+from .year_page import sending_year
 
 DIFFERS_COLOR = "#fff3cd"
 DIFFERS_COLUMN = 8
@@ -39,8 +38,7 @@ class OverviewPage(QWidget):
         super().__init__(parent)
         self.store = store
         layout = QVBoxLayout(self)
-        # last year by default: what the communes send now
-        self.year = year_bar(store, layout, year=_dt.date.today().year - 1)
+        self.year = year_bar(store, layout, year=sending_year())
         layout.addLayout(
             button_row(("&Tổng hợp", self.run), ("Xuất &Excel...", self.to_excel), ("Xuất &PDF...", self.to_pdf))
         )
