@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import socket
 import threading
 import zipfile
@@ -28,14 +29,29 @@ from thidua_desktop.store import Store
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
 
 
+@pytest.fixture(scope="module")
+def trip_template(tmp_path_factory) -> Path:
+    """The trip's two folders (each file with its keys), made once a module and copied for each test."""
+    folder = tmp_path_factory.mktemp("trip")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("THIDUA_DATA_DIR", str(folder / "data"))
+        province = Store.open(folder / "tinh" / "tinh.sqlite", actor="Cán bộ tỉnh")
+        setup = upper_level.init(province, "UBND tỉnh Tuyên Quang", "province")
+        commune = Store.open(folder / "xa" / "xa.sqlite", actor="Cán bộ xã")
+        dataset.import_data(commune, dataset.read_file(EXAMPLE))
+        outbox.setup_upper(commune, setup, "setup.json")
+        province.close()
+        commune.close()
+    return folder
+
+
 @pytest.fixture
-def trip(tmp_path):
+def trip(tmp_path, trip_template):
     """A province, and a commune that has its setup file; neither trusts the other's package yet."""
+    for name in ("tinh", "xa"):
+        shutil.copytree(trip_template / name, tmp_path / name)  # copy2 keeps the key files' owner-only mode
     province = Store.open(tmp_path / "tinh" / "tinh.sqlite", actor="Cán bộ tỉnh")
-    setup = upper_level.init(province, "UBND tỉnh Tuyên Quang", "province")
     commune = Store.open(tmp_path / "xa" / "xa.sqlite", actor="Cán bộ xã")
-    dataset.import_data(commune, dataset.read_file(EXAMPLE))
-    outbox.setup_upper(commune, setup, "setup.json")
     yield province, commune, tmp_path
     province.close()
     commune.close()
@@ -349,7 +365,8 @@ def receiver(trip):
     province, commune, tmp = trip
     box = inbox.Inbox(province.path, "hộp thư")
     server = inbox.make_server(box, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the loop to look, half a second by default.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", box
     server.shutdown()
