@@ -24,7 +24,7 @@ from thidua_desktop.store import Store
 
 from .common import single_instance
 from .common.translator import VietnameseTranslator
-from .common.widgets import show_bug
+from .common.widgets import show_bug, show_error
 from .commune.commune_page import CommuneDialog
 from .main_window import MainWindow
 from .printing.preview import page_count
@@ -74,12 +74,16 @@ def log_qt_messages() -> None:
 
 
 def report_crash(kind: type[BaseException], value: BaseException | None, tb: TracebackType | None) -> None:
-    """sys.excepthook: a bug that escaped in the UI thread (a slot, an event handler, the start) is
-    logged with its traceback and told as every bug is, with the log's path; never shown as a traceback."""
+    """sys.excepthook, for what escaped in the UI thread (a slot, an event handler, the start): a refusal
+    is shown as run_guarded shows it; anything else is a bug, logged with its traceback and told as every
+    bug is, with the log's path, never as a traceback."""
     if not issubclass(kind, Exception):  # Ctrl+C in a console, SystemExit: not a bug
         sys.__excepthook__(kind, value or kind(), tb)
         return
     exc = value if value is not None else kind()
+    if isinstance(exc, Refused):
+        show_error(QApplication.activeWindow(), str(exc))
+        return
     show_bug(QApplication.activeWindow(), exc.with_traceback(tb) if tb is not None else exc, "the UI thread")
 
 

@@ -15,7 +15,7 @@ from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
 from .common.backups_dialog import BackupsDialog
-from .common.widgets import bring_forward, confirm, show_error
+from .common.widgets import bring_forward, confirm, run_guarded, show_error
 from .common.worker import Worker
 from .commune.commune_page import CommuneDialog, CommuneYearsPage
 from .evaluation.page import EvaluationPage
@@ -245,12 +245,7 @@ class MainWindow(QMainWindow):
 
     def save_excel_template(self) -> None:
         file, _ = QFileDialog.getSaveFileName(self, "Ghi mẫu Excel", "mau-danh-sach-ho.xlsx", "Tệp Excel (*.xlsx)")
-        if file:
-            try:
-                excel.write_template(file)
-            except OSError as exc:
-                show_error(self, f"Không ghi được tệp {file}: {exc.strerror}")
-                return
+        if file and run_guarded(self, lambda: excel.write_template(file)):
             self.statusBar().showMessage(f"Đã ghi mẫu: {file}", 15000)
 
     def _run_job(self, kind: str, file: str, title: str) -> None:

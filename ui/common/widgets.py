@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -306,6 +307,17 @@ def confirm(parent: QWidget, title: str, text: str, yes: str = "Đồng ý", no:
     box.setEscapeButton(no_button)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+@contextmanager
+def wait_cursor() -> Iterator[None]:
+    """The hourglass over the window while a short piece of work runs in the UI thread; back to the
+    arrow however the work ends, before anything is told about it."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
 
 
 def show_error(parent: QWidget | None, text: str, title: str = "Không thực hiện được") -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QTextDocument
+from PySide6.QtCore import QAbstractTableModel, QBuffer, QIODevice, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,12 +26,13 @@ from thidua_desktop import domain, settings
 from thidua_desktop.documents import annual_report
 from thidua_desktop.evaluation import criteria, evaluator, service
 from thidua_desktop.evaluation.criteria import CriteriaError, CriteriaSet
+from thidua_desktop.files import atomic_write
 from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import add_labelled, latest_year_spin, show_error
+from ..common.widgets import add_labelled, latest_year_spin, run_guarded, show_error
 from ..common.worker import Worker
 from .chart import RateChart
 
@@ -55,6 +56,14 @@ HOUSEHOLD_FILTERS = {
 }
 VERDICT_ROLE = Qt.ItemDataRole.UserRole + 3
 VILLAGE_CRITERIA = ("V1", "V2", "V3", "V4")
+
+
+def png_bytes(pixmap: QPixmap) -> bytes:
+    """The picture as a PNG file's bytes, for atomic_write."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    return bytes(buffer.data())
 
 
 def verdict_text(verdict: str) -> str:
@@ -390,7 +399,7 @@ class EvaluationPage(QWidget):
 
     def _on_finished(self, result: service.Evaluation) -> None:
         self._end_job()
-        self.show_report(result)
+        run_guarded(self, lambda: self.show_report(result))
         self.evaluated.emit()
 
     def show_report(self, result: service.Evaluation) -> None:
@@ -594,7 +603,9 @@ class EvaluationPage(QWidget):
             return
         file, _ = QFileDialog.getSaveFileName(self, "Lưu ảnh", f"danh-gia-{self.report['year']}.png", "Ảnh PNG (*.png)")
         if file:
-            self.current_widget_image().save(file, "PNG")
+            image = png_bytes(self.current_widget_image())
+            if run_guarded(self, lambda: atomic_write(file, image)):
+                self.summary.setText(f"Đã lưu ảnh: {file}")
 
     def save_annual_report(self) -> None:
         """The annual report of the movement for the year on screen, as an Excel workbook."""
@@ -605,14 +616,8 @@ class EvaluationPage(QWidget):
             return
         year = self.year.value()
         file, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo năm", f"bao-cao-{year}.xlsx", "Tệp Excel (*.xlsx)")
-        if not file:
-            return
-        try:
-            annual_report.write(self.store, year, chosen, file)
-        except OSError as exc:
-            show_error(self, f"Không ghi được tệp {file}: {exc.strerror}")
-            return
-        self.summary.setText(f"Đã ghi báo cáo năm {year}: {file}")
+        if file and run_guarded(self, lambda: annual_report.write(self.store, year, chosen, file)):
+            self.summary.setText(f"Đã ghi báo cáo năm {year}: {file}")
 
     def current_widget_image(self):
         return self.chart.grab() if self.tabs.currentIndex() == 3 else self.tabs.currentWidget().grab()

@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from thidua_desktop import domain, paths
-from thidua_desktop.errors import Refused
 from thidua_desktop.evaluation import votes
 from thidua_desktop.evaluation.criteria import CriteriaSet
 from thidua_desktop.store import Store
@@ -26,6 +24,7 @@ from ..common.widgets import (
     latest_year_spin,
     run_guarded,
     show_error,
+    wait_cursor,
 )
 from ..printing.preview import PdfPreview
 from .meeting_dialog import MeetingDialog
@@ -127,11 +126,8 @@ class MeetingsPage(QWidget):
         year = self.year.value()
         held = min(_dt.date.today(), _dt.date(year, 12, 14))
         meeting = votes.new_meeting(village, year, held.isoformat())
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
+        with wait_cursor():
             dialog = MeetingDialog(self.store, rules, meeting, True, self)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         if dialog.exec():
             self._changed()
 
@@ -173,18 +169,13 @@ class MeetingsPage(QWidget):
 
         name = f"bien-ban-{'trong-' if blank else ''}{meeting['held_on']}-{meeting['id'][:8]}.pdf"
         out = paths.printouts_dir() / name
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            dossier.write_minutes(self.store, meeting["id"], out, rules, blank=blank)
-        except (dossier.PapersRefused, Refused) as exc:
-            show_error(self, str(exc), "Chưa in được")
-            return
-        except OSError as exc:
-            show_error(self, f"Không ghi được tệp {out}: {exc.strerror}")
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.preview([out], "Biên bản trống và phiếu kiểm đếm" if blank else "Biên bản họp bình xét")
+
+        def write() -> None:
+            with wait_cursor():
+                dossier.write_minutes(self.store, meeting["id"], out, rules, blank=blank)
+
+        if run_guarded(self, write):
+            self.preview([out], "Biên bản trống và phiếu kiểm đếm" if blank else "Biên bản họp bình xét")
 
     def preview(self, files: list[Path], title: str) -> None:
         PdfPreview(self.store, files, title, self).exec()

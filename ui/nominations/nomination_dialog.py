@@ -15,13 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from thidua_desktop import domain
-from thidua_desktop.errors import Refused
 from thidua_desktop.evaluation import nominations
-from thidua_desktop.evaluation.nominations import NominationError
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
-from ..common.widgets import ChoiceCombo, FormDialog, date_edit, error_label
+from ..common.widgets import ChoiceCombo, FormDialog, date_edit, error_label, run_guarded
 
 
 def verdict_line(nomination: dict, report: dict) -> str:
@@ -172,11 +170,11 @@ class NominationDialog(FormDialog):
 
     def save(self) -> bool:
         nom = self.value()
-        try:
-            nominations.save(self.store, [nom], self.report)
-        except (NominationError, Refused) as exc:
-            self.error.setText(str(exc))
-            self.error.show()
+        if not run_guarded(self, lambda: nominations.save(self.store, [nom], self.report), self._refused):
             return False
         self.nomination = nom
         return True
+
+    def _refused(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from thidua_desktop import domain, paths, settings
-from thidua_desktop.errors import Refused
 from thidua_desktop.evaluation import evaluator, nominations
 from thidua_desktop.evaluation.criteria import CriteriaSet
 from thidua_desktop.evaluation.nominations import NominationError
@@ -42,6 +41,7 @@ from ..common.widgets import (
     ok_cancel,
     run_guarded,
     show_error,
+    wait_cursor,
 )
 from ..common.worker import Worker
 from ..printing.preview import PdfPreview
@@ -177,11 +177,8 @@ class NominationsPage(LoadsWhenShown, QWidget):
         if rules is None:
             return
         if self.report is None:
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
+            with wait_cursor():
                 self.report = evaluator.evaluate(dataset.export_data(self.store), self.year.value(), rules)
-            finally:
-                QGuiApplication.restoreOverrideCursor()
         self.fill()
 
     def fill(self) -> None:
@@ -238,10 +235,7 @@ class NominationsPage(LoadsWhenShown, QWidget):
         return [self.rows[r] for r in rows if r < len(self.rows)]
 
     def _save(self, noms: list[dict]) -> bool:
-        try:
-            nominations.save(self.store, noms, self.report)
-        except (NominationError, Refused) as exc:
-            show_error(self, str(exc))
+        if not run_guarded(self, lambda: nominations.save(self.store, noms, self.report)):
             return False
         self.fill()
         self.data_changed.emit()
@@ -365,10 +359,7 @@ class NominationsPage(LoadsWhenShown, QWidget):
         from thidua_desktop.documents import dossier
 
         def work(store: Store, progress) -> list[Path]:
-            try:
-                return dossier.write_dossier(store, year, out, rules, options, progress)
-            except dossier.PapersRefused as exc:
-                raise Refused(str(exc)) from exc
+            return dossier.write_dossier(store, year, out, rules, options, progress)
 
         Worker(self, self.store, work, self._on_progress, self._on_printed, self._on_failed)
 

@@ -23,16 +23,23 @@ from PySide6.QtWidgets import (
 from thidua_desktop import settings
 from thidua_desktop.errors import Refused
 from thidua_desktop.exchange import outbox
-from thidua_desktop.exchange.package import PackageRefused
+from thidua_desktop.files import read_input
 from thidua_desktop.store import Store
 
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import LoadsWhenShown, button_row, confirm, show_error
+from ..common.widgets import LoadsWhenShown, button_row, confirm, run_guarded, show_error
 from ..common.worker import Worker
 
 STATUS_COLORS = {"waiting": "#fff3cd", "delivered": "#e7f1ff", "received": "#dff0d8", "refused": "#f8d7da"}
 STATUS_COLUMN = 4
 SEND_EVERY_MS = 60_000
+
+
+def signed_file(path: str, what: str) -> bytes:
+    """A setup file or a receipt the officer chose, read within the command line's bound (or refused)."""
+    from thidua_desktop.cli import MAX_SIGNED_FILE
+
+    return read_input(path, MAX_SIGNED_FILE, what)
 
 
 class OutboxPage(LoadsWhenShown, QWidget):
@@ -153,14 +160,10 @@ class OutboxPage(LoadsWhenShown, QWidget):
         self.data_changed.emit()
 
     def _try(self, action) -> tuple[bool, object]:
-        """Run a store action; a refusal or an unreadable file becomes a message."""
-        try:
-            return True, action()
-        except (Refused, PackageRefused) as exc:
-            show_error(self, str(exc))
-        except OSError as exc:
-            show_error(self, f"Không đọc hoặc ghi được tệp: {exc.strerror or exc}")
-        return False, None
+        """Run a store action through run_guarded; True and its result when it was done."""
+        got = []
+        done = run_guarded(self, lambda: got.append(action()))
+        return done, got[0] if done else None
 
     # --- actions ------------------------------------------------------------------------------------
     def _save_address(self) -> None:
@@ -170,7 +173,9 @@ class OutboxPage(LoadsWhenShown, QWidget):
         file, _ = QFileDialog.getOpenFileName(self, "Tệp thiết lập của cấp trên", "", "Tệp thiết lập (*.json)")
         if not file:
             return
-        ok, upper = self._try(lambda: outbox.setup_upper(self.store, Path(file).read_bytes(), Path(file).name))
+        ok, upper = self._try(
+            lambda: outbox.setup_upper(self.store, signed_file(file, "tệp thiết lập"), Path(file).name)
+        )
         if ok:
             self._done(
                 f"Đã thiết lập cấp trên: {upper.name}. Hãy gọi điện cho cấp trên để đọc đối chiếu mã "
@@ -234,7 +239,9 @@ class OutboxPage(LoadsWhenShown, QWidget):
         files, _ = QFileDialog.getOpenFileNames(self, "Biên nhận của cấp trên", "", "Biên nhận (*.json)")
         said = []
         for file in files:
-            ok, told = self._try(lambda f=file: outbox.take_receipt(self.store, Path(f).read_bytes(), Path(f).name))
+            ok, told = self._try(
+                lambda f=file: outbox.take_receipt(self.store, signed_file(f, "biên nhận"), Path(f).name)
+            )
             if not ok:
                 break
             said.append(told)

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from thidua_desktop import settings
+from thidua_desktop.errors import Refused
+from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
-from ..common.widgets import button_row, show_error
+from ..common.widgets import button_row, run_guarded, show_error
 
 PREVIEW_DPI = 96
 
@@ -67,7 +69,10 @@ def print_pdf(path: Path, printer: QPrinter) -> None:
     """Every page onto the printer, scaled to its printable area."""
     painter = QPainter()
     if not painter.begin(printer):
-        raise OSError(f"Không gửi được tới máy in {printer.printerName()}.")
+        raise Refused(
+            f"Không gửi được tới máy in {printer.printerName()}. Hãy kiểm tra máy in đã bật và đã nối với máy "
+            "tính, hoặc chọn máy in khác."
+        )
     try:
         dpi = min(printer.resolution(), 300)
         for n, image in enumerate(page_images(path, dpi)):
@@ -153,10 +158,7 @@ class PdfPreview(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.current().stem)
         if QPrintDialog(printer, self).exec():
-            try:
-                print_pdf(self.current(), printer)
-            except OSError as exc:
-                show_error(self, str(exc))
+            run_guarded(self, lambda: print_pdf(self.current(), printer))
 
     def _folder(self) -> str:
         return settings.PRINT_FOLDER.get(self.store) or str(Path.home())
@@ -174,15 +176,11 @@ class PdfPreview(QDialog):
             self._copy([(f, Path(folder) / f.name) for f in self.files])
 
     def _copy(self, pairs: list[tuple[Path, Path]]) -> None:
-        for source, target in pairs:
-            try:
-                shutil.copyfile(source, target)
-            except OSError as exc:
-                show_error(
-                    self,
-                    f"Không ghi được tệp {target}: {exc.strerror}. Hãy chọn thư mục khác "
-                    "(thư mục có thể chỉ đọc, đầy, hoặc tệp đang mở trong chương trình khác).",
-                )
-                return
+        def copy_all() -> None:
+            for source, target in pairs:
+                atomic_write(target, lambda tmp, source=source: shutil.copyfile(source, tmp))
+
+        if not run_guarded(self, copy_all):
+            return
         settings.PRINT_FOLDER.set(self.store, str(pairs[0][1].parent))
         self.saved = [t for _, t in pairs]
