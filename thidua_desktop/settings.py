@@ -76,8 +76,20 @@ UPPER_ADDRESS: Setting[str | None] = Setting(
 )
 AUTO_SEND: Setting[bool] = Setting("auto_send", bool, False, doc="send waiting packages whenever a connection is there")
 PACKAGE_FOLDER: Setting[str | None] = Setting("last_package_folder", str, doc="where a package was last written")
+RECEIPT_OVERDUE_DAYS: Setting[int] = Setting(
+    "receipt_overdue_days", int, 7, doc="days after which a package still without a receipt is flagged"
+)
+RESTORED_FROM: Setting[str | None] = Setting(
+    "restored_from", str, doc="when the copy this file was last restored from had been taken (ISO time)"
+)
+
+# What a restore from a backup does not take back in time: the file's own trip and who works on it.
+KEPT_ON_RESTORE = (OFFICER, UPPER_SETUP, UPPER_ADDRESS, AUTO_SEND, PACKAGE_FOLDER, RECEIPT_OVERDUE_DAYS)
 
 # --- the level above ----------------------------------------------------------------------------
 UPPER_SELF: Setting[dict | None] = Setting("upper_self", dict, doc="the level above's own name, level and address")
 INBOX_HOST: Setting[str] = Setting("inbox_host", str, "127.0.0.1", doc="where the HTTP receiver listens")
 INBOX_PORT: Setting[int] = Setting("inbox_port", int, 8765, doc="the HTTP receiver's port")
+PACKAGE_APPLIED: Setting[dict | None] = Setting(
+    "package_applied", dict, doc="in a commune's copy at the level above: the package it holds (reconcile)"
+)

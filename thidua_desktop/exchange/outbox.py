@@ -128,7 +128,12 @@ def make_package(store: Store) -> OutboxEntry:
             last[1] if last else None,
             pair.signing,
             upper.box_key,
-            {"evaluations": evaluations, "criteria_set": {"name": chosen.name, "version": chosen.version}},
+            {
+                "evaluations": evaluations,
+                "criteria_set": {"name": chosen.name, "version": chosen.version},
+                # The level above tells an older copy sent again from a commune that restored a backup.
+                "restored_from": settings.RESTORED_FROM.get(store),
+            },
         )
         name = package.file_name(commune["code"], _dt.date.today().year, sequence)
         store.outbox.add(sequence, name, package.sha256(raw), last[1] if last else None, len(data["households"]), raw)
@@ -186,10 +191,16 @@ def take_receipt(store: Store, raw: bytes, name: str) -> str:
             f"{name}: biên nhận này không thuộc gói nào của xã (mã băm {doc['package_sha256'][:12]}…)."
         )
     accepted = doc["status"] in ("accepted", "duplicate")
+    said = doc["message"] if accepted or not doc.get("advice") else f"{doc['message']} Việc cần làm: {doc['advice']}"
+    # Only forward: an older receipt, or a refusal after the package was taken, changes nothing.
+    stale = entry.receipt_at is not None and (
+        str(doc["issued_at"]) < entry.receipt_at or (entry.status == "received" and not accepted)
+    )
     applied = 0
     with store.transaction():
-        store.outbox.mark_answered(entry.sequence, accepted, doc["issued_at"], doc["message"])
-        for d in doc.get("decisions") or ():
+        if not stale:
+            store.outbox.mark_answered(entry.sequence, accepted, doc["issued_at"], said)
+        for d in () if stale else doc.get("decisions") or ():
             if d["status"] == "decided":
                 applied += store.nominations.apply_decision(
                     d["nomination_id"], "decided", d.get("decision_number"), d.get("decision_date"), None
@@ -199,7 +210,12 @@ def take_receipt(store: Store, raw: bytes, name: str) -> str:
                     d["nomination_id"], "returned", None, None, d.get("comment")
                 )
     verdict = "đã nhận" if accepted else "từ chối"
-    text = f"Gói số {entry.sequence}: cấp trên {verdict}. {doc['message']}"
+    text = f"Gói số {entry.sequence}: cấp trên {verdict}. {said}"
+    if stale:
+        text = (
+            f"Gói số {entry.sequence}: biên nhận này không mới hơn biên nhận đã nhận trước đó "
+            f"({STATUS_LABELS[entry.status].lower()}); không có gì thay đổi."
+        )
     if applied:
         text += f" Đã ghi {applied} quyết định về đề nghị khen thưởng."
     return text

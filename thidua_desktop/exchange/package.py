@@ -33,8 +33,20 @@ MAX_MEMBER_BYTES = 512 * 1024 * 1024  # uncompressed; more is a decompression bo
 MAX_RATIO = 200  # JSON compresses ~10x; 200x is not data
 
 
+RESEND = "Hãy tạo một gói mới (gói luôn chứa toàn bộ dữ liệu hiện có của xã) rồi gửi lại."
+CALL = (
+    "Hãy gọi điện cho cấp trên, đọc mã nhận diện của xã (trang Gửi lên cấp trên) để cấp trên xác nhận, "
+    "rồi gửi lại gói này."
+)
+
+
 class PackageRefused(Refused):
-    """The package cannot be taken; the message says why, in Vietnamese. Nothing was written."""
+    """The package cannot be taken; the message says why, in Vietnamese. Nothing was written. `advice`
+    is what the commune should do next; it travels back in the receipt."""
+
+    def __init__(self, message: str, advice: str = RESEND):
+        super().__init__(message)
+        self.advice = advice
 
 
 def sha256(data: bytes) -> str:
@@ -236,7 +248,8 @@ class UntrustedCommune(PackageRefused):
         what = "đã đổi khóa" if changed else "chưa được xác nhận"
         super().__init__(
             f"Xã {code} {name} {what}. Mã nhận diện khóa của xã: {fp}. Hãy gọi điện cho xã, đọc "
-            f'đối chiếu mã này, rồi xác nhận (upper trust {code} --fingerprint "{fp}").'
+            f'đối chiếu mã này, rồi xác nhận (upper trust {code} --fingerprint "{fp}").',
+            CALL,
         )
 
 

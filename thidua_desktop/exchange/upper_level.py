@@ -8,14 +8,18 @@ it, so two communes' records are never mixed and a commune's file is the very fo
 from __future__ import annotations
 
 import datetime as _dt
+import multiprocessing
+import multiprocessing.connection
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from thidua_desktop import paths, settings
-from thidua_desktop.errors import Refused
+from thidua_desktop import care, paths, settings, text
+from thidua_desktop.errors import Refused, log_bug
 from thidua_desktop.evaluation import evaluator
 from thidua_desktop.evaluation.criteria import CriteriaSet
 from thidua_desktop.exchange import keys, package
@@ -129,8 +133,15 @@ class PackageResult:
     households: int = 0
     added: int = 0
     changed: int = 0
+    removed: int = 0
     notes: list[str] = field(default_factory=list)
     receipt: bytes | None = None
+    advice: str | None = None  # a refusal: what the commune should do next
+
+    def counts(self) -> str:
+        return f"{self.households} hộ, {self.added} hộ mới, {self.changed} hộ thay đổi" + (
+            f", {self.removed} hộ bị xóa" if self.removed else ""
+        )
 
     def line(self) -> str:
         head = {"accepted": "ĐÃ NHẬP", "duplicate": "ĐÃ CÓ", "refused": "TỪ CHỐI", "checked": "KIỂM TRA"}[self.status]
@@ -178,7 +189,7 @@ def import_bytes(store: Store, raw: bytes, name: str, dry_run: bool = False) -> 
             raise
         return _import_opened(store, opened, name, me, pair, dry_run)
     except PackageRefused as exc:
-        result = PackageResult(name, "refused", str(exc))
+        result = PackageResult(name, "refused", str(exc), advice=exc.advice)
         try:
             h, _ = package.read_header(raw, name)
             result.commune_code, result.sequence, result.sha256 = h.commune_code, h.sequence, package.sha256(raw)
@@ -194,33 +205,23 @@ def _import_opened(
     result = PackageResult(name, "checked", "", code, m.get("commune_name"), seq, opened.sha256)
     if not isinstance(data, dict) or (data.get("commune") or {}).get("code") != code:
         raise PackageRefused(f"{name}: dữ liệu trong gói là của xã khác với xã gửi gói ({code}).")
-    unit = store.upper_level.unit(code)
-    last = unit["last_sequence"] if unit else None
-    if last is not None and seq <= last:
-        raise PackageRefused(
-            f"{name}: gói số {seq} cũ hơn gói số {last} đã nhập của xã {code}; dữ liệu mới hơn đã có. Không nhập."
-        )
-    if last is not None and seq > last + 1:
-        missing = str(last + 1) if seq == last + 2 else f"{last + 1} đến {seq - 1}"
-        result.notes.append(f"Thiếu gói số {missing} của xã (không mất dữ liệu: mỗi gói chứa toàn bộ dữ liệu của xã).")
-    if unit is not None and last is not None and seq == last + 1 and m.get("previous_sha256") != unit["last_sha256"]:
-        result.notes.append(
-            "Gói này không nối tiếp gói đã nhập trước (xã có thể đã khôi phục dữ liệu từ bản sao lưu); hãy hỏi lại xã."
-        )
+    result.notes += _sequence_notes(store, code, seq, m, name)
     path = commune_path(store, code)
     fresh = not path.exists()
     # A commune seen for the first time: a dry run checks against an empty store in memory, and a
     # refused first package leaves no file behind.
-    target = Store.open(":memory:" if fresh and dry_run else path, actor=store.actor)
+    target = Store.open(":memory:" if fresh and dry_run else path, actor=f"Gói số {seq} của xã {code}")
     ok = False
     try:
         listed_households = data.get("households")
         households = listed_households if isinstance(listed_households, list) else []
         incoming = {h["id"] for h in households if isinstance(h, dict) and "id" in h}
         existing = target.register.household_id_set()
+        present = target.register.household_id_set(include_deleted=False)
         result.households, result.added = len(incoming), len(incoming - existing)
+        result.removed = len(present - incoming)
         if dry_run:
-            problems = dataset.check(data, target)
+            problems = dataset.check(data, target, mirror=True)
             if problems:
                 raise dataset.DatasetRefused(name, problems)
         if existing & incoming:  # only households seen before can have changed
@@ -228,43 +229,120 @@ def _import_opened(
             after = _household_hashes(h for h in data["households"] if h["id"] in existing)
             result.changed = sum(1 for hid, digest in after.items() if before.get(hid) != digest)
         if dry_run:
-            result.message = (
-                f"xã {code} {result.commune_name}: {result.households} hộ, {result.added} hộ mới, "
-                f"{result.changed} hộ thay đổi. Chưa ghi (chạy thử)."
-            )
+            result.message = f"xã {code} {result.commune_name}: {result.counts()}. Chưa ghi (chạy thử)."
             return result
-        dataset.import_data(target, data, name)  # checks the whole dataset first, writes all or nothing
+        applied = {"sha256": opened.sha256, "sequence": seq, "file_name": name, "manifest": m,
+                   "added": result.added, "changed": result.changed, "notes": result.notes}  # fmt: skip
+        # The copy becomes exactly the package, and says which package it holds, in one transaction: the
+        # upper file's record of the import can always be rebuilt from it (reconcile).
+        dataset.import_data(
+            target, data, name, mirror=True, and_then=lambda: settings.PACKAGE_APPLIED.set(target, applied)
+        )
         ok = True
     except dataset.DatasetRefused as exc:
         listed = "; ".join(f"{p.path}: {p.message}" for p in exc.problems[:10])
         more = f" (và {len(exc.problems) - 10} lỗi khác)" if len(exc.problems) > 10 else ""
         raise PackageRefused(
-            f"{name}: dữ liệu của xã {code} có {len(exc.problems)} lỗi: {listed}{more}. Không nhập; "
-            "xã cần sửa rồi gửi gói mới."
+            f"{name}: dữ liệu của xã {code} có {len(exc.problems)} lỗi: {listed}{more}. Không nhập.",
+            "Hãy sửa các lỗi đã nêu trong chương trình của xã, rồi tạo một gói mới và gửi lại.",
         ) from None
     finally:
         target.close()
         if fresh and not dry_run and not ok:
             path.unlink(missing_ok=True)
-    merged = [(u["code"], u["name"]) for u in data["commune"].get("former_units") or ()]
+    _record(store, code, data["commune"], applied)
+    result.status = "accepted"
+    result.message = f"xã {code} {result.commune_name}, gói số {seq}: {result.counts()}."
+    return _with_receipt(store, result, me, pair, False)
+
+
+def _sequence_notes(store: Store, code: str, seq: int, manifest: dict, name: str) -> list[str]:
+    """Where the package stands in the commune's line of packages: refused when the level above already
+    holds newer data, told when packages are missing or the commune went back to an older copy."""
+    last = store.upper_level.last_package(code)
+    if last is None:
+        return []
+    last_seq, created = last["sequence"], _when(manifest.get("created_at"))
+    last_created = _when(last["created_at"])
+    restored = manifest.get("restored_from")
+    if seq <= last_seq:
+        if created is not None and last_created is not None and created > last_created:
+            when = f" ngày {text.format_date(str(restored)[:10])}" if restored else ""
+            return [
+                f"Xã đã khôi phục dữ liệu từ bản sao lưu{when}: gói số {seq} được tạo sau gói số {last_seq} đã "
+                "nhập, nên được nhận và thay cho dữ liệu trước đó của xã."
+            ]
+        made = f" (tạo lúc {_shown(last['created_at'])})" if last["created_at"] else ""
+        if seq == last_seq:
+            raise PackageRefused(
+                f"{name}: gói số {seq} này khác với gói số {seq} đã nhập{made}, và được tạo trước gói đó; dữ liệu "
+                "đã nhập mới hơn. Không nhập. Nếu xã đã khôi phục dữ liệu từ bản sao lưu, hãy tạo một gói mới."
+            )
+        raise PackageRefused(
+            f"{name}: gói số {seq} cũ hơn gói số {last_seq} đã nhập của xã {code}{made}; dữ liệu mới hơn đã có. "
+            "Không nhập."
+        )
+    notes = []
+    if seq > last_seq + 1:
+        missing = str(last_seq + 1) if seq == last_seq + 2 else f"{last_seq + 1} đến {seq - 1}"
+        notes.append(f"Thiếu gói số {missing} của xã (không mất dữ liệu: mỗi gói chứa toàn bộ dữ liệu của xã).")
+    elif manifest.get("previous_sha256") != last["sha256"]:
+        when = f" ngày {text.format_date(str(restored)[:10])}" if restored else ""
+        notes.append(f"Gói này không nối tiếp gói đã nhập trước: xã có thể đã khôi phục dữ liệu từ bản sao lưu{when}.")
+    return notes
+
+
+def _when(iso: str | None) -> _dt.datetime | None:
+    try:
+        moment = _dt.datetime.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_dt.UTC)
+    return moment
+
+
+def _shown(iso: str) -> str:
+    """'2026-12-01T16:40:00+07:00' as people read it: '01/12/2026 16:40'."""
+    moment = _when(iso)
+    return moment.strftime("%d/%m/%Y %H:%M") if moment else iso
+
+
+def _record(store: Store, code: str, commune: dict, applied: dict) -> None:
+    merged = [(u["code"], u["name"]) for u in commune.get("former_units") or ()]
     store.upper_level.record_import(
         code,
-        data["commune"]["name"],
-        seq,
-        opened.sha256,
-        m,
-        name,
-        result.added,
-        result.changed,
-        "\n".join(result.notes) or None,
+        commune["name"],
+        applied["sequence"],
+        applied["sha256"],
+        applied["manifest"],
+        applied["file_name"],
+        applied["added"],
+        applied["changed"],
+        "\n".join(applied["notes"]) or None,
         merged,
     )
-    result.status = "accepted"
-    result.message = (
-        f"xã {code} {result.commune_name}, gói số {seq}: {result.households} hộ, {result.added} hộ mới, "
-        f"{result.changed} hộ thay đổi."
-    )
-    return _with_receipt(store, result, me, pair, False)
+
+
+def reconcile(store: Store) -> list[str]:
+    """Make the upper file agree with its commune copies after an import stopped between the two writes
+    (a power cut, a killed process): each copy says which package it holds; one the upper file does not
+    know is recorded now. Returns the communes put right."""
+    fixed = []
+    for unit in store.upper_level.units():
+        path = commune_path(store, unit["code"])
+        if not path.exists():
+            continue
+        copy = Store.open(path, actor=store.actor)
+        try:
+            applied = settings.PACKAGE_APPLIED.get(copy)
+            commune = copy.register.commune()
+        finally:
+            copy.close()
+        if applied and commune and store.upper_level.package(applied["sha256"]) is None:
+            _record(store, unit["code"], commune, applied)
+            fixed.append(unit["code"])
+    return fixed
 
 
 def _with_receipt(store: Store, result: PackageResult, me: dict, pair: keys.KeyPair, dry_run: bool) -> PackageResult:
@@ -286,7 +364,9 @@ def receipt_for(store: Store, result: PackageResult, me: dict, pair: keys.KeyPai
         "status": result.status,
         "message": result.message,
         "notes": result.notes,
+        "advice": result.advice,
         "households": result.households,
+        "removed": result.removed,
         "added": result.added,
         "changed": result.changed,
         "decisions": decisions,
@@ -306,6 +386,8 @@ def import_files(
 ) -> list[PackageResult]:
     """Import packages, each commune's oldest first whatever order they come in. Communes are
     independent (each has its own file), so several are imported side by side on a multi-core PC."""
+    if not dry_run:
+        reconcile(store)
     groups: dict[str, list[tuple[int, Path]]] = {}
     for f in (Path(f) for f in files):
         try:
@@ -318,7 +400,7 @@ def import_files(
     workers = min(workers or os.cpu_count() or 1, 4, len(batches))
     results: list[PackageResult] = []
     if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=_worker_started, initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_import_batch, str(store.path), store.actor, batch, dry_run) for batch in batches]
             for done, future in enumerate(as_completed(futures), 1):
                 results += future.result()
@@ -335,6 +417,23 @@ def import_files(
             receipt_dir.mkdir(parents=True, exist_ok=True)
             atomic_write(receipt_dir / f"{Path(result.name).stem}.bien-nhan.json", result.receipt)
     return results
+
+
+def _worker_started(parent_pid: int) -> None:
+    """In each import worker: the same log as the parent, and an end when the parent ends (a killed
+    window or command must not leave workers behind)."""
+    care.setup_logging()
+
+    def watch() -> None:
+        parent = multiprocessing.parent_process()
+        if parent is not None:
+            multiprocessing.connection.wait([parent.sentinel])
+        else:  # pragma: no cover - every start method gives workers their parent
+            while os.getppid() == parent_pid:
+                time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _import_batch(db_path: str, actor: str, batch: list[str], dry_run: bool) -> list[PackageResult]:
@@ -357,8 +456,17 @@ def _import_file(store: Store, f: Path, dry_run: bool) -> PackageResult:
                 f"{package.MAX_PACKAGE_BYTES / 1e6:.0f} MB). Không nhận.",
             )
         return import_bytes(store, f.read_bytes(), f.name, dry_run)
+    except Refused as exc:  # a commune copy that cannot be opened (locked, damaged): this package waits
+        return PackageResult(f.name, "refused", f"{f.name}: {exc}")
     except OSError as exc:
         return PackageResult(f.name, "refused", f"{f.name}: không đọc được tệp ({exc.strerror}).")
+    except Exception as exc:  # noqa: BLE001 - one package's bug must not cost the batch's other packages
+        log_bug(exc, f"importing {f.name}")
+        return PackageResult(
+            f.name,
+            "refused",
+            f"{f.name}: lỗi không mong muốn của chương trình khi nhập gói (đã ghi vào nhật ký); gói chưa được nhập.",
+        )
 
 
 # --- decisions on nominations -------------------------------------------------------------------------

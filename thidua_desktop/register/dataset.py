@@ -43,6 +43,7 @@ class ImportResult:
     nominations: int = 0
     new_households: int = 0
     backup: Path | None = field(default=None)
+    removed: dict[str, int] = field(default_factory=dict)  # mirror: what the dataset no longer holds
 
     def summary(self) -> str:
         return (
@@ -88,12 +89,14 @@ def _label(data: dict, path: str) -> str:
     return path.replace(head, f"{head} ({name})", 1) if name else path
 
 
-def check(data: Any, store: Store) -> list[Problem]:
-    """Every problem of the dataset against the schema, the register's rules and the store."""
+def check(data: Any, store: Store, mirror: bool = False) -> list[Problem]:
+    """Every problem of the dataset against the schema, the register's rules and the store. With
+    `mirror` the dataset is to replace what the store holds, so it must stand on its own: households
+    may refer only to its own villages, and a CCCD is checked within the file alone."""
     problems = check_dataset_shape(data)
     if problems:
         return [Problem(_label(data, p.path) if isinstance(data, dict) else p.path, p.message) for p in problems]
-    known = [v["id"] for v in store.register.villages(include_deleted=True)]
+    known = [] if mirror else [v["id"] for v in store.register.villages(include_deleted=True)]
     problems = rules.check_dataset_rules(data, known)
     current = store.register.commune()
     if current and current["code"] != data["commune"]["code"]:
@@ -107,12 +110,12 @@ def check(data: Any, store: Store) -> list[Problem]:
                 ),
             ),
         )
-    problems += _identity_clashes(data, store)
+    problems += _identity_clashes(data, None if mirror else store)
     return [Problem(_label(data, p.path), p.message) for p in problems]
 
 
-def _identity_clashes(data: dict, store: Store) -> list[Problem]:
-    """One CCCD belongs to one head: within the file and against other households in the store."""
+def _identity_clashes(data: dict, store: Store | None) -> list[Problem]:
+    """One CCCD belongs to one head: within the file and (given a store) against its other households."""
     out = []
     owner: dict[str, str] = {}
     for i, hh in enumerate(data["households"]):
@@ -126,7 +129,7 @@ def _identity_clashes(data: dict, store: Store) -> list[Problem]:
                     )
                 )
             owner.setdefault(number, hh["id"])
-    if owner:
+    if owner and store is not None:
         for number, hid, name in store.register.heads_with_id_numbers(owner):
             if owner[number] != hid:
                 idx = next(i for i, h in enumerate(data["households"]) if h["head"].get("id_number") == number)
@@ -138,11 +141,20 @@ def _identity_clashes(data: dict, store: Store) -> list[Problem]:
     return out
 
 
-def import_data(store: Store, data: Any, source: str = "tệp", progress: Progress | None = None) -> ImportResult:
-    """Check, back up, then store the whole dataset in one transaction, or refuse it whole."""
+def import_data(
+    store: Store,
+    data: Any,
+    source: str = "tệp",
+    progress: Progress | None = None,
+    mirror: bool = False,
+    and_then: Callable[[], object] | None = None,
+) -> ImportResult:
+    """Check, back up, then store the whole dataset in one transaction, or refuse it whole. With
+    `mirror` (the level above's copy of a commune) the store becomes exactly the dataset; `and_then`
+    is written in the same transaction."""
     say = progress or (lambda pct, text: None)
     say(5, "Đang kiểm tra tệp...")
-    problems = check(data, store)
+    problems = check(data, store, mirror)
     if problems:
         raise DatasetRefused(source, problems)
     result = ImportResult()
@@ -151,7 +163,7 @@ def import_data(store: Store, data: Any, source: str = "tệp", progress: Progre
         result.backup = store.backup("truoc-nhap-json")
     existing = store.register.household_id_set()
     say(40, "Đang ghi dữ liệu...")
-    store.register.write_dataset(data)
+    result.removed = store.register.write_dataset(data, mirror, and_then)
     say(100, "Xong.")
     result.villages = len(data["villages"])
     result.households = len(data["households"])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from thidua_desktop import paths
+from thidua_desktop import paths, settings
 from thidua_desktop.errors import Refused
 from thidua_desktop.store.meetings import MeetingRepository, NominationRepository
 from thidua_desktop.store.migrations import (
@@ -180,9 +180,14 @@ class Store:
         """Put a backup's content in place of this file's, keeping a copy of what was there first.
 
         SQLite's backup API writes the pages in one go into the open file; the copy's schema is then
-        brought up to date as any older file would be.
+        brought up to date as any older file would be. The upward trip is not taken back in time: the
+        outbox (every package and its receipt) and the trip's settings stay as they were, so the next
+        package follows the last one sent, and the file remembers when the copy had been taken.
         """
         before = self.backup("truoc-khoi-phuc")
+        outbox = self.outbox.snapshot()
+        kept = {s.key: self.read_setting(s.key) for s in settings.KEPT_ON_RESTORE}
+        taken = _dt.datetime.fromtimestamp(Path(copy).stat().st_mtime).astimezone().isoformat(timespec="seconds")
         with _sqlite_refusals(copy):
             source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
             try:
@@ -192,6 +197,11 @@ class Store:
         with _sqlite_refusals(self.path):
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
+        with self.transaction():
+            self.outbox.put_back(outbox)
+            for key, value in kept.items():
+                self.write_setting(key, value)
+            settings.RESTORED_FROM.set(self, taken)
         return before
 
     # --- transactions -----------------------------------------------------------------------

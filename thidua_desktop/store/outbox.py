@@ -88,6 +88,22 @@ class OutboxRepository(Repository):
                 (error, next_try_at, sequence),
             )
 
+    def snapshot(self) -> tuple[list[str], list[tuple]]:
+        """Every package with every column (its bytes too): what a restore from a backup carries over."""
+        cursor = self.conn.execute("SELECT * FROM outbox ORDER BY sequence")
+        return [d[0] for d in cursor.description], [tuple(r) for r in cursor]
+
+    def put_back(self, snapshot: tuple[list[str], list[tuple]]) -> None:
+        cols, rows = snapshot
+        with self.transaction() as c:
+            c.execute("DELETE FROM outbox")
+            known = {r[1] for r in c.execute("PRAGMA table_info(outbox)")}
+            keep = [i for i, col in enumerate(cols) if col in known]
+            c.executemany(
+                f"INSERT INTO outbox ({', '.join(cols[i] for i in keep)}) VALUES ({', '.join('?' * len(keep))})",
+                [tuple(row[i] for i in keep) for row in rows],
+            )
+
     def retry_now(self, refused_sequence: int | None = None) -> None:
         """No waiting for the next try; a refused package chosen on purpose goes again too."""
         with self.transaction() as c:

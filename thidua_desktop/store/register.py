@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +43,7 @@ from thidua_desktop.store.rows import (
     village_year_dict,
     village_year_row,
 )
-from thidua_desktop.text import clean, fold
+from thidua_desktop.text import clean, fold, format_date
 
 
 @dataclass
@@ -153,15 +153,40 @@ class RegisterRepository(Repository):
         with self.transaction() as c:
             write_commune_years(c, [entry])
 
-    def write_dataset(self, data: dict) -> None:
+    def write_dataset(
+        self, data: dict, mirror: bool = False, and_then: Callable[[], object] | None = None
+    ) -> dict[str, int]:
         """A whole checked dataset in one bulk transaction: the commune, its villages, households (with
-        their records and loans), meetings with their votes, and nominations."""
+        their records and loans), meetings with their votes, and nominations.
+
+        With `mirror`, the file becomes exactly the dataset: villages, households and meetings it does not
+        hold go to the recycle bin (their last content stays, and the change history says who removed
+        them), nominations it does not hold are removed (the history keeps them). Returns how many of
+        each were removed. `and_then` runs inside the same transaction (a write that must not happen
+        without this one, nor this one without it)."""
         with self.db.bulk_transaction() as c:
             write_commune(c, data["commune"])
             write_villages(c, data["villages"])
             write_households(c, data["households"], with_evidence=False)
             write_meetings(c, data["meetings"])
             write_nominations(c, data.get("nominations") or [])
+            if and_then is not None:
+                and_then()
+            if not mirror:
+                return {}
+            now = now_iso()
+            removed = {}
+            for table, key in (("household", "households"), ("village", "villages"), ("meeting", "meetings")):
+                removed[key] = c.execute(
+                    f"UPDATE {table} SET deleted_at = ? WHERE deleted_at IS NULL AND id NOT IN "
+                    "(SELECT value FROM json_each(?))",
+                    (now, json_list(x["id"] for x in data[key])),
+                ).rowcount
+            removed["nominations"] = c.execute(
+                "DELETE FROM nomination WHERE id NOT IN (SELECT value FROM json_each(?))",
+                (json_list(n["id"] for n in data.get("nominations") or ()),),
+            ).rowcount
+            return removed
 
     # --- villages ---------------------------------------------------------------------------
     def villages(self, include_deleted: bool = False, with_evidence: bool = False) -> list[dict]:
@@ -184,6 +209,7 @@ class RegisterRepository(Repository):
             write_villages(c, [village])
 
     def delete_village(self, village_id: str) -> None:
+        """To the recycle bin, refused while households, meetings or nominations still point at it."""
         with self.transaction() as c:
             n = c.execute(
                 "SELECT count(*) FROM household WHERE village_id = ? AND deleted_at IS NULL", (village_id,)
@@ -191,6 +217,22 @@ class RegisterRepository(Repository):
             if n:
                 raise Refused(
                     f"Thôn này còn {n} hộ. Hãy chuyển các hộ sang thôn khác hoặc xóa các hộ trước khi xóa thôn."
+                )
+            meetings = [
+                f"cuộc họp ngày {_vn_date(r[0])}"
+                for r in c.execute(
+                    "SELECT held_on FROM meeting WHERE village_id = ? AND deleted_at IS NULL ORDER BY held_on",
+                    (village_id,),
+                )
+            ]
+            nominated = [
+                f"đề nghị khen thưởng năm {r[0]}"
+                for r in c.execute("SELECT year FROM nomination WHERE village_id = ? ORDER BY year", (village_id,))
+            ]
+            if meetings or nominated:
+                raise Refused(
+                    f"Chưa xóa được thôn này vì còn {_listing(meetings + nominated)} của thôn. Hãy xóa các cuộc "
+                    "họp và đề nghị đó trước (cuộc họp vào thùng rác, khôi phục được)."
                 )
             c.execute("UPDATE village SET deleted_at = ? WHERE id = ?", (now_iso(), village_id))
 
@@ -253,9 +295,37 @@ class RegisterRepository(Repository):
             write_households(c, [hh], with_evidence=True)
 
     def delete_household(self, household_id: str) -> None:
-        """To the recycle bin: hidden everywhere, restorable, nothing removed."""
+        """To the recycle bin (with its review records and loans): hidden everywhere, restorable, nothing
+        removed. Refused while a meeting's vote or a nomination points at it, naming them: the commune's
+        file must stay one the level above can take whole."""
         with self.transaction() as c:
+            references = self.references_to_household(household_id)
+            if references:
+                raise Refused(
+                    f"Chưa xóa được hộ này vì hộ có {_listing(references)}. Hãy bỏ hộ khỏi các cuộc họp và đề "
+                    'nghị đó trước. Nếu hộ đã chuyển đi hoặc không còn ở xã, đừng xóa: hãy ghi "Năm rời khỏi xã" '
+                    "trong thông tin của hộ, để kết quả các năm trước vẫn còn."
+                )
             c.execute("UPDATE household SET deleted_at = ? WHERE id = ?", (now_iso(), household_id))
+
+    def references_to_household(self, household_id: str) -> list[str]:
+        """What still points at a household: votes in meetings not in the recycle bin, and nominations."""
+        votes = [
+            f"phiếu biểu quyết trong cuộc họp ngày {_vn_date(r[0])} ({r[1]})"
+            for r in self.conn.execute(
+                "SELECT m.held_on, v.name FROM decision d JOIN meeting m ON m.id = d.meeting_id "
+                "JOIN village v ON v.id = m.village_id WHERE d.household_id = ? AND m.deleted_at IS NULL "
+                "ORDER BY m.held_on",
+                (household_id,),
+            )
+        ]
+        nominated = [
+            f"đề nghị khen thưởng năm {r[0]}"
+            for r in self.conn.execute(
+                "SELECT year FROM nomination WHERE household_id = ? ORDER BY year", (household_id,)
+            )
+        ]
+        return votes + nominated
 
     def possible_duplicates(self, hh: dict) -> list[dict]:
         """Other households with the same CCCD, or the same head name and birth year in the village."""
@@ -400,16 +470,33 @@ class RegisterRepository(Repository):
         return sorted(items, key=lambda i: i.deleted_at, reverse=True)
 
     def restore(self, item: DeletedItem) -> None:
+        """Out of the recycle bin; refused while what it points at is still there (its village, or the
+        households a meeting voted on), so that nothing restored points at a deleted record."""
         table = {"household": "household", "village": "village", "meeting": "meeting"}[item.kind]
         with self.transaction() as c:
-            if item.kind == "household":
+            if item.kind in ("household", "meeting"):
                 village_gone = c.execute(
-                    "SELECT v.deleted_at IS NOT NULL FROM household h JOIN village v ON v.id = h.village_id "
-                    "WHERE h.id = ?",
+                    f"SELECT v.deleted_at IS NOT NULL FROM {table} x JOIN village v ON v.id = x.village_id "
+                    "WHERE x.id = ?",
                     (item.id,),
                 ).fetchone()[0]
                 if village_gone:
-                    raise Refused("Thôn của hộ này đang ở trong thùng rác. Hãy khôi phục thôn trước.")
+                    what = "hộ" if item.kind == "household" else "cuộc họp"
+                    raise Refused(f"Thôn của {what} này đang ở trong thùng rác. Hãy khôi phục thôn trước.")
+            if item.kind == "meeting":
+                gone = [
+                    r[0]
+                    for r in c.execute(
+                        "SELECT h.head_name FROM decision d JOIN household h ON h.id = d.household_id "
+                        "WHERE d.meeting_id = ? AND h.deleted_at IS NOT NULL ORDER BY h.sort_name",
+                        (item.id,),
+                    )
+                ]
+                if gone:
+                    raise Refused(
+                        f"Cuộc họp này có phiếu biểu quyết của {_listing(['hộ ' + g for g in gone])} đang ở trong "
+                        "thùng rác. Hãy khôi phục các hộ đó trước."
+                    )
             c.execute(f"UPDATE {table} SET deleted_at = NULL WHERE id = ?", (item.id,))
 
     def household_names(
@@ -542,3 +629,13 @@ def write_households(c: sqlite3.Connection, households: Sequence[dict], with_evi
     delete_stale(
         c, "loan", "household_id", "id", [(h["id"], [loan["id"] for loan in h.get("loans") or ()]) for h in households]
     )
+
+
+def _vn_date(iso: str) -> str:
+    return format_date(iso[:10]) if iso else ""
+
+
+def _listing(items: Sequence[str], limit: int = 5) -> str:
+    """'a, b và 2 mục khác' for a refusal that names what stands in the way."""
+    shown = ", ".join(items[:limit])
+    return shown + (f" và {len(items) - limit} mục khác" if len(items) > limit else "")

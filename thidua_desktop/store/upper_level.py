@@ -44,7 +44,7 @@ class UpperLevelRepository(Repository):
 
     def last_package(self, code: str) -> dict | None:
         row = self.conn.execute(
-            "SELECT * FROM upper_package WHERE commune_code = ? ORDER BY sequence DESC LIMIT 1", (code,)
+            "SELECT * FROM upper_package WHERE commune_code = ? ORDER BY rowid DESC LIMIT 1", (code,)
         ).fetchone()
         return dict(row) if row else None
 
@@ -106,8 +106,8 @@ class UpperLevelRepository(Repository):
         return {
             r[0]: json.loads(r[1] or "[]")
             for r in self.conn.execute(
-                "SELECT commune_code, json_extract(manifest, '$.years') FROM upper_package p WHERE sequence = "
-                "(SELECT max(sequence) FROM upper_package q WHERE q.commune_code = p.commune_code)"
+                "SELECT commune_code, json_extract(manifest, '$.years') FROM upper_package p WHERE rowid = "
+                "(SELECT max(rowid) FROM upper_package q WHERE q.commune_code = p.commune_code)"
             )
         }
 
