@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import own_log_handlers
 from thidua_desktop.register import dataset, demo
 from thidua_desktop.store import Store
 
@@ -29,6 +30,13 @@ def data_dir(tmp_path, monkeypatch):
     folder.mkdir()
     monkeypatch.setenv("THIDUA_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def thidua_log():
+    """Each test's log goes to its own data folder (a command adds a handler for its data folder)."""
+    with own_log_handlers() as logger:
+        yield logger
 
 
 def _template(factory: pytest.TempPathFactory, name: str, fill: bool) -> Path:
