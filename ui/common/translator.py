@@ -91,8 +91,10 @@ VIETNAMESE = {
 
 
 class VietnameseTranslator(QTranslator):
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return VIETNAMESE.get(context, {}).get(source, "")
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        # None reaches Qt as a null string: "not translated here", so Qt keeps its own words. An empty
+        # string would be taken as the translation, and every unlisted text would show blank.
+        return VIETNAMESE.get(context, {}).get(source)
 
     def isEmpty(self) -> bool:
         return False
