@@ -1,7 +1,9 @@
+import logging
 from pathlib import Path
 
 import pytest
 
+from thidua_desktop import care
 from thidua_desktop.exchange import upper_level
 from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
@@ -64,3 +66,16 @@ def pair(tmp_path):
     yield province, commune, setup
     province.close()
     commune.close()
+
+
+@pytest.fixture
+def log_file(monkeypatch):
+    """The program's log, as care.setup_logging() opens it, in this test's data folder (the handlers an
+    earlier test or the session left are set aside meanwhile)."""
+    logger = logging.getLogger("thidua")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "level", logger.level)
+    path = care.setup_logging()
+    yield path
+    for handler in logger.handlers:
+        handler.close()

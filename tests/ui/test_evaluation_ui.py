@@ -129,3 +129,17 @@ def test_annual_report_from_the_window(judged, tmp_path, monkeypatch):
     judged.report_button.click()
     assert "Đã ghi báo cáo năm 2019" in judged.summary.text()
     assert "Báo cáo năm 2019" in load_workbook(out).sheetnames
+
+
+def test_the_png_is_written_whole_or_refused(judged, tmp_path, monkeypatch, prompts):
+    from PySide6.QtWidgets import QFileDialog
+
+    out = tmp_path / "danh-gia.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    judged.png_button.click()
+    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert judged.summary.text() == f"Đã lưu ảnh: {out}"
+    missing = tmp_path / "khong-co" / "danh-gia.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(missing), ""))
+    judged.png_button.click()
+    assert prompts[-1].startswith(f"Không ghi được tệp {missing}") and not missing.parent.exists()

@@ -321,6 +321,11 @@ def wait_cursor() -> Iterator[None]:
 
 
 def show_error(parent: QWidget | None, text: str, title: str = "Không thực hiện được") -> None:
+    """A refusal under `title`. A background job's bug (its message starts with BUG_TITLE: worker.py)
+    is told as every bug is, whatever the page would call its refusals."""
+    if text.startswith(BUG_TITLE):
+        QMessageBox.critical(parent, BUG_TITLE, text)
+        return
     QMessageBox.warning(parent, title, text)
 
 

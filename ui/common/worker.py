@@ -1,8 +1,9 @@
 """Long work off the UI thread: a job with its own connection to the file, reporting back by signals.
 
 A refusal ends the job with its Vietnamese message; any other exception is our bug, logged with its
-traceback and told as one (with the log's path). Either way the thread ends and `failed` fires, so the
-page that started the job becomes usable again.
+traceback and told as one: the message starts with BUG_TITLE (so `show_error` tells it as a bug) and
+gives the log's path. Either way the thread ends and `failed` fires, so the page that started the job
+becomes usable again.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from thidua_desktop import paths
 from thidua_desktop.care import LOG_FILE
-from thidua_desktop.errors import Refused, bug_message, log_bug
+from thidua_desktop.errors import BUG_TITLE, Refused, bug_message, log_bug
 from thidua_desktop.store import Store
 
 Work = Callable[[Store, Callable[[int, str], None]], object]
@@ -38,7 +39,7 @@ class StoreJob(QObject):
             self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - a job's bug must end the job, not the thread silently
             log_bug(exc, f"background job {getattr(self.work, '__qualname__', self.work)!r}")
-            self.failed.emit(bug_message(paths.logs_dir() / LOG_FILE))
+            self.failed.emit(f"{BUG_TITLE}.\n{bug_message(paths.logs_dir() / LOG_FILE)}")
         else:
             self.finished.emit(result)
         finally:
