@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import subprocess
-import sys
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -21,7 +20,6 @@ from thidua_desktop.register import dataset
 
 CRITERIA = criteria.load()
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
-MAIN = Path(__file__).resolve().parents[2] / "main.py"
 MM = 72 / 25.4
 
 
@@ -214,17 +212,23 @@ def test_blank_minutes_carry_the_tally_sheet_and_the_households_to_consider(fill
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_print_commands_exit_with_the_promised_codes(tmp_path):
+def test_print_commands_exit_with_the_promised_codes(tmp_path, capsys):
+    import main
+
     db = str(tmp_path / "x.sqlite")
 
+    @dataclass
+    class Done:
+        returncode: int
+        stdout: str
+        stderr: str
+
     def run(*a):
-        return subprocess.run(
-            [sys.executable, str(MAIN), "--db", db, *a],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=120,
-        )
+        try:
+            code = main.main(["--db", db, *a])
+        except SystemExit as exc:  # wrong usage
+            code = exc.code
+        return Done(code, *capsys.readouterr())
 
     assert run("import-json", str(EXAMPLE)).returncode == 0
     done = run(
