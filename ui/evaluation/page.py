@@ -358,17 +358,20 @@ class EvaluationPage(QWidget):
         self.tabs.addTab(page, "&Biểu đồ tỷ lệ nghèo")
 
     # --- running -------------------------------------------------------------------------
-    def criteria_set(self) -> CriteriaSet:
-        return criteria.load(self.criteria_combo.currentData() or criteria.DEFAULT_SET)
+    def criteria_set(self) -> CriteriaSet | None:
+        """The criteria set chosen on the page, or None after saying why it cannot be used."""
+        try:
+            return criteria.load(self.criteria_combo.currentData() or criteria.DEFAULT_SET)
+        except CriteriaError as exc:
+            show_error(self, str(exc), "Bộ tiêu chí không dùng được")
+            return None
 
     def run(self) -> None:
         """The whole commune, in the background, with progress."""
         if self._worker is not None or self.store.register.commune() is None:
             return
-        try:
-            chosen = self.criteria_set()
-        except CriteriaError as exc:
-            show_error(self, str(exc), "Bộ tiêu chí không dùng được")
+        chosen = self.criteria_set()
+        if chosen is None:
             return
         settings.CRITERIA_SET.set(self.store, chosen.name)
         self.run_button.setEnabled(False)
@@ -609,10 +612,8 @@ class EvaluationPage(QWidget):
 
     def save_annual_report(self) -> None:
         """The annual report of the movement for the year on screen, as an Excel workbook."""
-        try:
-            chosen = self.criteria_set()
-        except CriteriaError as exc:
-            show_error(self, str(exc), "Bộ tiêu chí không dùng được")
+        chosen = self.criteria_set()
+        if chosen is None:
             return
         year = self.year.value()
         file, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo năm", f"bao-cao-{year}.xlsx", "Tệp Excel (*.xlsx)")
