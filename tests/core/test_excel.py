@@ -243,15 +243,18 @@ def test_fresh_export_resaved_by_libreoffice_comes_in(store, store_factory, tmp_
     writer = store_factory("writer.sqlite")
     dataset.import_data(writer, source)
     excel.export_store(writer, tmp_path / "ds.xlsx")
+    # A profile of its own: another LibreOffice running on the machine (or another test run) holds the
+    # user's profile locked, and soffice then fails at once.
+    soffice = ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to"]
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(tmp_path / "ds.xlsx")],
+        [*soffice, "ods", "--outdir", str(tmp_path), str(tmp_path / "ds.xlsx")],
         check=True,
         capture_output=True,
         timeout=180,
     )
     (tmp_path / "lo").mkdir()
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(tmp_path / "ds.ods")],
+        [*soffice, "xlsx", "--outdir", str(tmp_path / "lo"), str(tmp_path / "ds.ods")],
         check=True,
         capture_output=True,
         timeout=180,
