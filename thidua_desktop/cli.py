@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from thidua_desktop import __version__, care, excel, paths
+from thidua_desktop import __version__, care, excel, paths, settings
 from thidua_desktop.documents import annual_report
 from thidua_desktop.errors import Refused, bug_message, log_bug
 from thidua_desktop.evaluation import criteria, service
@@ -237,12 +237,13 @@ def _commune_of(store: Store) -> dict:
 def _evaluate(store: Store, args: argparse.Namespace) -> int:
     commune = _commune_of(store)
     chosen = _criteria(store, args)
-    report = service.run(store, args.year, chosen).report
+    result = service.run(store, args.year, chosen)
+    report = result.report
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         names = {v["id"]: v["name"] for v in store.register.villages(include_deleted=True)}
-        print(service.summary(report, names, commune["name"], chosen))
+        print(service.summary(report, names, commune["name"], chosen, result.coverage))
     return EXIT_OK
 
 
@@ -269,10 +270,12 @@ def _package(store: Store, args: argparse.Namespace) -> int:
         print("\n".join(said) or "Không có gói nào cần gửi.")
         return EXIT_OK if all("chưa gửi được" not in s for s in said) else EXIT_REFUSED
     elif args.action == "outbox":
+        days, now = settings.RECEIPT_OVERDUE_DAYS.get(store), _dt.datetime.now(_dt.UTC)
         for e in store.outbox.entries():
-            print(
-                f"{e.sequence:>4}  {e.file_name}  {outbox.STATUS_LABELS[e.status]}  {e.receipt_message or e.last_error or ''}"
-            )
+            told = e.receipt_message or e.last_error
+            late = f" (quá {days} ngày chưa có biên nhận)" if e.overdue(days, now) else ""
+            label = f"{outbox.STATUS_LABELS[e.status]}{late}" + (f": {told}" if told else "")
+            print(f"{e.sequence:>4}  {e.file_name}  {label}")
     elif args.action == "new-key":
         pair = outbox.replace_key(store)
         print("Đã tạo khóa mới; khóa cũ được cất riêng. Gói tiếp theo mang khóa mới và cấp trên sẽ từ chối cho đến")

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import socket
 import threading
 import zipfile
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -17,6 +15,7 @@ from hypothesis import strategies as st
 from nacl.public import PublicKey, SealedBox
 from nacl.signing import SigningKey
 
+from tests.core.conftest import trusted
 from tests.helpers import sql
 from thidua_desktop import paths
 from thidua_desktop.errors import Refused
@@ -25,36 +24,6 @@ from thidua_desktop.exchange import inbox, keys, outbox, package, upper_level
 from thidua_desktop.exchange.package import PackageRefused
 from thidua_desktop.register import dataset, demo, households
 from thidua_desktop.store import Store
-
-EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
-
-
-@pytest.fixture(scope="module")
-def trip_template(tmp_path_factory) -> Path:
-    """The trip's two folders (each file with its keys), made once a module and copied for each test."""
-    folder = tmp_path_factory.mktemp("trip")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("THIDUA_DATA_DIR", str(folder / "data"))
-        province = Store.open(folder / "tinh" / "tinh.sqlite", actor="Cán bộ tỉnh")
-        setup = upper_level.init(province, "UBND tỉnh Tuyên Quang", "province")
-        commune = Store.open(folder / "xa" / "xa.sqlite", actor="Cán bộ xã")
-        dataset.import_data(commune, dataset.read_file(EXAMPLE))
-        outbox.setup_upper(commune, setup, "setup.json")
-        province.close()
-        commune.close()
-    return folder
-
-
-@pytest.fixture
-def trip(tmp_path, trip_template):
-    """A province, and a commune that has its setup file; neither trusts the other's package yet."""
-    for name in ("tinh", "xa"):
-        shutil.copytree(trip_template / name, tmp_path / name)  # copy2 keeps the key files' owner-only mode
-    province = Store.open(tmp_path / "tinh" / "tinh.sqlite", actor="Cán bộ tỉnh")
-    commune = Store.open(tmp_path / "xa" / "xa.sqlite", actor="Cán bộ xã")
-    yield province, commune, tmp_path
-    province.close()
-    commune.close()
 
 
 def written(province: Store) -> tuple:
@@ -65,15 +34,6 @@ def written(province: Store) -> tuple:
         tuple(tuple(r) for r in sql(province, "SELECT code, fingerprint, last_sequence FROM upper_unit")),
         tuple(sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in folder.iterdir())),
     )
-
-
-def trusted(province: Store, commune: Store, usb: Path) -> Path:
-    """A first package, refused (not trusted), then trusted by its fingerprint and imported."""
-    first = outbox.export_package(commune, usb)
-    refused = upper_level.import_files(province, [first])[0]
-    assert refused.status == "refused" and outbox.own_keys(commune).fingerprint in refused.message
-    upper_level.trust(province, "02191", outbox.own_keys(commune).fingerprint.replace(" ", "").lower())
-    return first
 
 
 def test_the_whole_trip_by_folder_and_back(trip):

@@ -1,4 +1,3 @@
-import logging
 from pathlib import Path
 
 import pytest
@@ -69,13 +68,7 @@ def pair(tmp_path):
 
 
 @pytest.fixture
-def log_file(monkeypatch):
-    """The program's log, as care.setup_logging() opens it, in this test's data folder (the handlers an
-    earlier test or the session left are set aside meanwhile)."""
-    logger = logging.getLogger("thidua")
-    monkeypatch.setattr(logger, "handlers", [])
-    monkeypatch.setattr(logger, "level", logger.level)
-    path = care.setup_logging()
-    yield path
-    for handler in logger.handlers:
-        handler.close()
+def log_file():
+    """The program's log as care.setup_logging() opens it, in this test's data folder (the handler is
+    closed after the test by tests/conftest.py's thidua_log)."""
+    return care.setup_logging()

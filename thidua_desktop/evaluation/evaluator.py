@@ -525,13 +525,20 @@ def _policy(views: list[HouseholdView], year: int, deadline: int) -> dict:
 # --- the report --------------------------------------------------------------------------------------
 
 
-def evaluate(data: dict, year: int, criteria: CriteriaSet, group_: GroupOfCommunes | None = None) -> dict:
+def evaluate(
+    data: dict,
+    year: int,
+    criteria: CriteriaSet,
+    group_: GroupOfCommunes | None = None,
+    views: list[HouseholdView] | None = None,
+) -> dict:
     """The evaluation report of shared/domain/interfaces.md for one commune and one year.
 
-    The level above passes its GroupOfCommunes, which takes the commune in the same pass.
+    The level above passes its GroupOfCommunes, which takes the commune in the same pass; a caller that
+    also wants the year's `coverage` passes the views it made of the households (`views_of`).
     """
     area = data["commune"]["area"]
-    views = [HouseholdView.of(hh) for hh in data["households"]]
+    views = views_of(data) if views is None else views
     if group_ is not None:
         group_.add_views(views)
     meetings_by_household: dict[str, list] = {}
@@ -555,6 +562,50 @@ def evaluate(data: dict, year: int, criteria: CriteriaSet, group_: GroupOfCommun
         "villages": villages,
         "commune": evaluate_commune(data, views, year, criteria, counts),
     }
+
+
+def views_of(data: dict) -> list[HouseholdView]:
+    return [HouseholdView.of(hh) for hh in data["households"]]
+
+
+def coverage_by_year(views: list[HouseholdView]) -> dict[str, dict]:
+    """`coverage` of every year that has records, keyed as the report keys its rates."""
+    by_village: dict[str, list[HouseholdView]] = {}
+    for v in views:
+        by_village.setdefault(v.data["village_id"], []).append(v)
+    return {str(y): coverage(by_village, y) for y in sorted(counts_by_year(views))}
+
+
+def coverage(by_village: dict[str, list[HouseholdView]], year: int) -> dict:
+    """How much of the commune a year's records cover: the households there that year (a record that
+    year or before, not left), those with a record of the year (the rates are computed over these), and
+    the villages none of whose households has one. A year is complete when every household there has
+    its record."""
+    present = with_record = 0
+    unreviewed = []
+    for village_id, views in by_village.items():
+        here = [v for v in views if v.exists_in(year)]
+        recorded = sum(1 for v in here if year in v.records)
+        present, with_record = present + len(here), with_record + recorded
+        if here and not recorded:
+            unreviewed.append(village_id)
+    return {
+        "households": present,
+        "with_record": with_record,
+        "villages_without_records": unreviewed,
+        "complete": with_record == present,
+    }
+
+
+def coverage_note(entry: dict | None) -> str:
+    """'' for a complete year; else the Vietnamese warning that goes next to its rates."""
+    if not entry or entry["complete"]:
+        return ""
+    villages = len(entry["villages_without_records"])
+    where = f"; {villages} thôn chưa có kết quả rà soát nào" if villages else ""
+    return (
+        f"Năm chưa đầy đủ: tỷ lệ tính trên {entry['with_record']}/{entry['households']} hộ có kết quả rà soát{where}."
+    )
 
 
 class GroupOfCommunes:

@@ -17,12 +17,14 @@ from thidua_desktop.text import format_percent
 class Evaluation:
     report: dict  # exactly the JSON of interfaces.md
     village_series: dict[str, tuple[dict, dict]]  # village id -> (poverty rates, near-poor rates) by year
+    coverage: dict[str, dict]  # year -> households there, those with a record (the rates' base), complete
 
 
 def run(store: Store, year: int, criteria: CriteriaSet) -> Evaluation:
     """Judge the store's commune for a year; record which criteria set and version did it."""
     data = dataset.export_data(store)
-    report = evaluator.evaluate(data, year, criteria)
+    views = evaluator.views_of(data)
+    report = evaluator.evaluate(data, year, criteria, views=views)
     eligible = sum(1 for h in report["households"] if h["verdict"] == "eligible")
     store.runs.record(
         year, criteria.name, criteria.version, len(report["households"]), eligible, report["commune"]["verdict"]
@@ -31,11 +33,14 @@ def run(store: Store, year: int, criteria: CriteriaSet) -> Evaluation:
     for hh in data["households"]:
         by_village.setdefault(hh["village_id"], []).append(hh)
     series = {v["id"]: evaluator.rate_series(by_village.get(v["id"], [])) for v in data["villages"]}
-    return Evaluation(report, series)
+    return Evaluation(report, series, evaluator.coverage_by_year(views))
 
 
-def summary(report: dict, data_names: dict[str, str], commune_name: str, criteria: CriteriaSet) -> str:
-    """The report as a Vietnamese text for the command line."""
+def summary(
+    report: dict, data_names: dict[str, str], commune_name: str, criteria: CriteriaSet, coverage: dict | None = None
+) -> str:
+    """The report as a Vietnamese text for the command line; a year not every household's record covers
+    is said to be incomplete next to its rate."""
     label = domain.VERDICT_LABELS
     year = report["year"]
     lines = [
@@ -47,8 +52,16 @@ def summary(report: dict, data_names: dict[str, str], commune_name: str, criteri
     lines.append(f"Xã: {label[commune['verdict']].upper()}")
     for key, c in commune["criteria"].items():
         lines.append(f"  {key} {domain.CRITERION_LABELS[key]}: {label[c['verdict']]}. {c['reason']}")
-    rates = ", ".join(f"{y}: {format_percent(r)}" for y, r in commune["poverty_rates"].items())
-    lines += ["", f"Tỷ lệ hộ nghèo theo năm: {rates}", "", "Thôn, bản, tổ dân phố:"]
+    cover = coverage or {}
+    rates = ", ".join(
+        f"{y}: {format_percent(r)}" + ("" if cover.get(y, {}).get("complete", True) else " (chưa đầy đủ)")
+        for y, r in commune["poverty_rates"].items()
+    )
+    lines += ["", f"Tỷ lệ hộ nghèo theo năm: {rates}"]
+    note = evaluator.coverage_note(cover.get(str(year)))
+    if note:
+        lines.append(f"Năm {year}: {note}")
+    lines += ["", "Thôn, bản, tổ dân phố:"]
     for v in report["villages"]:
         lines.append(
             f"  {data_names.get(v['id'], v['id'])}: {label[v['verdict']]} (hộ nghèo {format_percent(v['poverty_rate'])}, "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from thidua_desktop import paths, settings
 from thidua_desktop.errors import Refused
-from thidua_desktop.evaluation import criteria
+from thidua_desktop.evaluation import criteria, evaluator
 from thidua_desktop.exchange import keys, package
 from thidua_desktop.exchange.keys import fingerprint, unb64
 from thidua_desktop.exchange.package import PackageRefused
@@ -133,6 +133,8 @@ def make_package(store: Store) -> OutboxEntry:
                 "criteria_set": {"name": chosen.name, "version": chosen.version},
                 # The level above tells an older copy sent again from a commune that restored a backup.
                 "restored_from": settings.RESTORED_FROM.get(store),
+                # Which years cover the whole commune: the level above tells a partial year from a whole one.
+                "coverage": evaluator.coverage_by_year(evaluator.views_of(data)),
             },
         )
         name = package.file_name(commune["code"], _dt.date.today().year, sequence)

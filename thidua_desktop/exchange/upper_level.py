@@ -555,12 +555,19 @@ def communes(store: Store) -> list[CommuneRow]:
     return out
 
 
-COMPLETENESS_LABELS = {"sent": "Đã gửi", "late": "Gửi muộn", "missing": "Chưa gửi", "untrusted": "Chưa xác nhận khóa"}
+COMPLETENESS_LABELS = {
+    "sent": "Đã gửi",
+    "late": "Gửi muộn",
+    "incomplete": "Đã gửi, năm chưa đầy đủ",
+    "missing": "Chưa gửi",
+    "untrusted": "Chưa xác nhận khóa",
+}
 
 
 def completeness(store: Store, year: int, deadline: _dt.date | None = None) -> list[tuple[CommuneRow, str]]:
     """Which communes have sent year Y's data, which sent it late (after `deadline`, by default 15
-    January of the next year) and which have not."""
+    January of the next year), which sent a year some of whose households have no record (as their last
+    package says), and which have not."""
     deadline = deadline or _dt.date(year + 1, 1, 15)
     out = []
     for row in communes(store):
@@ -570,6 +577,12 @@ def completeness(store: Store, year: int, deadline: _dt.date | None = None) -> l
             out.append((row, "untrusted"))
         elif year not in row.years:
             out.append((row, "missing"))
+        elif (
+            not ((store.upper_level.last_manifest(row.code) or {}).get("coverage") or {})
+            .get(str(year), {})
+            .get("complete", True)
+        ):
+            out.append((row, "incomplete"))
         else:
             first = store.upper_level.first_sent_with_year(row.code, year) or row.last_package_at
             late = first is not None and _dt.date.fromisoformat(first[:10]) > deadline
@@ -599,7 +612,8 @@ def overview(store: Store, year: int, chosen: CriteriaSet, progress: Progress | 
             data = dataset.export_data(s)
         finally:
             s.close()
-        report = evaluator.evaluate(data, year, chosen, group_)
+        views = evaluator.views_of(data)
+        report = evaluator.evaluate(data, year, chosen, group_, views)
         eligible = sum(1 for h in report["households"] if h["verdict"] == "eligible")
         own = _own_evaluation(store, c.code, year)
         differs = own is not None and (
@@ -616,6 +630,8 @@ def overview(store: Store, year: int, chosen: CriteriaSet, progress: Progress | 
                 "eligible": eligible,
                 "own": own,
                 "differs": differs,
+                # Per year: households there, those with a record (the rates' base), complete or not.
+                "coverage": evaluator.coverage_by_year(views),
             }
         )
     judged = group_.evaluate(year, chosen)

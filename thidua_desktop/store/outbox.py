@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 
 from thidua_desktop.store.rows import Repository, now_iso
@@ -9,6 +10,8 @@ from thidua_desktop.store.rows import Repository, now_iso
 
 @dataclass
 class OutboxEntry:
+    """A package in the outbox; its times are UTC ISO strings."""
+
     sequence: int
     file_name: str
     sha256: str
@@ -22,6 +25,15 @@ class OutboxEntry:
     attempts: int
     last_error: str | None
     next_try_at: str | None
+
+    def overdue(self, days: int, now: _dt.datetime) -> bool:
+        """Delivered (to a stick, a folder or the network) more than `days` ago and still no receipt."""
+        if self.status != "delivered" or not self.delivered_at:
+            return False
+        delivered = _dt.datetime.fromisoformat(self.delivered_at)
+        if delivered.tzinfo is None:
+            delivered = delivered.replace(tzinfo=_dt.UTC)
+        return now - delivered > _dt.timedelta(days=days)
 
 
 _COLS = (
