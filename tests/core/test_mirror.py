@@ -101,15 +101,14 @@ def test_a_household_with_votes_or_a_nomination_cannot_be_deleted_and_the_file_s
 
 
 def test_a_meeting_whose_voters_are_in_the_recycle_bin_is_not_restored_before_them(filled_store):
-    meeting = filled_store.meetings.find()[0]
+    voter = _new_household(filled_store)
+    meeting = votes.new_meeting(filled_store.register.household(voter)["village_id"], 2019, "2019-12-05")
+    meeting["attendees"] = 10
+    meeting["decisions"] = [{"household_id": voter, "agree": 6, "disagree": 2, "abstain": 2}]
+    votes.save_meeting(filled_store, meeting)
     filled_store.meetings.delete(meeting["id"])
-    voter = next(  # a household this meeting alone voted on, and no one nominated
-        v["household_id"]
-        for v in meeting["decisions"]
-        if not filled_store.register.references_to_household(v["household_id"])
-    )
-    filled_store.register.delete_household(voter)
-    with pytest.raises(Refused, match="đang ở trong thùng rác"):
+    filled_store.register.delete_household(voter)  # no vote outside the recycle bin points at it now
+    with pytest.raises(Refused, match="Hoàng Văn Mới đang ở trong thùng rác"):
         filled_store.register.restore(DeletedItem("meeting", meeting["id"], "", ""))
     filled_store.register.restore(DeletedItem("household", voter, "", ""))
     filled_store.register.restore(DeletedItem("meeting", meeting["id"], "", ""))
