@@ -658,3 +658,29 @@ def test_the_serve_inbox_command_receives_until_stopped(offices, monkeypatch, ca
     assert f"Hộp thư đến đang nhận gói tại http://127.0.0.1:{port}/goi" in out
     code, _, err = offices.commune("upper", "serve-inbox", "--port", "0")
     assert code == 1 and "không phải tệp của cấp trên" in err
+
+
+def test_ctrl_c_stops_the_inbox_with_a_word(offices, monkeypatch):
+    make = inbox.make_server
+
+    def interrupted(box, host, port):
+        server = make(box, host, port)
+
+        def serve_forever(poll_interval=0.5):
+            raise KeyboardInterrupt  # the officer presses Ctrl+C
+
+        server.serve_forever = serve_forever
+        return server
+
+    monkeypatch.setattr(inbox, "make_server", interrupted)
+    code, out, _ = offices.upper("serve-inbox", "--port", "0")
+    assert code == 0 and "Nhấn Ctrl+C để dừng." in out and last_line(out) == "Đã dừng hộp thư đến."
+
+
+def test_the_installed_thidua_script_runs_headless_commands_only(offices, capsys):
+    from thidua_desktop import cli
+
+    assert cli.console_main([]) == 2  # no window from the script: the help instead
+    assert "LỆNH" in capsys.readouterr().out
+    assert cli.console_main(["--db", str(offices.xa), "package", "fingerprint"]) == 0
+    assert last_line(capsys.readouterr().out) == offices.commune_fingerprint
