@@ -8,6 +8,8 @@ import logging.handlers
 from pathlib import Path
 
 from thidua_desktop import paths
+from thidua_desktop.errors import Refused
+from thidua_desktop.files import reason
 from thidua_desktop.store import is_sound
 
 LOG_FILE = "thidua.log"
@@ -50,7 +52,15 @@ def list_backups(store) -> list[dict]:
 
 
 def daily_backup(store, today: _dt.date | None = None) -> Path | None:
-    """Once a day, a checked copy in backups/; the last KEEP_DAILY daily copies are kept."""
+    """Once a day, a checked copy in backups/; the last KEEP_DAILY daily copies are kept. A folder that
+    cannot be written is a refusal (the copy waits for tomorrow)."""
+    try:
+        return _daily_backup(store, today)
+    except OSError as exc:
+        raise Refused(f"Chưa sao lưu hằng ngày được vào {paths.backups_dir(store.path)}: {reason(exc)}.") from exc
+
+
+def _daily_backup(store, today: _dt.date | None) -> Path | None:
     log = logging.getLogger("thidua.care")
     folder = paths.backups_dir(store.path)
     stamp = (today or _dt.date.today()).strftime("%Y%m%d")

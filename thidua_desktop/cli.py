@@ -23,7 +23,6 @@ from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-MAX_SIGNED_FILE = 50 * 1024 * 1024  # a setup file or a receipt; a criteria set is far smaller
 
 # argparse speaks English; these are the messages an officer can meet, in Vietnamese.
 _ARGPARSE_VI = [
@@ -248,10 +247,10 @@ def _evaluate(store: Store, args: argparse.Namespace) -> int:
 
 
 def _package(store: Store, args: argparse.Namespace) -> int:
-    from thidua_desktop.exchange import outbox
+    from thidua_desktop.exchange import outbox, package
 
     if args.action == "setup":
-        got = outbox.setup_upper(store, read_input(args.file, MAX_SIGNED_FILE, "tệp thiết lập"), str(args.file))
+        got = outbox.setup_upper(store, read_input(args.file, package.MAX_SIGNED_FILE, "tệp thiết lập"), str(args.file))
         print(f"Đã thiết lập cấp trên: {got.name} ({outbox.LEVEL_LABELS[got.level]}).")
         print(f"Mã nhận diện của cấp trên (đọc đối chiếu khi gọi điện): {got.fingerprint}")
         print(f"Mã nhận diện của xã (đọc cho cấp trên): {outbox.own_keys(store).fingerprint}")
@@ -261,7 +260,7 @@ def _package(store: Store, args: argparse.Namespace) -> int:
     elif args.action == "export":
         print(outbox.export_package(store, args.out))
     elif args.action == "receipt":
-        print(outbox.take_receipt(store, read_input(args.file, MAX_SIGNED_FILE, "biên nhận"), str(args.file)))
+        print(outbox.take_receipt(store, read_input(args.file, package.MAX_SIGNED_FILE, "biên nhận"), str(args.file)))
     elif args.action == "send":
         address = args.address or outbox.address(store)
         if not address:

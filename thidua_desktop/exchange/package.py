@@ -28,8 +28,9 @@ from thidua_desktop.exchange.keys import b64, fingerprint, unb64
 MAGIC = b"THIDUA-PACKAGE\n"
 FORMAT_VERSION = 1
 MEMBERS = ("manifest.json", "dataset.json")
-MAX_PACKAGE_BYTES = 200 * 1024 * 1024  # a commune of 20,000 households is a few MB
-MAX_MEMBER_BYTES = 512 * 1024 * 1024  # uncompressed; more is a decompression bomb
+MAX_PACKAGE_BYTES = 64 * 1024 * 1024  # a commune of 20,000 households is a few MB
+MAX_MEMBER_BYTES = 256 * 1024 * 1024  # uncompressed; more is a decompression bomb
+MAX_SIGNED_FILE = 8 * 1024 * 1024  # a setup file (with its criteria set) or a receipt is a few kB
 MAX_RATIO = 200  # JSON compresses ~10x; 200x is not data
 
 
@@ -306,8 +307,8 @@ def sign_document(doc: dict, signing: SigningKey) -> bytes:
 
 def read_document(raw: bytes, name: str, kind: str, expected_signer: bytes | None) -> tuple[dict, bytes]:
     """A signed document of the given kind; with `expected_signer`, only that key's signature counts."""
-    if len(raw) > 50 * 1024 * 1024:
-        raise PackageRefused(f"{name}: tệp quá lớn.")
+    if len(raw) > MAX_SIGNED_FILE:
+        raise PackageRefused(f"{name}: tệp quá lớn, không phải {KIND_LABELS.get(kind, kind)} của ThiDua.")
     try:
         outer = json.loads(raw)
         doc, signature, signer = outer["document"], unb64(outer["signature"]), unb64(outer["signer"])
