@@ -37,7 +37,7 @@ SEND_EVERY_MS = 60_000
 
 def signed_file(path: str, what: str) -> bytes:
     """A setup file or a receipt the officer chose, read within the command line's bound (or refused)."""
-    from thidua_desktop.cli import MAX_SIGNED_FILE
+    from thidua_desktop.exchange.package import MAX_SIGNED_FILE
 
     return read_input(path, MAX_SIGNED_FILE, what)
 
