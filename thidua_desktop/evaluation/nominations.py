@@ -7,18 +7,34 @@ criteria III.1.6 and III.1.7 are a checklist the officer ticks into the achievem
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from thidua_desktop import domain
 from thidua_desktop.errors import Refused
+from thidua_desktop.evaluation.criteria import Award, CriteriaSet, national_awards
 from thidua_desktop.register import rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import lower_first
 
-COMMUNE_AWARD = "Giấy khen của Chủ tịch UBND xã"
-AWARDS = (
-    COMMUNE_AWARD,
-    "Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen",
-    "Đề nghị cấp trên khen thưởng",
-)
+# Who grants what is data (resources/awards.json, or a criteria set's own "awards"): these are the names.
+AWARDS = tuple(a.name for a in national_awards())
+COMMUNE_AWARD = next(a.name for a in national_awards() if a.level_on(_dt.date.today()) == "commune")
+
+
+def award_names(criteria: CriteriaSet, on: _dt.date | None = None) -> tuple[str, ...]:
+    """The awards a nomination may ask for on a day (by default today): those some level grants then."""
+    day = on or _dt.date.today()
+    return tuple(a.name for a in criteria.awards if a.level_on(day) is not None)
+
+
+def deciding_level(criteria: CriteriaSet, award: str, on: _dt.date) -> str:
+    """Who decides a nomination's award on `on`: 'commune' for the commune chairman's own awards; an
+    award the set does not know, or one nobody grants any more, goes to the level above."""
+    found: Award | None = criteria.award(award)
+    level = found.level_on(on) if found else None
+    return level or "upper"
+
+
 KIND_LABELS = {
     "household": "Hộ gia đình",
     "village": "Thôn, bản, tổ dân phố",
