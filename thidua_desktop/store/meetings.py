@@ -11,10 +11,12 @@ from collections.abc import Sequence
 
 from thidua_desktop.store.rows import (
     MEETING_COLS,
+    MEETING_TIME_COLS,
     NOMINATION_COLS,
     VOTE_COLS,
     Repository,
     delete_stale,
+    has_times,
     json_list,
     meeting_dict,
     meeting_row,
@@ -25,8 +27,9 @@ from thidua_desktop.store.rows import (
 
 
 class MeetingRepository(Repository):
-    def find(self, year: int | None = None, ids: Sequence[str] | None = None) -> list[dict]:
-        """Meetings (not in the recycle bin) in the dataset shape, oldest first."""
+    def find(self, year: int | None = None, ids: Sequence[str] | None = None, with_times: bool = False) -> list[dict]:
+        """Meetings (not in the recycle bin) in the dataset shape, oldest first; `with_times` adds their
+        start and end times ("19:30"), which the dataset format has no place for."""
         where: list[str] = ["m.deleted_at IS NULL"]
         params: list[object] = []
         if year is not None:
@@ -37,7 +40,7 @@ class MeetingRepository(Repository):
             params.append(json_list(ids))
         cond = " AND ".join(where)
         rows = self._query(f"SELECT m.* FROM meeting m WHERE {cond} ORDER BY m.held_on, m.rowid", params)
-        meetings = {r["id"]: meeting_dict(r) for r in rows}
+        meetings = {r["id"]: meeting_dict(r, with_times) for r in rows}
         for r in self._query(
             f"SELECT d.* FROM decision d JOIN meeting m ON m.id = d.meeting_id WHERE {cond} ORDER BY d.rowid", params
         ):
@@ -51,8 +54,10 @@ class MeetingRepository(Repository):
             )
         return list(meetings.values())
 
-    def get(self, meeting_id: str) -> dict | None:
-        found = self.find(ids=[meeting_id])
+    def get(self, meeting_id: str, with_times: bool = False) -> dict | None:
+        """One meeting in the dataset shape; `with_times` adds its start and end times (for a form that
+        edits them, or its minutes)."""
+        found = self.find(ids=[meeting_id], with_times=with_times)
         return found[0] if found else None
 
     def of_household(self, household_id: str) -> list[dict]:
@@ -106,7 +111,13 @@ class NominationRepository(Repository):
 
 
 def write_meetings(c: sqlite3.Connection, meetings: Sequence[dict]) -> None:
-    c.executemany(upsert_sql("meeting", MEETING_COLS, ("id",), "deleted_at = NULL"), [meeting_row(m) for m in meetings])
+    for times in (False, True):  # a meeting whose dict has no times keeps those the file holds
+        group = [m for m in meetings if has_times([m]) == times]
+        if group:
+            cols = MEETING_COLS + (MEETING_TIME_COLS if times else ())
+            c.executemany(
+                upsert_sql("meeting", cols, ("id",), "deleted_at = NULL"), [meeting_row(m, times) for m in group]
+            )
     c.executemany(
         upsert_sql("decision", VOTE_COLS, ("meeting_id", "household_id")),
         [

@@ -305,3 +305,12 @@ def m005_packages(db: Database) -> None:
         decided_at TEXT NOT NULL, actor TEXT NOT NULL,
         PRIMARY KEY (commune_code, nomination_id)
     )""")
+
+
+@migrations()
+def m006_meeting_times(db: Database) -> None:
+    """When a village meeting began and ended ("19:30"), for its minutes. The dataset format has no place
+    for them: like evidence notes they stay in the local file and are kept when a dataset comes in."""
+    db.execute("ALTER TABLE meeting ADD COLUMN start_time TEXT")
+    db.execute("ALTER TABLE meeting ADD COLUMN end_time TEXT")
+    create_audit_triggers(db)

@@ -118,6 +118,8 @@ MEETING_COLS = (
     "place",
     "officials",
 )
+# Not in the dataset format: written when a form sends them (the keys are there), kept otherwise.
+MEETING_TIME_COLS = ("start_time", "end_time")
 VOTE_COLS = ("meeting_id", "household_id", "agree", "disagree", "abstain")
 NOMINATION_COLS = (
     "id",
@@ -318,8 +320,13 @@ def has_evidence(entries: Sequence[dict]) -> bool:
     return any("evidence" in e for e in entries)
 
 
-def meeting_row(m: dict) -> tuple:
-    return (
+def has_times(meetings: Sequence[dict]) -> bool:
+    """Forms send a meeting's start and end times; a dataset file has none, and then the stored ones stay."""
+    return any(k in m for m in meetings for k in MEETING_TIME_COLS)
+
+
+def meeting_row(m: dict, with_times: bool = False) -> tuple:
+    row = (
         m["id"],
         m["village_id"],
         m["year"],
@@ -333,10 +340,11 @@ def meeting_row(m: dict) -> tuple:
         m.get("place"),
         json.dumps(m.get("officials") or [], ensure_ascii=False),
     )
+    return row + tuple(m.get(k) or None for k in MEETING_TIME_COLS) if with_times else row
 
 
-def meeting_dict(row: sqlite3.Row) -> dict:
-    return {
+def meeting_dict(row: sqlite3.Row, with_times: bool = False) -> dict:
+    meeting = {
         "id": row["id"],
         "village_id": row["village_id"],
         "year": row["year"],
@@ -351,6 +359,9 @@ def meeting_dict(row: sqlite3.Row) -> dict:
         "place": row["place"],
         "officials": json.loads(row["officials"]),
     }
+    if with_times:
+        meeting.update({k: row[k] for k in MEETING_TIME_COLS})
+    return meeting
 
 
 def nomination_row(n: dict) -> tuple:
