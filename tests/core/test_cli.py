@@ -265,10 +265,8 @@ def test_the_first_package_waits_for_the_fingerprint_read_over_the_phone(offices
     assert code == 1 and "không khớp" in err and "Không xác nhận" in err
     typed = offices.commune_fingerprint.replace(" ", "").lower()  # as typed while listening
     code, out, err = offices.upper("trust", CODE, "--fingerprint", typed)
-    assert (
-        code == 0
-        and out.strip() == f"Đã xác nhận khóa của xã {CODE} Xã Hồng Thái (mã nhận diện {offices.commune_fingerprint})."
-    )
+    assert code == 0 and out.startswith(f"Đã xác nhận khóa của xã {CODE}"), err
+    assert offices.commune_fingerprint in out  # the key confirmed, as it was read
 
     receipts = offices.tmp / "receipts"
     code, out, err = offices.upper("import", first, "--receipt-dir", receipts)
