@@ -15,7 +15,7 @@ CORE = ROOT / "thidua_desktop"
 # A room may import only rooms of a lower layer (and itself). Plumbing first, the command line last.
 LAYERS = {
     "errors": 0, "paths": 0, "text": 0,
-    "domain": 1, "files": 1, "settings": 1,
+    "domain": 1, "files": 1, "settings": 1, "safejson": 1,
     "store": 2,
     "register": 3, "care": 3,
     "evaluation": 4, "excel": 4,

@@ -256,13 +256,14 @@ def test_the_first_package_waits_for_the_fingerprint_read_over_the_phone(offices
 
     code, out, err = offices.upper("import", first)
     assert code == 1
-    assert f"[TỪ CHỐI] {first.name}: Xã {CODE} Xã Hồng Thái chưa được xác nhận." in out
+    assert f"[TỪ CHỐI] {first.name}: Xã {CODE} chưa được xác nhận." in out
     assert f'upper trust {CODE} --fingerprint "{offices.commune_fingerprint}"' in out
     assert last_line(out) == "Xong: 0/1 gói được nhận."
     assert not any(paths.commune_copies_dir(offices.tinh).iterdir())  # no commune file made for it yet
 
     code, _, err = offices.upper("trust", CODE, "--fingerprint", "AAAA BBBB CCCC DDDD EEEE")
     assert code == 1 and "không khớp" in err and "Không xác nhận" in err
+    assert offices.commune_fingerprint not in err  # a wrong reading never tells the right one
     typed = offices.commune_fingerprint.replace(" ", "").lower()  # as typed while listening
     code, out, err = offices.upper("trust", CODE, "--fingerprint", typed)
     assert code == 0 and out.startswith(f"Đã xác nhận khóa của xã {CODE}"), err

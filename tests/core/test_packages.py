@@ -138,11 +138,11 @@ def _forge(
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
             z.writestr(name, data)
-    sealed = SealedBox(PublicKey(box)).encrypt(bytes(signing.sign(buffer.getvalue())))
+    sealed = SealedBox(PublicKey(box)).encrypt(bytes(signing.verify_key) + bytes(signing.sign(buffer.getvalue())))
     header = package.canonical(
         {
             "format": "thidua-package",
-            "version": 1,
+            "version": package.FORMAT_VERSION,
             "commune_code": "02191",
             "sequence": sequence,
             "recipient": keys.fingerprint(box),
@@ -156,7 +156,7 @@ def _manifest(commune: Store, province: Store, dataset_bytes: bytes, sequence: i
     return package.canonical(
         {
             "format": "thidua-package",
-            "version": 1,
+            "version": package.FORMAT_VERSION,
             "commune_code": "02191",
             "commune_name": "Xã Hồng Thái",
             "sequence": sequence,

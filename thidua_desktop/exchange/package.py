@@ -1,10 +1,14 @@
 """The upward package, the receipt that answers it, and the level above's setup file.
 
 A package file is a short public header line and a sealed box (PyNaCl, to the level above's public
-key) holding an Ed25519 signature (the commune's key) over a ZIP of two members: manifest.json and
-dataset.json. A lost stick shows only the commune code and the sequence number; a changed, truncated
-or foreign file is caught before anything is read from it. The ZIP is read in memory, member by member
-with bounded sizes; nothing from it is ever written under a name it carries.
+key) holding the commune's public signing key, its Ed25519 signature and the signed ZIP of two members:
+manifest.json and dataset.json. A lost stick shows only the commune code and the sequence number.
+
+Nothing inside is read before its signature checks: against the key the level above trusts for the
+commune, or, for a commune not trusted yet (or whose key changed), against the key it carries, whose
+fingerprint alone is then reported for the phone check. The ZIP is read in memory, member by member
+with bounded sizes, and its JSON under the limits of `safejson`; nothing from it is ever written under
+a name it carries.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,12 +26,12 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
-from thidua_desktop import __version__
+from thidua_desktop import __version__, safejson
 from thidua_desktop.errors import Refused
 from thidua_desktop.exchange.keys import b64, fingerprint, unb64
 
 MAGIC = b"THIDUA-PACKAGE\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the sender's key before the signature, so that it is checked before reading
 MEMBERS = ("manifest.json", "dataset.json")
 MAX_PACKAGE_BYTES = 64 * 1024 * 1024  # a commune of 20,000 households is a few MB
 MAX_MEMBER_BYTES = 256 * 1024 * 1024  # uncompressed; more is a decompression bomb
@@ -106,7 +111,7 @@ def build(
         z.writestr("manifest.json", canonical(manifest))
         z.writestr("dataset.json", dataset_bytes)
     signed = signing.sign(buffer.getvalue())
-    sealed = SealedBox(PublicKey(upper_box)).encrypt(bytes(signed))
+    sealed = SealedBox(PublicKey(upper_box)).encrypt(bytes(signing.verify_key) + bytes(signed))
     header = canonical(
         {
             "format": "thidua-package",
@@ -129,6 +134,7 @@ class Header:
     sequence: int
     recipient: str
     length: int
+    version: Any = FORMAT_VERSION
 
 
 @dataclass
@@ -141,11 +147,27 @@ class Opened:
 
 
 def _parse_header(line: bytes) -> Header | None:
-    try:
-        h = json.loads(line)
-        return Header(str(h["commune_code"]), int(h["sequence"]), str(h["recipient"]), int(h["length"]))
-    except (ValueError, KeyError, TypeError):
+    """The public header line, or None when it is not one of ours (anything can be written there)."""
+    if len(line) > 1024:
         return None
+    try:
+        h = safejson.loads(line, "phần đầu")
+    except Refused:
+        return None
+    if not isinstance(h, dict):
+        return None
+    code, sequence, recipient, length = (h.get(k) for k in ("commune_code", "sequence", "recipient", "length"))
+    if not (isinstance(code, str) and len(code) == 5 and code.isascii() and code.isdigit()):
+        return None
+    if not (_whole(sequence, 1, 10**9) and _whole(length, 0, MAX_PACKAGE_BYTES)):
+        return None
+    if not (isinstance(recipient, str) and len(recipient) <= 64):
+        return None
+    return Header(code, sequence, recipient, length, version=h.get("version"))  # type: ignore[arg-type]  # checked
+
+
+def _whole(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def header_of(start: bytes) -> Header | None:
@@ -179,6 +201,12 @@ def read_header(raw: bytes, name: str) -> tuple[Header, bytes]:
         )
     if len(sealed) > header.length:
         raise PackageRefused(f"{name}: gói có thêm dữ liệu lạ ở cuối; gói đã bị thay đổi. Không nhận.")
+    if header.version != FORMAT_VERSION:
+        raise PackageRefused(
+            f"{name}: gói theo định dạng phiên bản {str(header.version)[:10]}, chương trình này đọc phiên bản "
+            f"{FORMAT_VERSION}. Không nhận.",
+            "Hãy cài phiên bản mới nhất của chương trình ở xã (hoặc ở cấp trên), rồi tạo và gửi lại gói.",
+        )
     return header, sealed
 
 
@@ -190,81 +218,75 @@ def open_package(raw: bytes, name: str, box: PrivateKey, trusted_key: bytes | No
     if header.recipient != own:
         raise PackageRefused(
             f"{name}: gói được mã hóa cho một đơn vị khác (mã nhận diện {header.recipient}), "
-            f"không phải đơn vị này ({own}). Xã cần nhận tệp thiết lập của đơn vị này."
+            f"không phải đơn vị này ({own}). Xã cần nhận tệp thiết lập của đơn vị này.",
+            "Hãy nhận lại tệp thiết lập của cấp trên này, rồi tạo và gửi lại gói.",
         )
     try:
-        signed = SealedBox(box).decrypt(sealed)
+        opened = SealedBox(box).decrypt(sealed)
     except CryptoError:
         raise PackageRefused(
             f"{name}: gói đã bị thay đổi hoặc hỏng trên đường đi (không giải mã được). Hãy chép lại gói từ máy của xã."
         ) from None
-    signature, body = signed[:64], signed[64:]
-    if trusted_key is None:
-        manifest = _manifest_only(body, name)
-        key = unb64(manifest["sender_key"])
-        raise UntrustedCommune(header.commune_code, manifest.get("commune_name", ""), fingerprint(key), key)
-    try:
-        VerifyKey(trusted_key).verify(body, signature)
-    except BadSignatureError:
-        manifest = _manifest_only(body, name)
-        carried = unb64(manifest["sender_key"]) if manifest.get("sender_key") else b""
-        if carried and carried != trusted_key:
-            raise UntrustedCommune(
-                header.commune_code, manifest.get("commune_name", ""), fingerprint(carried), carried, changed=True
-            ) from None
-        raise PackageRefused(
-            f"{name}: chữ ký của xã {header.commune_code} không đúng; gói đã bị thay đổi. Không nhận."
-        ) from None
+    carried, signature, body = opened[:32], opened[32:96], opened[96:]
+    if len(opened) < 96 or not _signed_by(carried, body, signature):
+        raise PackageRefused(f"{name}: chữ ký của xã {header.commune_code} không đúng; gói đã bị thay đổi. Không nhận.")
+    if trusted_key is None or carried != trusted_key:
+        raise UntrustedCommune(header.commune_code, fingerprint(carried), carried, changed=trusted_key is not None)
     members = _read_zip(body, name)
-    try:
-        manifest = json.loads(members["manifest.json"])
-    except ValueError:
-        raise PackageRefused(f"{name}: bản kê của gói không đọc được.") from None
-    if (manifest.get("commune_code"), manifest.get("sequence"), manifest.get("recipient")) != (
-        header.commune_code,
-        header.sequence,
-        header.recipient,
-    ):
+    manifest = _json_member(members, "manifest.json", name)
+    if not isinstance(manifest, dict) or (
+        manifest.get("commune_code"),
+        manifest.get("sequence"),
+        manifest.get("recipient"),
+        manifest.get("sender_key"),
+    ) != (header.commune_code, header.sequence, header.recipient, b64(carried)):
         raise PackageRefused(f"{name}: phần đầu của gói không khớp với bản kê đã ký; gói đã bị thay đổi.")
     if manifest.get("version") != FORMAT_VERSION:
         raise PackageRefused(
-            f"{name}: gói theo định dạng phiên bản {manifest.get('version')}, chương trình này "
+            f"{name}: gói theo định dạng phiên bản {str(manifest.get('version'))[:10]}, chương trình này "
             f"đọc phiên bản {FORMAT_VERSION}. Hãy cập nhật chương trình."
         )
-    for member, digest in (manifest.get("members") or {}).items():
-        if member not in members or sha256(members[member]) != digest:
-            raise PackageRefused(f"{name}: mã băm của {member} không khớp với bản kê; gói đã bị thay đổi.")
-    try:
-        data = json.loads(members["dataset.json"])
-    except ValueError:
-        raise PackageRefused(f"{name}: dữ liệu trong gói không đọc được.") from None
+    listed = manifest.get("members")
+    if not isinstance(listed, dict) or set(listed) != {"dataset.json"}:
+        raise PackageRefused(f"{name}: bản kê của gói không liệt kê đúng các thành phần của gói.")
+    if sha256(members["dataset.json"]) != listed["dataset.json"]:
+        raise PackageRefused(f"{name}: mã băm của dataset.json không khớp với bản kê; gói đã bị thay đổi.")
+    data = _json_member(members, "dataset.json", name)
     return Opened(header, sha256(raw), manifest, data, trusted_key)
+
+
+def _signed_by(key: bytes, body: bytes, signature: bytes) -> bool:
+    try:
+        VerifyKey(key).verify(body, signature)
+    except (BadSignatureError, ValueError, TypeError):
+        return False
+    return True
+
+
+def _json_member(members: dict[str, bytes], member: str, name: str) -> Any:
+    try:
+        return safejson.loads(members[member], f"{name} ({member})")
+    except Refused as exc:
+        raise PackageRefused(str(exc)) from None
 
 
 class UntrustedCommune(PackageRefused):
     """A commune whose key the level above has not confirmed (or whose key changed)."""
 
-    def __init__(self, code: str, name: str, fp: str, key: bytes, changed: bool = False):
-        self.code, self.name, self.fingerprint, self.key, self.changed = code, name, fp, key, changed
+    def __init__(self, code: str, fp: str, key: bytes, changed: bool = False):
+        self.code, self.fingerprint, self.key, self.changed = code, fp, key, changed
         what = "đã đổi khóa" if changed else "chưa được xác nhận"
         super().__init__(
-            f"Xã {code} {name} {what}. Mã nhận diện khóa của xã: {fp}. Hãy gọi điện cho xã, đọc "
-            f'đối chiếu mã này, rồi xác nhận (upper trust {code} --fingerprint "{fp}").',
+            f"Xã {code} {what}. Mã nhận diện khóa trong gói: {fp}. Hãy gọi điện cho xã, nhờ cán bộ xã đọc mã "
+            f'nhận diện của xã để đối chiếu, rồi xác nhận (upper trust {code} --fingerprint "{fp}").',
             CALL,
         )
-
-
-def _manifest_only(body: bytes, name: str) -> dict:
-    try:
-        return json.loads(_read_zip(body, name, only="manifest.json")["manifest.json"])
-    except ValueError:
-        raise PackageRefused(f"{name}: bản kê của gói không đọc được.") from None
 
 
 def _read_zip(body: bytes, name: str, only: str | None = None) -> dict[str, bytes]:
     try:
         z = zipfile.ZipFile(io.BytesIO(body))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise PackageRefused(f"{name}: nội dung gói không phải tệp nén hợp lệ.") from None
     with z:
         infos = z.infolist()
@@ -283,8 +305,12 @@ def _read_zip(body: bytes, name: str, only: str | None = None) -> dict[str, byte
                 continue
             if info.file_size > MAX_MEMBER_BYTES or info.file_size > MAX_RATIO * max(info.compress_size, 1) + 65536:
                 raise _bomb(name, info.filename)
-            with z.open(info) as fh:
-                data = fh.read(MAX_MEMBER_BYTES + 1)  # never trust the declared size alone
+            try:
+                with z.open(info) as fh:
+                    data = fh.read(MAX_MEMBER_BYTES + 1)  # never trust the declared size alone
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, ValueError, zlib.error):
+                # a wrong CRC, an "encrypted" flag, an unknown compression method, a truncated member
+                raise PackageRefused(f"{name}: thành phần {info.filename} của gói bị hỏng. Không nhận.") from None
             if len(data) > MAX_MEMBER_BYTES or len(data) != info.file_size:
                 raise _bomb(name, info.filename)
             out[info.filename] = data
@@ -310,9 +336,11 @@ def read_document(raw: bytes, name: str, kind: str, expected_signer: bytes | Non
     if len(raw) > MAX_SIGNED_FILE:
         raise PackageRefused(f"{name}: tệp quá lớn, không phải {KIND_LABELS.get(kind, kind)} của ThiDua.")
     try:
-        outer = json.loads(raw)
+        outer = safejson.loads(raw, name, nfc=False)
         doc, signature, signer = outer["document"], unb64(outer["signature"]), unb64(outer["signer"])
-    except (ValueError, KeyError, TypeError):
+        if not isinstance(doc, dict) or len(signer) != 32 or len(signature) != 64:
+            raise ValueError
+    except (Refused, ValueError, KeyError, TypeError, AttributeError):
         raise PackageRefused(f"{name}: không phải tệp {KIND_LABELS.get(kind, kind)} của ThiDua.") from None
     if doc.get("format") != kind:
         raise PackageRefused(f"{name}: không phải tệp {KIND_LABELS.get(kind, kind)} của ThiDua.")
@@ -321,9 +349,7 @@ def read_document(raw: bytes, name: str, kind: str, expected_signer: bytes | Non
             f"{name}: {KIND_LABELS[kind]} không do cấp trên đã thiết lập ký (mã nhận diện "
             f"{fingerprint(signer)}). Không nhận."
         )
-    try:
-        VerifyKey(signer).verify(canonical(doc), signature)
-    except BadSignatureError:
+    if not _signed_by(signer, canonical(doc), signature):
         raise PackageRefused(f"{name}: chữ ký của {KIND_LABELS[kind]} không đúng; tệp đã bị thay đổi.") from None
     return doc, signer
 

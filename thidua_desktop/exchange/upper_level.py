@@ -96,26 +96,38 @@ def commune_store(store: Store, code: str) -> Store:
 
 
 def trust(store: Store, code: str, typed: str) -> str:
-    """Confirm a commune's key by the fingerprint read over the phone."""
+    """Confirm a commune's key by the fingerprint its officer reads over the phone. The fingerprint the
+    level above expects is never shown: the officer's reading is compared with the keys the commune's
+    packages carried."""
     upper_only(store)
-    row = store.upper_level.unit(code)
-    if row is None or row["seen_key"] is None:
+    waiting = store.upper_level.pending_keys(code)
+    if not waiting:
         raise Refused(
-            f"Chưa nhận gói nào của xã {code}, nên chưa có khóa để xác nhận. Hãy nhập gói đầu tiên "
-            "của xã trước (gói sẽ bị từ chối và in ra mã nhận diện), rồi xác nhận."
+            f"Chưa nhận gói nào của xã {code} cần xác nhận khóa. Hãy nhập gói đầu tiên của xã trước (gói sẽ bị "
+            "từ chối vì chưa xác nhận khóa), rồi gọi điện cho xã để xác nhận."
         )
-    if not same_fingerprint(row["seen_fingerprint"], typed):
+    match = next((w for w in waiting if same_fingerprint(w["fingerprint"], typed)), None)
+    if match is None:
         raise Refused(
-            f"Mã nhận diện {typed} không khớp với khóa trong gói của xã {code} "
-            f"({row['seen_fingerprint']}). Không xác nhận: hãy gọi lại cho xã để đọc đối chiếu."
+            f"Mã nhận diện vừa nhập không khớp với khóa trong các gói của xã {code} đã nhận. Không xác nhận: hãy gọi "
+            "lại cho xã, nhờ cán bộ đọc chậm từng nhóm ký tự trong trang Gửi lên cấp trên."
         )
-    store.upper_level.trust_seen_key(code)
-    return f"Đã xác nhận khóa của xã {code} {row['name'] or ''} (mã nhận diện {row['seen_fingerprint']})."
+    store.upper_level.trust_key(code, match["key"], match["fingerprint"])
+    unit = store.upper_level.unit(code)
+    name = f" {unit['name']}" if unit and unit["name"] else ""
+    return f"Đã xác nhận khóa của xã {code}{name} (mã nhận diện {match['fingerprint']}). Hãy nhập lại gói của xã."
+
+
+def pending_keys(store: Store) -> list[dict]:
+    """The keys waiting for the phone check (commune code, fingerprint, first and last seen, packages).
+    Shown apart from the communes; the fingerprint is for the record, never for reading out to the commune."""
+    upper_only(store)
+    return [{k: v for k, v in w.items() if k != "key"} for w in store.upper_level.pending_keys()]
 
 
 def _seen(store: Store, refusal: UntrustedCommune) -> None:
     """Remember the key an untrusted package carried, so that `trust` can confirm it by fingerprint."""
-    store.upper_level.remember_seen_key(refusal.code, refusal.name, refusal.key, refusal.fingerprint)
+    store.upper_level.remember_pending_key(refusal.code, refusal.key, refusal.fingerprint)
 
 
 # --- import ---------------------------------------------------------------------------------------------
@@ -545,7 +557,7 @@ def communes(store: Store) -> list[CommuneRow]:
                 u["code"],
                 u["name"] or "",
                 u["verify_key"] is not None,
-                u["fingerprint"] or u["seen_fingerprint"],
+                u["fingerprint"],
                 u["merged_into"],
                 u["last_sequence"],
                 u["last_package_at"],

@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from thidua_desktop import safejson
 from thidua_desktop.errors import Refused
-from thidua_desktop.files import atomic_write
+from thidua_desktop.files import atomic_write, reason
 from thidua_desktop.register import rules
 from thidua_desktop.register.schema_check import Problem, check_dataset_shape
 from thidua_desktop.store import Store
 
 Progress = Callable[[int, str], None]  # percent done, what is happening (Vietnamese)
+MAX_DATASET_BYTES = 512 * 1024 * 1024  # a commune of 20,000 households is about 40 MB of JSON
 
 
 class DatasetRefused(Refused):
@@ -54,25 +56,19 @@ class ImportResult:
 
 
 def read_file(path: Path | str) -> Any:
+    """A dataset file, read under the limits of outside JSON (size, depth, numbers, strings)."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if path.stat().st_size <= MAX_DATASET_BYTES else None
     except OSError as exc:
-        raise DatasetRefused(str(path), [Problem("", f"không đọc được tệp: {exc.strerror}")]) from exc
+        raise DatasetRefused(str(path), [Problem("", f"không đọc được tệp: {reason(exc)}")]) from exc
+    if raw is None:
+        limit = MAX_DATASET_BYTES // (1024 * 1024)
+        raise DatasetRefused(str(path), [Problem("", f"tệp lớn hơn {limit} MB, không phải tệp dữ liệu của một xã")])
     try:
-        return json.loads(raw.decode("utf-8-sig"), parse_float=_number)
-    except UnicodeDecodeError as exc:
-        raise DatasetRefused(str(path), [Problem("", "tệp không được mã hóa UTF-8")]) from exc
-    except json.JSONDecodeError as exc:
-        raise DatasetRefused(
-            str(path), [Problem("", f"tệp không phải JSON hợp lệ: lỗi ở dòng {exc.lineno}, cột {exc.colno}")]
-        ) from exc
-
-
-def _number(text: str) -> float | int:
-    """The format has whole numbers only; a '2019.0' some tools write is read as 2019."""
-    value = float(text)
-    return int(value) if value.is_integer() else value
+        return safejson.loads(raw, str(path))
+    except safejson.JsonRefused as exc:
+        raise DatasetRefused(str(path), [Problem("", exc.reason)]) from None
 
 
 def _label(data: dict, path: str) -> str:

@@ -314,3 +314,18 @@ def m006_meeting_times(db: Database) -> None:
     db.execute("ALTER TABLE meeting ADD COLUMN start_time TEXT")
     db.execute("ALTER TABLE meeting ADD COLUMN end_time TEXT")
     create_audit_triggers(db)
+
+
+@migrations()
+def m007_pending_keys(db: Database) -> None:
+    """Keys that packages carried, waiting for the phone check: apart from the communes (a package
+    anyone can make never adds a commune, nor changes a trusted commune's key); a bounded list."""
+    db.execute("""CREATE TABLE upper_pending_key (
+        code TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        key BLOB NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        packages INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (code, fingerprint)
+    )""")

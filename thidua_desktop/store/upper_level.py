@@ -7,6 +7,8 @@ import json
 
 from thidua_desktop.store.rows import Repository, now_iso
 
+MAX_PENDING_KEYS = 500  # every commune of a province twice over; a flood of forged packages stops here
+
 
 class UpperLevelRepository(Repository):
     # --- communes and their keys -------------------------------------------------------------------
@@ -18,24 +20,45 @@ class UpperLevelRepository(Repository):
         """Every commune, the former units of a merger right after the commune they became."""
         return [dict(r) for r in self._query("SELECT * FROM upper_unit ORDER BY coalesce(merged_into, code), code")]
 
-    def remember_seen_key(self, code: str, name: str | None, key: bytes, fingerprint: str) -> None:
-        """The key an untrusted package carried, kept so that it can be confirmed by phone."""
+    def remember_pending_key(self, code: str, key: bytes, fingerprint: str) -> None:
+        """A key an untrusted package carried, kept (apart from the communes) for the phone check. The
+        list is bounded: past MAX_PENDING_KEYS the keys seen longest ago are forgotten."""
+        now = now_iso()
         with self.transaction() as c:
             c.execute(
-                "INSERT INTO upper_unit (code, name, seen_key, seen_fingerprint, seen_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (code) DO UPDATE SET seen_key = excluded.seen_key, "
-                "seen_fingerprint = excluded.seen_fingerprint, seen_at = excluded.seen_at, "
-                "name = coalesce(upper_unit.name, excluded.name)",
-                (code, name, key, fingerprint, now_iso()),
+                "INSERT INTO upper_pending_key (code, fingerprint, key, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (code, fingerprint) DO UPDATE SET last_seen = excluded.last_seen, "
+                "packages = packages + 1",
+                (code, fingerprint, key, now, now),
+            )
+            c.execute(
+                "DELETE FROM upper_pending_key WHERE rowid NOT IN "
+                "(SELECT rowid FROM upper_pending_key ORDER BY last_seen DESC, rowid DESC LIMIT ?)",
+                (MAX_PENDING_KEYS,),
             )
 
-    def trust_seen_key(self, code: str) -> None:
+    def pending_keys(self, code: str | None = None) -> list[dict]:
+        """Keys waiting for the phone check, newest first."""
+        where, params = ("WHERE code = ?", (code,)) if code else ("", ())
+        return [
+            dict(r)
+            for r in self.conn.execute(
+                f"SELECT code, fingerprint, key, first_seen, last_seen, packages FROM upper_pending_key {where} "
+                "ORDER BY last_seen DESC, rowid DESC",
+                params,
+            )
+        ]
+
+    def trust_key(self, code: str, key: bytes, fingerprint: str) -> None:
+        """The key confirmed by phone becomes the commune's; the keys waiting for it are forgotten."""
         with self.transaction() as c:
             c.execute(
-                "UPDATE upper_unit SET verify_key = seen_key, fingerprint = seen_fingerprint, trusted_at = ?, "
-                "trusted_by = ? WHERE code = ?",
-                (now_iso(), self.db.actor, code),
+                "INSERT INTO upper_unit (code, verify_key, fingerprint, trusted_at, trusted_by) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (code) DO UPDATE SET verify_key = excluded.verify_key, "
+                "fingerprint = excluded.fingerprint, trusted_at = excluded.trusted_at, trusted_by = excluded.trusted_by",
+                (code, key, fingerprint, now_iso(), self.db.actor),
             )
+            c.execute("DELETE FROM upper_pending_key WHERE code = ?", (code,))
 
     # --- packages -------------------------------------------------------------------------------
     def package(self, sha256: str) -> dict | None:
