@@ -22,13 +22,16 @@ def test_the_upper_window_checks_then_imports_and_decides(qtbot, pair, tmp_path,
     assert "chưa được xác nhận" in page.table.item(0, 6).text()
     assert not page.import_button.isEnabled()
     window.tabs.setCurrentWidget(window.communes)
-    window.communes.table.selectRow(0)
-    monkeypatch.setattr(
-        "ui.upper.communes_page.QInputDialog.getText",
-        lambda *a, **k: (outbox.own_keys(commune).fingerprint.lower(), True),
-    )
+    assert window.communes.table.rowCount() == 0  # a package anyone can make adds no commune
+    assert window.communes.pending_table.item(0, 0).text() == "02191"
+    fingerprint = outbox.own_keys(commune).fingerprint
+    shown = [window.communes.pending_table.item(0, c).text() for c in range(4)]
+    assert fingerprint not in " ".join(shown)  # the officer at the commune reads it; the window never shows it
+    window.communes.pending_table.selectRow(0)
+    monkeypatch.setattr("ui.upper.communes_page.QInputDialog.getText", lambda *a, **k: (fingerprint.lower(), True))
     window.communes.trust()
     assert window.communes.table.item(0, 2).text() == "Đã xác nhận"
+    assert window.communes.pending_table.rowCount() == 0
     window.tabs.setCurrentWidget(page)
     page.check([package_file])
     qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=30000)

@@ -1,17 +1,19 @@
 """The level above's communes: their keys (confirmed over the phone), what each sent for the year, and
-the setup file and fresh receipts to carry to them."""
+the setup file and fresh receipts to carry to them. Keys that packages carried but nobody has
+confirmed yet wait in their own list below, never among the communes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 from thidua_desktop.exchange import upper_level
 from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
-from ..common.widgets import run_guarded
+from ..common.tables import ReadOnlyTable
+from ..common.widgets import run_guarded, show_error
 from .year_page import YearTablePage
 
 COMPLETENESS_COLORS = {"sent": "#dff0d8", "late": "#fff3cd", "missing": "#f8d7da", "untrusted": "#eeeeee"}
@@ -33,6 +35,12 @@ class CommunesPage(YearTablePage):
             ],
             parent,
         )
+        caption = QLabel("Gói của xã chưa xác nhận khóa (chờ gọi điện đối chiếu mã nhận diện):")
+        self.pending_table = ReadOnlyTable(["Mã xã", "Nhận gói đầu", "Nhận gói gần nhất", "Số gói"], single=True)
+        caption.setBuddy(self.pending_table)
+        self.layout_.insertWidget(2, caption)
+        self.layout_.insertWidget(3, self.pending_table)
+        self.pending: list[dict] = []
 
     def load(self) -> None:
         state = {row.code: s for row, s in upper_level.completeness(self.store, self.year.value())}
@@ -53,21 +61,28 @@ class CommunesPage(YearTablePage):
             ],
             {(i, STATE_COLUMN): COMPLETENESS_COLORS[state[r.code]] for i, r in enumerate(self.rows) if r.code in state},
         )
+        # The fingerprint a package carried is not shown: it is the commune's officer who reads it out.
+        self.pending = upper_level.pending_keys(self.store)
+        self.pending_table.fill(
+            [[w["code"], _when(w["first_seen"]), _when(w["last_seen"]), w["packages"]] for w in self.pending]
+        )
 
     def trust(self) -> None:
-        row = self.selected()
-        if row is None:
+        waiting = self.pending_table.current_of(self.pending) or (self.pending[0] if len(self.pending) == 1 else None)
+        if waiting is None:
+            show_error(self, "Hãy chọn một dòng trong danh sách gói chưa xác nhận khóa.", "Chưa chọn")
             return
+        code = waiting["code"]
         typed, ok = QInputDialog.getText(
             self,
             "Xác nhận khóa của xã",
-            f"Gọi điện cho {row.name} ({row.code}), nhờ cán bộ xã đọc mã nhận diện "
+            f"Gọi điện cho xã mang mã {code}, nhờ cán bộ xã đọc mã nhận diện "
             "(Gửi lên cấp trên > Mã nhận diện của xã), rồi gõ mã đó:",
         )
         if ok and typed.strip():
             done = []
-            if run_guarded(self, lambda: done.append(upper_level.trust(self.store, row.code, typed))):
-                QMessageBox.information(self, "Đã xác nhận", done[0] + " Nhập lại gói của xã.")
+            if run_guarded(self, lambda: done.append(upper_level.trust(self.store, code, typed))):
+                QMessageBox.information(self, "Đã xác nhận", done[0])
                 self.reload()
 
     def save_setup(self) -> None:
@@ -85,3 +100,7 @@ class CommunesPage(YearTablePage):
         if folder:
             target = Path(folder) / f"bien-nhan-{row.code}.json"
             run_guarded(self, lambda: atomic_write(target, upper_level.fresh_receipt(self.store, row.code)))
+
+
+def _when(iso: str) -> str:
+    return (iso or "")[:16].replace("T", " ")
