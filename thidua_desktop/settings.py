@@ -62,7 +62,10 @@ MODE: Setting[str | None] = Setting("mode", str, doc="'upper' in a file of the l
 # --- judging and printing -------------------------------------------------------------------------
 CRITERIA_SET: Setting[str | None] = Setting("criteria_set", str, doc="the criteria set the officer chose")
 SIGNER: Setting[str | None] = Setting(
-    "document_signer", str, doc="the chairman who signs for the commune's people's committee"
+    "document_signer", str, doc="who signs for the file's people's committee (its chairman, or a vice-chairman)"
+)
+SIGNER_DEPUTY: Setting[bool] = Setting(
+    "document_signer_deputy", bool, False, doc="the signer is a vice-chairman: 'KT. CHỦ TỊCH / PHÓ CHỦ TỊCH'"
 )
 RECIPIENT: Setting[str | None] = Setting(
     "dossier_recipient", str, doc="'Kính gửi' of the tờ trình: the level above is a setting"

@@ -137,13 +137,13 @@ def test_nominees_are_picked_moved_along_and_printed(qtbot, window, filled_store
     monkeypatch.setattr("ui.nominations.nominations_page.PrintDossierDialog.exec", lambda self: 1)
     with qtbot.waitSignal(page.dossier_printed, timeout=60000) as printed:
         page.print_dossier()
+    # the commune chairman's own Giấy khen: his Quyết định with its reports and minutes, no tờ trình
     assert [p.name for p in printed.args[0]] == [
-        "01-to-trinh-2019.pdf",
-        "02-danh-sach-2019.pdf",
-        "03-bao-cao-thanh-tich-2019.pdf",
-        "04-bien-ban-hop-binh-xet-2019.pdf",
+        "01-quyet-dinh-khen-thuong-2019.pdf",
+        "02-bao-cao-thanh-tich-kem-quyet-dinh-2019.pdf",
+        "03-bien-ban-hop-binh-xet-kem-quyet-dinh-2019.pdf",
     ]
-    assert window.previews[-1][0] == "01-to-trinh-2019.pdf"
+    assert window.previews[-1][0] == "01-quyet-dinh-khen-thuong-2019.pdf"
 
 
 def test_a_nominee_not_found_eligible_needs_a_reason_in_the_form(qtbot, window, filled_store):

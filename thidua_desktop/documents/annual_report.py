@@ -11,6 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from thidua_desktop import domain
+from thidua_desktop.documents.wording import percents_in
 from thidua_desktop.evaluation import evaluator
 from thidua_desktop.evaluation.criteria import CriteriaSet
 from thidua_desktop.files import atomic_write
@@ -110,9 +111,7 @@ def write(store, year: int, criteria: CriteriaSet, path: Path | str) -> dict:
     ws = wb.active
     ws.title = f"Báo cáo năm {year}"
     commune = data["commune"]
-    ws.append(
-        [f'BÁO CÁO KẾT QUẢ PHONG TRÀO "CẢ NƯỚC CHUNG TAY VÌ NGƯỜI NGHÈO - KHÔNG ĐỂ AI BỊ BỎ LẠI PHÍA SAU" NĂM {year}']
-    )
+    ws.append([f"BÁO CÁO KẾT QUẢ PHONG TRÀO THI ĐUA “{criteria.movement.name.upper()}” NĂM {year}"])
     ws.append(
         [f"{commune['name']}, {commune['province_name']} — bộ tiêu chí {criteria.name} (phiên bản {criteria.version})"]
     )
@@ -155,7 +154,7 @@ def write(store, year: int, criteria: CriteriaSet, path: Path | str) -> dict:
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for key, c in report["commune"]["criteria"].items():
-        crit.append([key, domain.CRITERION_LABELS[key], domain.VERDICT_LABELS[c["verdict"]], c["reason"]])
+        crit.append([key, domain.CRITERION_LABELS[key], domain.VERDICT_LABELS[c["verdict"]], percents_in(c["reason"])])
     crit.append(["", "Kết quả chung của xã", domain.VERDICT_LABELS[report["commune"]["verdict"]], ""])
     widths = (6, 40, 16, 90)
     for letter, width in zip("ABCD", widths):
