@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     psub = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Parser, required=True)
     q = psub.add_parser("setup", help="tin cậy cấp trên theo tệp thiết lập cấp trên gửi xuống")
     q.add_argument("file", type=Path, metavar="UPPER_SETUP_FILE")
+    q.add_argument(
+        "--replace", action="store_true", help="thay cấp trên đã thiết lập (sau khi gọi điện đối chiếu mã nhận diện)"
+    )
     psub.add_parser("fingerprint", help="in mã nhận diện khóa của xã (đọc cho cấp trên qua điện thoại)")
     q = psub.add_parser("export", help="ghi gói tiếp theo vào một thư mục (USB, thư mục chia sẻ) và in đường dẫn")
     q.add_argument("--out", type=Path, required=True, metavar="THƯ_MỤC")
@@ -250,7 +253,8 @@ def _package(store: Store, args: argparse.Namespace) -> int:
     from thidua_desktop.exchange import outbox, package
 
     if args.action == "setup":
-        got = outbox.setup_upper(store, read_input(args.file, package.MAX_SIGNED_FILE, "tệp thiết lập"), str(args.file))
+        raw = read_input(args.file, package.MAX_SIGNED_FILE, "tệp thiết lập")
+        got = outbox.setup_upper(store, raw, str(args.file), args.replace)
         print(f"Đã thiết lập cấp trên: {got.name} ({outbox.LEVEL_LABELS[got.level]}).")
         print(f"Mã nhận diện của cấp trên (đọc đối chiếu khi gọi điện): {got.fingerprint}")
         print(f"Mã nhận diện của xã (đọc cho cấp trên): {outbox.own_keys(store).fingerprint}")
@@ -324,13 +328,16 @@ def _upper(store: Store, args: argparse.Namespace) -> int:
         )
         print("Đã ghi quyết định; xã nhận được trong biên nhận tiếp theo (upper receipt để ghi ngay).")
     elif args.action == "receipt":
+        receipt = upper_level.fresh_receipt(store, args.code)
         args.out.mkdir(parents=True, exist_ok=True)
         target = args.out / f"bien-nhan-{args.code}.json"
-        atomic_write(target, upper_level.fresh_receipt(store, args.code))
+        atomic_write(target, receipt)
         print(f"Đã ghi biên nhận: {target}")
     elif args.action == "report":
         from thidua_desktop.documents import upper_report
 
+        if args.out.suffix.lower() not in (".xlsx", ".pdf"):
+            raise Refused(f"Tệp {args.out}: báo cáo ghi ra Excel (.xlsx) hoặc PDF (.pdf); hãy đặt tên tệp có đuôi đó.")
         upper_report.write(store, args.year, args.out)
         print(f"Đã ghi báo cáo năm {args.year}: {args.out}")
     return EXIT_OK

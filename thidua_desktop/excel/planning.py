@@ -164,15 +164,27 @@ def plan(store, sheet: Sheet, source: str, create_villages: bool = False) -> Exc
         group = groups.get(identity)
         if group is None:
             vid = village["id"] if village else None
-            match = (
-                household_id
-                if household_id in by_id
-                else (by_code.get(fold(code)) or [None])[0]
+            alike = (
+                (by_code.get(fold(code)) or [None])[0]
                 if code and len(by_code.get(fold(code), [])) == 1
                 else by_number.get(id_number)
                 if id_number
                 else by_person.get((sort_name(name), birth, vid))
             )
+            if household_id and household_id not in by_id and alike:
+                # An id the register does not know on a row that looks like another household: never merged.
+                other = store.register.household_names(ids=[alike]).get(alike)
+                problems.append(
+                    RowProblem(
+                        number,
+                        header_of.get("household_id", BY_KEY["household_id"].header),
+                        f"mã định danh {household_id[:40]} không có trong chương trình, nhưng dòng này trùng mã hộ, "
+                        f"CCCD hoặc họ tên và năm sinh với hộ {other.label if other else alike}. Không nhập để khỏi "
+                        "ghi đè hộ đó: xóa mã định danh ở dòng này nếu đúng là hộ đó, hoặc sửa lại thông tin.",
+                    )
+                )
+                continue
+            match = household_id if household_id in by_id else alike
             group = groups[identity] = {
                 "row": number,
                 "match": match,

@@ -174,27 +174,84 @@ def read_sheet(path: Path | str) -> Sheet:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    name = Path(path).name
+    _check_size(path, name)
+    damaged: tuple[type[BaseException], ...] = (BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError)
+    damaged += _xml_errors()
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise CellError(f"Không mở được tệp Excel {Path(path).name}: hãy lưu tệp dạng .xlsx ({exc}).") from None
-    try:
-        for ws in wb.worksheets:
-            if ws.sheet_state != "visible":
-                continue
-            rows = ws.iter_rows(values_only=True)
-            head: list[tuple[int, tuple]] = []
-            for number, values in enumerate(rows, start=1):
-                head.append((number, values))
-                mapping = guess_columns(values)
-                if len(mapping) >= 3:
-                    body = [(n, list(v)) for n, v in enumerate(rows, start=number + 1) if any(_text(x) for x in v)]
-                    return Sheet(ws.title, number, [_text(v) for v in values], mapping, body)
-                if number >= 15:
-                    break
+    except (InvalidFileException, *damaged):
         raise CellError(
-            "Không tìm thấy dòng tiêu đề có các cột như 'Họ và tên chủ hộ', 'Giới tính', 'Thôn'. "
-            "Hãy dùng mẫu của chương trình (lệnh excel-template) hoặc ghép cột trong cửa sổ nhập."
-        )
+            f"Không mở được tệp Excel {name}: tệp hỏng hoặc không phải .xlsx; hãy lưu lại dạng .xlsx."
+        ) from None
+    try:
+        return _first_sheet(wb, name)
+    except damaged:
+        # openpyxl reads the sheet's XML as the rows are asked for: a damaged or crafted sheet fails here
+        raise CellError(
+            f"Tệp Excel {name} bị hỏng (nội dung trang tính không đọc được); hãy mở và lưu lại tệp."
+        ) from None
     finally:
         wb.close()
+
+
+MAX_SHEET_BYTES = 200 * 1024 * 1024  # uncompressed: a 300,000-row list is about 150 MB of XML
+MAX_SHEET_RATIO = 150  # a sheet's XML compresses 10-30x; far more is a decompression bomb
+
+
+def _check_size(path: Path | str, name: str) -> None:
+    """Refuse a workbook whose inflated size or ratio is out of bounds, before anything inflates it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise CellError(
+            f"Không mở được tệp Excel {name}: tệp hỏng hoặc không phải .xlsx; hãy lưu lại dạng .xlsx."
+        ) from None
+    total = sum(i.file_size for i in infos)
+    if (
+        len(infos) > 5000
+        or total > MAX_SHEET_BYTES
+        or any(i.file_size > MAX_SHEET_RATIO * max(i.compress_size, 1) + 1_000_000 for i in infos)
+    ):
+        raise CellError(
+            f"Tệp Excel {name} khi giải nén lớn bất thường ({total / 1e6:.0f} MB); không phải danh sách hộ. Không nhập."
+        )
+
+
+def _xml_errors() -> tuple[type[BaseException], ...]:
+    """The XML parsers' errors (lxml when it is there, expat otherwise): an entity bomb, an external entity."""
+    from xml.etree.ElementTree import ParseError
+    from xml.parsers.expat import ExpatError
+
+    found: list[type[BaseException]] = [ParseError, ExpatError]
+    try:
+        from lxml.etree import LxmlError
+
+        found.append(LxmlError)
+    except ImportError:
+        pass
+    return tuple(found)
+
+
+def _first_sheet(wb, name: str) -> Sheet:
+    """The first visible sheet with a header row among its first 15 rows."""
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        rows = ws.iter_rows(values_only=True)
+        head: list[tuple[int, tuple]] = []
+        for number, values in enumerate(rows, start=1):
+            head.append((number, values))
+            mapping = guess_columns(values)
+            if len(mapping) >= 3:
+                body = [(n, list(v)) for n, v in enumerate(rows, start=number + 1) if any(_text(x) for x in v)]
+                return Sheet(ws.title, number, [_text(v) for v in values], mapping, body)
+            if number >= 15:
+                break
+    raise CellError(
+        f"Tệp {name}: không tìm thấy dòng tiêu đề có các cột như 'Họ và tên chủ hộ', 'Giới tính', 'Thôn'. "
+        "Hãy dùng mẫu của chương trình (lệnh excel-template) hoặc ghép cột trong cửa sổ nhập."
+    )

@@ -8,6 +8,7 @@ is always safe, since the level above takes the same package twice as one.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from thidua_desktop.register import dataset
 from thidua_desktop.store import OutboxEntry, Store
 
 ROLE = "xa"
+CRITERIA_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # the file name a criteria set is kept under
 LEVEL_LABELS = {"district": "huyện", "province": "tỉnh"}
 RETRY_BASE_SECONDS, RETRY_MAX_SECONDS = 30, 3600
 SEND_TIMEOUT = 60
@@ -63,17 +65,39 @@ def _commune_only(store: Store) -> dict:
     return commune
 
 
-def setup_upper(store: Store, raw: bytes, name: str) -> Upper:
-    """Trust the level above described by its setup file (and take its criteria set, if it sends one)."""
+def setup_upper(store: Store, raw: bytes, name: str, replace: bool = False) -> Upper:
+    """Trust the level above described by its setup file (and take its criteria set, if it sends one).
+    A setup file of another level above than the one already trusted is refused unless `replace` (the
+    officer has checked both fingerprints by phone)."""
     _commune_only(store)
     doc, signer = package.read_document(raw, name, "thidua-upper-setup", None)
-    if unb64(doc["signing_key"]) != signer:
+    try:
+        keys_ok = unb64(doc["signing_key"]) == signer and len(unb64(doc["box_key"])) == 32
+    except (KeyError, TypeError, ValueError, AttributeError):
+        keys_ok = False
+    if not keys_ok:
         raise PackageRefused(f"{name}: tệp thiết lập không do chính cấp trên đó ký.")
     if doc.get("level") not in LEVEL_LABELS:
-        raise PackageRefused(f"{name}: cấp '{doc.get('level')}' không hợp lệ (huyện hoặc tỉnh).")
+        raise PackageRefused(f"{name}: cấp '{str(doc.get('level'))[:20]}' không hợp lệ (huyện hoặc tỉnh).")
+    if not (isinstance(doc.get("name"), str) and 0 < len(doc["name"]) <= 200):
+        raise PackageRefused(f"{name}: tệp thiết lập không ghi tên của cấp trên.")
+    if not (doc.get("address") is None or (isinstance(doc["address"], str) and len(doc["address"]) <= 300)):
+        raise PackageRefused(f"{name}: địa chỉ nhận gói trong tệp thiết lập không hợp lệ.")
+    current = upper_of(store)
+    if current is not None and current.verify_key != signer and not replace:
+        raise PackageRefused(
+            f"{name}: tệp thiết lập này là của {doc['name']} (mã nhận diện {fingerprint(signer)}), khác cấp trên xã "
+            f"đang gửi gói ({current.name}, mã nhận diện {current.fingerprint}). Chưa đổi gì. Nếu xã thật sự chuyển "
+            "sang gửi cho cấp trên mới, hãy gọi điện đối chiếu mã nhận diện rồi thiết lập lại và chọn thay thế "
+            "(lệnh package setup TỆP --replace)."
+        )
     chosen = None
     if doc.get("criteria_set"):
         chosen = criteria.parse(doc["criteria_set"], f"{name} (bộ tiêu chí)")
+        if not CRITERIA_NAME.fullmatch(chosen.name):
+            raise PackageRefused(
+                f"{name}: tên bộ tiêu chí '{chosen.name[:60]}' không hợp lệ (chỉ chữ thường không dấu, số và dấu '-')."
+            )
         folder = paths.data_dir() / "criteria"
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write(folder / f"{chosen.name}.json", dataset.json_bytes(doc["criteria_set"]))

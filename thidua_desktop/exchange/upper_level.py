@@ -158,7 +158,8 @@ class PackageResult:
     def line(self) -> str:
         head = {"accepted": "ĐÃ NHẬP", "duplicate": "ĐÃ CÓ", "refused": "TỪ CHỐI", "checked": "KIỂM TRA"}[self.status]
         extra = "".join(f"\n    - {n}" for n in self.notes)
-        return f"[{head}] {self.name}: {self.message}{extra}"
+        said = self.message.removeprefix(f"{self.name}: ")  # a refusal names the file already
+        return f"[{head}] {self.name}: {said}{extra}"
 
 
 def _normal(value):
@@ -500,6 +501,12 @@ def decide(
         raise Refused("Quyết định khen thưởng cần số và ngày quyết định.")
     if status == "returned" and not (comment or "").strip():
         raise Refused("Trả lại hồ sơ cần ghi ý kiến cho xã.")
+    sent = {n["id"] for n in received_nominations(store) if n["commune_code"] == code}
+    if nomination_id not in sent:
+        raise Refused(
+            f"Xã {code} chưa gửi lên đề nghị khen thưởng mang mã {nomination_id[:40]} (hoặc chưa nhập gói nào của "
+            "xã). Hãy xem danh sách đề nghị đã nhận."
+        )
     store.upper_level.decide(code, nomination_id, status, number, date, comment)
 
 

@@ -94,20 +94,25 @@ def check(data: Any, store: Store, mirror: bool = False) -> list[Problem]:
         return [Problem(_label(data, p.path) if isinstance(data, dict) else p.path, p.message) for p in problems]
     known = [] if mirror else [v["id"] for v in store.register.villages(include_deleted=True)]
     problems = rules.check_dataset_rules(data, known)
+    return [Problem(_label(data, p.path), p.message) for p in _store_problems(data, store, mirror) + problems]
+
+
+def _store_problems(data: dict, store: Store, mirror: bool) -> list[Problem]:
+    """What depends on the store's present content (another writer may change it until the write lock
+    is held): the commune's code, and CCCDs held by other households."""
+    problems = []
     current = store.register.commune()
     if current and current["code"] != data["commune"]["code"]:
-        problems.insert(
-            0,
+        problems.append(
             Problem(
                 "commune.code",
                 (
                     f"tệp thuộc xã {data['commune']['name']} (mã {data['commune']['code']}), nhưng tệp dữ liệu "
                     f"đang mở là của xã {current['name']} (mã {current['code']})"
                 ),
-            ),
+            )
         )
-    problems += _identity_clashes(data, None if mirror else store)
-    return [Problem(_label(data, p.path), p.message) for p in problems]
+    return problems + _identity_clashes(data, None if mirror else store)
 
 
 def _identity_clashes(data: dict, store: Store | None) -> list[Problem]:
@@ -157,9 +162,13 @@ def import_data(
     if store.register.commune() is not None:
         say(25, "Đang sao lưu dữ liệu hiện có...")
         result.backup = store.backup("truoc-nhap-json")
-    existing = store.register.household_id_set()
     say(40, "Đang ghi dữ liệu...")
-    result.removed = store.register.write_dataset(data, mirror, and_then)
+    with store.transaction():  # the write lock first: what another writer did meanwhile is checked again
+        again = _store_problems(data, store, mirror)
+        if again:
+            raise DatasetRefused(source, [Problem(_label(data, p.path), p.message) for p in again])
+        existing = store.register.household_id_set()
+        result.removed = store.register.write_dataset(data, mirror, and_then)
     say(100, "Xong.")
     result.villages = len(data["villages"])
     result.households = len(data["households"])
