@@ -120,3 +120,13 @@ def _digest(path: Path) -> bytes:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.digest()
+
+
+def make_private(path: Path) -> None:
+    """Readable and writable by its owner only (POSIX): the commune's data, its copies and its keys. On
+    Windows the per-user data folder already keeps other users out."""
+    if sys.platform != "win32":
+        try:
+            os.chmod(path, 0o700 if Path(path).is_dir() else 0o600)
+        except OSError:
+            pass  # a file system without POSIX modes (a FAT stick): nothing to tighten

@@ -14,12 +14,13 @@ import platformdirs
 APP_NAME = "ThiDuaDesktop"
 DB_FILENAME = "thidua.sqlite"
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+PRIVATE = 0o700  # folders made for a commune's data, copies and keys: its owner only (POSIX)
 
 
 def data_dir() -> Path:
     override = os.environ.get("THIDUA_DATA_DIR")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
     return path
 
 
@@ -34,7 +35,7 @@ def backups_dir(db_path: Path) -> Path:
 
 def _beside(db_path: Path, name: str) -> Path:
     path = Path(db_path).resolve().parent / name
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
     return path
 
 

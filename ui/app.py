@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import faulthandler
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -46,6 +48,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def demo_store(actor: str | None) -> Store:
     """A realistic commune in a temporary file, for a first look at every screen."""
     folder = Path(tempfile.mkdtemp(prefix="thidua-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # a look, not a place to keep data
     store = Store.open(folder / "demo.sqlite", actor=actor or "Cán bộ mẫu")
     dataset.import_data(store, demo.generate(households=300, villages=6), "dữ liệu mẫu")
     return store
@@ -156,6 +159,7 @@ def run_smoke_test() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     folder = Path(tempfile.mkdtemp(prefix="thidua-smoke-"))
     os.environ["THIDUA_DATA_DIR"] = str(folder)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # the check leaves nothing behind
     from PySide6.QtPrintSupport import QPrinter
 
     app = make_application()

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from thidua_desktop import paths, settings
 from thidua_desktop.errors import Refused
+from thidua_desktop.files import make_private
 from thidua_desktop.store.meetings import MeetingRepository, NominationRepository
 from thidua_desktop.store.migrations import (
     APPLICATION_ID,
@@ -125,6 +126,8 @@ class Store:
         with _sqlite_refusals(path):
             conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False, factory=_Connection)
         conn.path = path
+        if str(path) != ":memory:":
+            make_private(path)
         store = cls(path, actor or default_actor(), conn)
         try:
             with _sqlite_refusals(path):  # the migrations run through sqlite-utils' own calls too
@@ -171,6 +174,7 @@ class Store:
         with _sqlite_refusals(target):
             dest = sqlite3.connect(str(target))
             try:
+                make_private(target)
                 self.conn.backup(dest)
             finally:
                 dest.close()
