@@ -12,6 +12,7 @@ from typing import Any
 from thidua_desktop import domain
 from thidua_desktop.errors import Refused
 from thidua_desktop.excel.columns import NO, YES, guess_columns
+from thidua_desktop.files import reason
 from thidua_desktop.register import rules
 from thidua_desktop.text import clean, fold
 
@@ -179,20 +180,25 @@ def read_sheet(path: Path | str) -> Sheet:
     damaged: tuple[type[BaseException], ...] = (BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError)
     damaged += _xml_errors()
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, *damaged):
-        raise CellError(
-            f"Không mở được tệp Excel {name}: tệp hỏng hoặc không phải .xlsx; hãy lưu lại dạng .xlsx."
-        ) from None
-    try:
-        return _first_sheet(wb, name)
-    except damaged:
-        # openpyxl reads the sheet's XML as the rows are asked for: a damaged or crafted sheet fails here
-        raise CellError(
-            f"Tệp Excel {name} bị hỏng (nội dung trang tính không đọc được); hãy mở và lưu lại tệp."
-        ) from None
-    finally:
-        wb.close()
+        fh = open(path, "rb")  # our own handle: closed whatever openpyxl does on a failure
+    except OSError as exc:
+        raise CellError(f"Không mở được tệp Excel {name}: {reason(exc)}.") from None
+    with fh:
+        try:
+            wb = load_workbook(fh, read_only=True, data_only=True)
+        except (InvalidFileException, *damaged):
+            raise CellError(
+                f"Không mở được tệp Excel {name}: tệp hỏng hoặc không phải .xlsx; hãy lưu lại dạng .xlsx."
+            ) from None
+        try:
+            return _first_sheet(wb, name)
+        except damaged:
+            # openpyxl reads the sheet's XML as the rows are asked for: a damaged or crafted sheet fails here
+            raise CellError(
+                f"Tệp Excel {name} bị hỏng (nội dung trang tính không đọc được); hãy mở và lưu lại tệp."
+            ) from None
+        finally:
+            wb.close()
 
 
 MAX_SHEET_BYTES = 200 * 1024 * 1024  # uncompressed: a 300,000-row list is about 150 MB of XML
