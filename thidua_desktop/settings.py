@@ -82,6 +82,9 @@ PACKAGE_FOLDER: Setting[str | None] = Setting("last_package_folder", str, doc="w
 RECEIPT_OVERDUE_DAYS: Setting[int] = Setting(
     "receipt_overdue_days", int, 7, doc="days after which a package still without a receipt is flagged"
 )
+LAST_RECEIPT_AT: Setting[str | None] = Setting(
+    "last_receipt_at", str, doc="when the newest receipt taken in was issued: older ones never undo a decision"
+)
 RESTORED_FROM: Setting[str | None] = Setting(
     "restored_from", str, doc="when the copy this file was last restored from had been taken (ISO time)"
 )

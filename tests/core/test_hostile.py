@@ -259,8 +259,8 @@ def test_a_stolen_key_with_a_crafted_manifest_is_refused(sent, manifest):
 @given(document=JSON)
 def test_any_signed_json_as_a_receipt_is_refused_or_applied_never_a_crash(sent, document):
     province, commune, _, _ = sent
-    raw = package.sign_document(document if isinstance(document, dict) else {"x": document},
-                                upper_level.own_keys(province).signing)  # fmt: skip
+    doc = document if isinstance(document, dict) else {"x": document}
+    raw = package.sign_document({**doc, "format": "thidua-receipt"}, upper_level.own_keys(province).signing)
     before = _state(commune)
     try:
         outbox.take_receipt(commune, raw, "bien-nhan.json")
@@ -428,3 +428,37 @@ def test_parallel_posts_all_get_their_answer(receiver):
     assert len(answers) == 12 and set(answers) <= {200, 503}
     assert answers.count(200) >= 1
     assert not list(box.folder.glob(".nhan-*"))  # no half-received body left behind
+
+
+@FUZZ
+@given(fields=st.dictionaries(st.sampled_from(["package_sha256", "status", "issued_at", "message", "decisions"]), JSON))
+def test_a_signed_receipt_with_odd_fields_is_refused_or_applied_never_a_crash(sent, fields):
+    province, commune, _, _ = sent
+    entry = commune.outbox.entries()[0]
+    doc = {"format": "thidua-receipt", "package_sha256": entry.sha256, "status": "accepted", "message": "",
+           "issued_at": "2030-01-01T00:00:00Z", "decisions": [], **fields}  # fmt: skip
+    raw = package.sign_document(doc, upper_level.own_keys(province).signing)
+    before = _state(commune)
+    try:
+        outbox.take_receipt(commune, raw, "bien-nhan.json")
+    except Refused:
+        assert _state(commune) == before
+
+
+def test_an_older_receipt_never_undoes_a_newer_decision(sent):
+    province, commune, _, tmp = sent
+    nomination = commune.nominations.find()[0]
+    doc = {"format": "thidua-receipt", "package_sha256": commune.outbox.entries()[-1].sha256, "status": "accepted",
+           "message": "", "decisions": []}  # fmt: skip
+    newer = {**doc, "issued_at": "2030-02-01T00:00:00Z",
+             "decisions": [{"nomination_id": nomination["id"], "status": "decided", "decision_number": "12/QĐ",
+                            "decision_date": "2030-01-20"}]}  # fmt: skip
+    older = {**doc, "issued_at": "2030-01-01T00:00:00Z",
+             "decisions": [{"nomination_id": nomination["id"], "status": "returned", "comment": "Bổ sung"}]}  # fmt: skip
+    signing = upper_level.own_keys(province).signing
+    outbox.take_receipt(commune, package.sign_document(newer, signing), "moi.json")
+    settings_after = commune.read_setting("last_receipt_at")
+    outbox.take_receipt(commune, package.sign_document(older, signing), "cu.json")
+    assert commune.read_setting("last_receipt_at") == settings_after == "2030-02-01T00:00:00Z"
+    after = next(n for n in commune.nominations.find() if n["id"] == nomination["id"])
+    assert after["status"] == "decided" and after["decision_number"] == "12/QĐ"

@@ -211,6 +211,7 @@ def take_receipt(store: Store, raw: bytes, name: str) -> str:
     if upper is None:
         raise Refused("Chưa thiết lập cấp trên nên chưa nhận được biên nhận.")
     doc, _ = package.read_document(raw, name, "thidua-receipt", upper.verify_key)
+    _check_receipt(doc, name)
     entry = store.outbox.by_sha256(doc["package_sha256"])
     if entry is None:
         raise PackageRefused(
@@ -222,11 +223,17 @@ def take_receipt(store: Store, raw: bytes, name: str) -> str:
     stale = entry.receipt_at is not None and (
         str(doc["issued_at"]) < entry.receipt_at or (entry.status == "received" and not accepted)
     )
+    # Decisions only move forward in time: a receipt carries every decision as of its issue, so only one
+    # issued after the newest receipt taken in may change them.
+    newest = settings.LAST_RECEIPT_AT.get(store)
+    forward = not stale and (newest is None or str(doc["issued_at"]) >= newest)
     applied = 0
     with store.transaction():
         if not stale:
             store.outbox.mark_answered(entry.sequence, accepted, doc["issued_at"], said)
-        for d in () if stale else doc.get("decisions") or ():
+        if forward:
+            settings.LAST_RECEIPT_AT.set(store, str(doc["issued_at"]))
+        for d in doc.get("decisions") or () if forward else ():
             if d["status"] == "decided":
                 applied += store.nominations.apply_decision(
                     d["nomination_id"], "decided", d.get("decision_number"), d.get("decision_date"), None
@@ -245,6 +252,32 @@ def take_receipt(store: Store, raw: bytes, name: str) -> str:
     if applied:
         text += f" Đã ghi {applied} quyết định về đề nghị khen thưởng."
     return text
+
+
+def _check_receipt(doc: dict, name: str) -> None:
+    """A receipt's fields have the types the trip relies on (signed is not the same as well made)."""
+
+    def text(value, most: int, optional: bool = False) -> bool:
+        return (optional and value is None) or (isinstance(value, str) and len(value) <= most)
+
+    decisions = doc.get("decisions") or []
+    well_made = (
+        text(doc.get("package_sha256"), 64)
+        and doc.get("status") in ("accepted", "duplicate", "refused")
+        and text(doc.get("issued_at"), 40)
+        and text(doc.get("message"), 20_000)
+        and text(doc.get("advice"), 2_000, optional=True)
+        and isinstance(decisions, list)
+        and all(
+            isinstance(d, dict)
+            and text(d.get("nomination_id"), 100)
+            and d.get("status") in ("decided", "returned")
+            and all(text(d.get(k), 2_000, optional=True) for k in ("decision_number", "decision_date", "comment"))
+            for d in decisions
+        )
+    )
+    if not well_made:
+        raise PackageRefused(f"{name}: biên nhận không đúng định dạng; không nhận. Hãy xin cấp trên biên nhận mới.")
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
