@@ -462,3 +462,23 @@ def test_an_older_receipt_never_undoes_a_newer_decision(sent):
     assert commune.read_setting("last_receipt_at") == settings_after == "2030-02-01T00:00:00Z"
     after = next(n for n in commune.nominations.find() if n["id"] == nomination["id"])
     assert after["status"] == "decided" and after["decision_number"] == "12/QĐ"
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "words"),
+    [
+        (("households", 0, "years", 0, "income_per_capita"), 10**14, "thu nhập bình quân"),
+        (("meetings", 0, "attendees"), 10**9, "số người dự họp"),
+        (("commune", "district_name"), "Huyện " * 100, "tên huyện dài quá"),
+    ],
+)
+def test_numbers_and_names_past_any_real_one_are_refused(filled_store, where, value, words):
+    exported = dataset.export_data(filled_store)
+    target = exported
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    before = _state(filled_store)
+    with pytest.raises(Refused, match=words):
+        dataset.import_data(filled_store, exported)
+    assert _state(filled_store) == before

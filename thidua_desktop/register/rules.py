@@ -169,6 +169,8 @@ def check_dataset_rules(data: dict[str, Any], known_village_ids: Iterable[str] =
             add(Problem(join(path, "id"), f"mã {value} trùng với {first}"))
 
     commune = data["commune"]
+    if len(commune.get("district_name") or "") > MAX_NAME:
+        add(Problem("commune.district_name", f"tên huyện dài quá {MAX_NAME} ký tự"))
     years_seen: set[int] = set()
     for i, cy in enumerate(commune.get("years") or ()):
         if cy["year"] in years_seen:
@@ -187,6 +189,7 @@ def check_dataset_rules(data: dict[str, Any], known_village_ids: Iterable[str] =
             if vy["year"] in seen:
                 add(Problem(f"{path}.years[{j}].year", f"năm {vy['year']} được ghi hai lần"))
             seen.add(vy["year"])
+            out.extend(_over(vy, f"{path}.years[{j}]", ("replicated_models", "community_resources_vnd")))
 
     households: dict[str, dict] = {}
     for i, hh in enumerate(data["households"]):
@@ -218,12 +221,14 @@ def check_dataset_rules(data: dict[str, Any], known_village_ids: Iterable[str] =
             msg = check_deprivations(year, record.get("deprivations"))
             if msg:
                 add(Problem(join(rpath, "deprivations"), msg))
+            out.extend(_over(record, rpath, ("income_per_capita",)))
         for j, loan in enumerate(hh.get("loans") or ()):
             lpath = f"{path}.loans[{j}]"
             unique_id(loan["id"], lpath)
             msg = check_loan_dates(loan["disbursed_on"], loan.get("due_on"))
             if msg:
                 add(Problem(lpath, msg))
+            out.extend(_over(loan, lpath, ("amount_vnd",)))
 
     for i, meeting in enumerate(data["meetings"]):
         path = f"meetings[{i}]"
@@ -237,9 +242,33 @@ def check_dataset_rules(data: dict[str, Any], known_village_ids: Iterable[str] =
     return out
 
 
+# The most a field can hold: the schema gives no maximum, and a number far past any real one is a
+# mistake or an attack (an income of 10^30 đồng), refused before it reaches the evaluator.
+MAX_NAME = 200
+MAXIMA = {
+    "income_per_capita": (1_000_000_000, "thu nhập bình quân (đồng/người/tháng)"),
+    "amount_vnd": (100_000_000_000, "số tiền vay (đồng)"),
+    "community_resources_vnd": (10_000_000_000_000, "nguồn lực cộng đồng (đồng)"),
+    "replicated_models": (10_000, "số mô hình nhân rộng"),
+    "attendees": (100_000, "số người dự họp"),
+    "households_represented": (100_000, "số hộ có đại diện"),
+    "households_on_list": (100_000, "số hộ trong danh sách"),
+}
+
+
+def _over(record: dict, path: str, keys: Iterable[str]) -> list[Problem]:
+    out = []
+    for key in keys:
+        value = record.get(key)
+        most, what = MAXIMA[key]
+        if isinstance(value, int) and value > most:
+            out.append(Problem(join(path, key), f"{what} {value:,} vượt quá mức có thể ({most:,})".replace(",", ".")))
+    return out
+
+
 def check_meeting(meeting: dict, villages: Container[str], households: Container[str], path: str = "") -> list[Problem]:
     """A meeting's references, date and votes (criteria.md, community vote)."""
-    out: list[Problem] = []
+    out: list[Problem] = _over(meeting, path, ("attendees", "households_represented", "households_on_list"))
     add = out.append
     if meeting["village_id"] not in villages:
         add(Problem(join(path, "village_id"), f"không có thôn nào mang mã {meeting['village_id']}"))
