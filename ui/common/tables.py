@@ -1,12 +1,12 @@
 """The read-only table every list page shows: whole rows picked, nothing edited in place, filled from
-plain rows of values."""
+plain rows of values; Enter or a double click opens the chosen row."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
@@ -14,9 +14,45 @@ T = TypeVar("T")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
+OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class _RowOpener(QObject):
+    def __init__(self, view: QAbstractItemView, open_row: Callable[[int], object]):
+        super().__init__(view)
+        self.view, self.open_row = view, open_row
+        view.installEventFilter(self)
+        view.doubleClicked.connect(lambda index: self.later(index.row()) if index.isValid() else None)
+
+    def later(self, row: int) -> None:
+        QTimer.singleShot(0, self.view, lambda: self.open_row(row))
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in OPEN_KEYS
+            and self.view.state() != QAbstractItemView.State.EditingState
+        ):
+            index = self.view.currentIndex()
+            if index.isValid():
+                self.later(index.row())
+                return True
+        return False
+
+
+def opens_rows(view: QAbstractItemView, open_row: Callable[[int], object]) -> None:
+    """Enter on the current row, or a double click on a row, calls `open_row(row)`: once, after the
+    view's own event is over (what it opens may rebuild the view under it), and without Enter also
+    pressing the dialog's default button (Qt lets Enter through to it)."""
+    _RowOpener(view, open_row)
+
+
 class ReadOnlyTable(QTableWidget):
     """Rows the officer reads and picks. The `stretch` column (the last by default, None for none) takes
-    the width left over and wraps its long texts (reasons, names); `single` allows one row at a time."""
+    the width left over and wraps its long texts (reasons, names); `single` allows one row at a time.
+    `opened` tells the row Enter or a double click opened."""
+
+    opened = Signal(int)
 
     def __init__(
         self, headers: Sequence[str], stretch: int | None = -1, single: bool = False, parent: QWidget | None = None
@@ -28,8 +64,11 @@ class ReadOnlyTable(QTableWidget):
         if single:
             self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setWordWrap(True)
+        self.setTabKeyNavigation(False)  # Tab goes on to the buttons, as the eye does; arrows move in the list
+        self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
         self.stretch = None if stretch is None else stretch % len(headers)
         self._stretch()
+        opens_rows(self, self.opened.emit)
 
     def _stretch(self) -> None:
         if self.stretch is not None:
