@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import datetime as _dt
 import faulthandler
 import logging
 import os
@@ -24,7 +25,7 @@ from thidua_desktop.evaluation import criteria, service
 from thidua_desktop.register import dataset, demo
 from thidua_desktop.store import Store
 
-from .common import single_instance
+from .common import screen, single_instance
 from .common.translator import VietnameseTranslator
 from .common.widgets import show_bug, show_error
 from .commune.commune_page import CommuneDialog
@@ -90,6 +91,30 @@ def report_crash(kind: type[BaseException], value: BaseException | None, tb: Tra
     show_bug(QApplication.activeWindow(), exc.with_traceback(tb) if tb is not None else exc, "the UI thread")
 
 
+def previous_crash() -> Path | None:
+    """The crash log the last run left (faulthandler writes only when the program dies), moved aside
+    under its time so this run starts a fresh one; None after a clean exit."""
+    crash_log = paths.logs_dir() / CRASH_LOG
+    try:
+        if crash_log.stat().st_size == 0:
+            return None
+        kept = crash_log.with_name(f"thidua-crash-{_dt.datetime.now():%Y%m%d-%H%M%S}.log")
+        crash_log.rename(kept)
+    except OSError:
+        return None
+    return kept
+
+
+def tell_previous_crash(window, kept: Path) -> None:
+    QMessageBox.warning(
+        window,
+        "Lần trước chương trình bị tắt đột ngột",
+        "Lần sử dụng trước, chương trình đã bị tắt đột ngột (lỗi của chương trình, không phải do thao tác "
+        "của bạn). Dữ liệu đã lưu trước đó vẫn còn nguyên. Hãy gửi tệp sau cho người hỗ trợ để sửa lỗi:\n"
+        f"{kept}",
+    )
+
+
 def keep_native_crashes() -> TextIO:
     """A native crash (in Qt, SQLite or PDFium) writes the Python stack of every thread to
     logs/thidua-crash.log. faulthandler writes to the file's descriptor, so the file stays open until
@@ -101,15 +126,16 @@ def keep_native_crashes() -> TextIO:
 
 def run_gui(args: argparse.Namespace) -> int:
     care.setup_logging()
+    crashed = previous_crash()
     crash_log = keep_native_crashes()
     try:
-        return _run_window(args)
+        return _run_window(args, crashed)
     finally:
         faulthandler.disable()
         crash_log.close()
 
 
-def _run_window(args: argparse.Namespace) -> int:
+def _run_window(args: argparse.Namespace, crashed: Path | None = None) -> int:
     app = make_application()
     log_qt_messages()
     sys.excepthook = report_crash
@@ -145,7 +171,9 @@ def _run_window(args: argparse.Namespace) -> int:
         window = MainWindow(store, demo=args.demo)
     if instance is not None:
         instance.activated.connect(window.bring_forward)
-    window.show()
+    screen.show_filling(window)
+    if crashed is not None:
+        QTimer.singleShot(0, window, lambda: tell_previous_crash(window, crashed))
     if args.quit_when_shown:
         QTimer.singleShot(0, app.quit)  # the start-up benchmark times launch to a painted window
     code = app.exec()

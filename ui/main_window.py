@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog, QTabWidget
 
 from thidua_desktop import __version__, excel, paths, settings
@@ -14,8 +14,9 @@ from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
+from .common import screen
 from .common.backups_dialog import BackupsDialog
-from .common.widgets import bring_forward, confirm, run_guarded, show_error
+from .common.widgets import bring_forward, confirm, exec_dialog, officer_name, run_guarded, show_done, show_error
 from .common.worker import Worker
 from .commune.commune_page import CommuneDialog, CommuneYearsPage
 from .evaluation.page import EvaluationPage
@@ -46,6 +47,19 @@ def export_work(file: str):
     return work
 
 
+TAB_TITLES = [
+    "Hộ gia đình",
+    "Thôn, bản, tổ dân phố",
+    "Rà soát hằng năm",
+    "Đánh giá của xã",
+    "Họp bình xét",
+    "Kết quả thi đua",
+    "Đề nghị khen thưởng",
+    "Gửi lên cấp trên",
+    "Thùng rác",
+]
+
+
 class MainWindow(QMainWindow):
     job_done = Signal(bool)  # a dataset import or export ended: succeeded or not
 
@@ -73,22 +87,15 @@ class MainWindow(QMainWindow):
             self.outbox,
             self.recycle_bin,
         ]
-        for page, title in zip(
-            self.pages,
-            [
-                "&Hộ gia đình",
-                "&Thôn, bản, tổ dân phố",
-                "&Rà soát hằng năm",
-                "Đánh giá của &xã",
-                "Họp &bình xét",
-                "Kết &quả thi đua",
-                "Đề &nghị khen thưởng",
-                "Gửi &lên cấp trên",
-                "Thùng &rác",
-            ],
-        ):
-            self.tabs.addTab(page, title)
+        # The tabs go by Ctrl+1 ... Ctrl+9 (and Ctrl+Tab): their titles keep no Alt letter, which is left
+        # to the buttons and fields of the page on screen.
+        for number, (page, title) in enumerate(zip(self.pages, TAB_TITLES), start=1):
+            index = self.tabs.addTab(page, title)
+            self.tabs.setTabToolTip(index, f"{title} (Ctrl+{number})")
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda i=index: self.tabs.setCurrentIndex(i))
             page.data_changed.connect(self.refresh)
+        self.households.add_village.connect(self.villages.add)
+        self.households.import_excel.connect(self.import_excel)
         self.evaluation.open_household.connect(self.fill_household_criterion)
         self.evaluation.open_village.connect(self.edit_village)
         self.evaluation.open_commune_years.connect(lambda: self.tabs.setCurrentWidget(self.commune_years))
@@ -98,16 +105,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.path_label)
         self.demo = demo
         self._update_title()
-        self.resize(1280, 780)
+        screen.fill(self)
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&Tệp")
         for text, shortcut, slot in (
-            ("&Nhập tệp dữ liệu JSON...", "Ctrl+I", self.import_json),
-            ("&Xuất tệp dữ liệu JSON...", "Ctrl+E", self.export_json),
+            ("&Nhập toàn bộ dữ liệu của xã từ tệp...", "Ctrl+I", self.import_json),
+            ("&Xuất toàn bộ dữ liệu của xã ra tệp...", "Ctrl+E", self.export_json),
             (None, None, None),
             ("Nhập danh sách hộ từ &Excel...", None, self.import_excel),
-            ("Xuất danh sách hộ đang hiện ra Excel...", None, self.export_excel),
+            ("Xuất &danh sách hộ đang hiện ra Excel...", None, self.export_excel),
             ("Ghi &mẫu Excel nhập danh sách hộ...", None, self.save_excel_template),
             (None, None, None),
             ("&Thông tin xã...", None, self.edit_commune),
@@ -133,19 +140,26 @@ class MainWindow(QMainWindow):
         commune = self.store.register.commune()
         name = f"{commune['name']}, {commune['province_name']}" if commune else ""
         self.setWindowTitle(f"ThiDua Desktop - {name}" + (" (dữ liệu mẫu)" if self.demo else ""))
-        self.path_label.setText(f"Cán bộ: {self.store.actor}   |   Tệp dữ liệu: {self.store.path}")
+        officer = officer_name(self.store) or "chưa ghi tên (Tệp > Đổi cán bộ sử dụng)"
+        self.path_label.setText(f"Cán bộ: {officer}   |   Tệp dữ liệu: {self.store.path}")
 
     def refresh(self) -> None:
-        """Something changed the file: every page shows it again."""
+        """Something changed the file: every page shows it again (the page that changed it has)."""
         sender = self.sender()
         for page in self.pages:
             if page is not sender:
                 page.reload()
         self._update_title()
 
+    def refresh_all(self) -> None:
+        """The whole file changed under every page (an import, a restore): each shows it again."""
+        for page in self.pages:
+            page.reload()
+        self._update_title()
+
     def edit_commune(self) -> None:
-        if CommuneDialog(self.store, parent=self).exec():
-            self.refresh()
+        if exec_dialog(CommuneDialog(self.store, parent=self)):
+            self.refresh_all()
 
     def fill_household_criterion(self, household_id: str, criterion: str, year: int) -> None:
         """From a verdict to the field that decides it; the household is judged again on saving."""
@@ -156,23 +170,24 @@ class MainWindow(QMainWindow):
             return
         dialog = HouseholdDialog(self.store, household_id, year=year, parent=self)
         dialog.focus_criterion(criterion, year)
-        if dialog.exec():
-            self.evaluation.refresh_household(household_id)
-            self.households.reload()
+        if exec_dialog(dialog):
+            self.refresh_all()  # every list and counter; the verdicts say they are stale...
+            self.evaluation.refresh_household(household_id)  # ...but this household's is judged again at once
 
     def edit_village(self, village_id: str) -> None:
-        if VillageDialog(self.store, village_id, self).exec():
-            self.villages.reload()
-            self.evaluation.reload()
+        if exec_dialog(VillageDialog(self.store, village_id, self)):
+            self.refresh_all()
 
     def change_officer(self) -> None:
         """The name written in the change history from now on."""
         name, ok = QInputDialog.getText(
-            self, "Cán bộ sử dụng", "Họ và tên cán bộ đang sử dụng chương trình:", text=self.store.actor
+            self,
+            "Cán bộ sử dụng",
+            "Họ và tên cán bộ đang sử dụng chương trình (ghi vào lịch sử thay đổi):",
+            text=officer_name(self.store) or "",
         )
         name = clean(name)
-        if ok and name:
-            settings.OFFICER.set(self.store, name)
+        if ok and name and run_guarded(self, lambda: settings.OFFICER.set(self.store, name)):
             self.store.actor = name
             self._update_title()
 
@@ -180,9 +195,10 @@ class MainWindow(QMainWindow):
         bring_forward(self)
 
     def restore_backup(self) -> None:
-        if BackupsDialog(self.store, self).exec():
-            self.refresh()
-            self.statusBar().showMessage("Đã khôi phục dữ liệu từ bản sao lưu.", 15000)
+        dialog = BackupsDialog(self.store, self)
+        if exec_dialog(dialog):
+            self.refresh_all()
+            show_done(self, dialog.restored_text, "Đã khôi phục")
 
     def about(self) -> None:
         QMessageBox.about(
@@ -196,7 +212,7 @@ class MainWindow(QMainWindow):
 
     # --- dataset import and export, in a worker ------------------------------------------
     def import_json(self) -> None:
-        file, _ = QFileDialog.getOpenFileName(self, "Chọn tệp dữ liệu JSON", "", "Tệp dữ liệu (*.json)")
+        file, _ = QFileDialog.getOpenFileName(self, "Chọn tệp dữ liệu của xã", "", "Tệp dữ liệu của xã (*.json)")
         if file and confirm(
             self,
             "Nhập dữ liệu",
@@ -210,7 +226,9 @@ class MainWindow(QMainWindow):
     def export_json(self) -> None:
         commune = self.store.register.commune()
         suggested = f"thidua-{commune['code']}.json" if commune else "thidua.json"
-        file, _ = QFileDialog.getSaveFileName(self, "Xuất tệp dữ liệu JSON", suggested, "Tệp dữ liệu (*.json)")
+        file, _ = QFileDialog.getSaveFileName(
+            self, "Xuất toàn bộ dữ liệu của xã", suggested, "Tệp dữ liệu của xã (*.json)"
+        )
         if file:
             self._run_job("export", file, "Đang xuất dữ liệu...")
 
@@ -224,8 +242,12 @@ class MainWindow(QMainWindow):
             show_error(self, str(exc), "Không đọc được tệp")
             return
         dialog = ExcelImportDialog(self.store, file, sheet, self)
-        dialog.imported.connect(lambda message: (self.refresh(), self.statusBar().showMessage(message, 15000)))
-        dialog.exec()
+        told: list[str] = []
+        dialog.imported.connect(told.append)
+        exec_dialog(dialog)
+        if told:
+            self.refresh_all()
+            show_done(self, told[0], "Đã nhập danh sách hộ")
 
     def export_excel(self) -> None:
         """The household list as it is on screen, filtered and sorted as it is."""
@@ -246,7 +268,7 @@ class MainWindow(QMainWindow):
     def save_excel_template(self) -> None:
         file, _ = QFileDialog.getSaveFileName(self, "Ghi mẫu Excel", "mau-danh-sach-ho.xlsx", "Tệp Excel (*.xlsx)")
         if file and run_guarded(self, lambda: excel.write_template(file)):
-            self.statusBar().showMessage(f"Đã ghi mẫu: {file}", 15000)
+            show_done(self, f"Đã ghi mẫu Excel nhập danh sách hộ: {file}")
 
     def _run_job(self, kind: str, file: str, title: str) -> None:
         self._progress = QProgressDialog(title, None, 0, 100, self)
@@ -263,8 +285,9 @@ class MainWindow(QMainWindow):
 
     def _job_succeeded(self, message: str) -> None:
         self._progress.close()
-        self.refresh()
-        QMessageBox.information(self, "Xong", message)
+        if self._job_kind == "import":
+            self.refresh_all()
+        show_done(self, message)
         self.job_done.emit(True)
 
     def _job_failed(self, message: str) -> None:

@@ -28,7 +28,8 @@ from thidua_desktop.errors import Refused
 from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
-from ..common.widgets import button_row, run_guarded, show_error
+from ..common import screen
+from ..common.widgets import button_row, delete_now, run_guarded, show_error, wrapped
 
 PREVIEW_DPI = 96
 
@@ -63,6 +64,17 @@ def page_count(path: Path) -> int:
         return len(pdf)
     finally:
         pdf.close()
+
+
+def ask_printer(parent: QWidget | None, printer: QPrinter) -> bool:
+    """The print dialog for `printer`, deleted again before the caller lets `printer` go: a QPrintDialog
+    left behind as the page's child keeps a pointer to a QPrinter that Python has freed, and the next
+    time Qt touches it the program dies without a word. True when the officer chose to print."""
+    dialog = QPrintDialog(printer, parent)
+    try:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        delete_now(dialog)
 
 
 def print_pdf(path: Path, printer: QPrinter) -> None:
@@ -122,8 +134,11 @@ class PdfPreview(QDialog):
         close = QPushButton("Đó&ng")
         close.clicked.connect(self.accept)
         buttons.addWidget(close)
-        layout.addLayout(buttons)
-        self.resize(900, 960)
+        self.said = wrapped()
+        self.said.hide()
+        layout.addWidget(self.said)
+        layout.addLayout(buttons)  # under the scrolling pages: always on screen, however tall the paper
+        screen.fit(self, 900, 960)
         self.show_file()
 
     def current(self) -> Path:
@@ -157,8 +172,13 @@ class PdfPreview(QDialog):
     def print_file(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.current().stem)
-        if QPrintDialog(printer, self).exec():
-            run_guarded(self, lambda: print_pdf(self.current(), printer))
+        if ask_printer(self, printer) and run_guarded(self, lambda: print_pdf(self.current(), printer)):
+            self.tell(f"Đã gửi {self.current().name} tới máy in {printer.printerName() or ''}.".replace(" .", "."))
+
+    def tell(self, text: str) -> None:
+        """What the last action did, over the buttons."""
+        self.said.setText(text)
+        self.said.show()
 
     def _folder(self) -> str:
         return settings.PRINT_FOLDER.get(self.store) or str(Path.home())
@@ -184,3 +204,6 @@ class PdfPreview(QDialog):
             return
         settings.PRINT_FOLDER.set(self.store, str(pairs[0][1].parent))
         self.saved = [t for _, t in pairs]
+        self.tell(
+            f"Đã lưu bản sao: {pairs[0][1]}" if len(pairs) == 1 else f"Đã lưu {len(pairs)} tệp vào {pairs[0][1].parent}"
+        )

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,16 +29,23 @@ from thidua_desktop.register import households, rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean, format_date, format_vnd
 
+from ..common import screen
 from ..common.tables import ReadOnlyTable
 from ..common.widgets import (
     ChoiceCombo,
     FormDialog,
     MoneyEdit,
     OptionalYearSpin,
+    RangeSpin,
+    SearchCombo,
     TriStateCombo,
     confirm,
     error_label,
+    exec_dialog,
     run_guarded,
+    scrolled,
+    set_error,
+    tell_on,
 )
 from .history import HistoryTable
 
@@ -73,11 +79,6 @@ def add_row(form: QFormLayout, label: str, widget: QWidget) -> QLabel:
     err = error_label()
     form.addRow("", err)
     return err
-
-
-def set_error(label: QLabel, message: str | None) -> None:
-    label.setText(message or "")
-    label.setVisible(bool(message))
 
 
 class HouseholdDialog(FormDialog):
@@ -119,7 +120,7 @@ class HouseholdDialog(FormDialog):
         self.layout_.addWidget(self.tabs)
         self._build_head()
         self.records = ReviewRecordsEditor(self.household["years"], self.mark_dirty, year)
-        self.tabs.addTab(self.records, "Rà soát hằng năm")
+        self.tabs.addTab(self.records, "Rà soát hằng năm")  # Ctrl+Tab goes from tab to tab
         self.loans = LoansEditor(self.household["loans"], self.mark_dirty)
         self.tabs.addTab(self.loans, "Vốn vay ưu đãi")
         if not self.is_new:
@@ -130,7 +131,7 @@ class HouseholdDialog(FormDialog):
             )
             self.tabs.addTab(history, "Lịch sử thay đổi")
         self.finish_layout()
-        self.resize(860, 640)
+        screen.fit(self, 900, 700)
         self.name.setFocus()
 
     # --- head of household ----------------------------------------------------------------
@@ -138,7 +139,7 @@ class HouseholdDialog(FormDialog):
         page = QWidget()
         form = QFormLayout(page)
         hh, head = self.household, self.household["head"]
-        self.village = QComboBox()
+        self.village = SearchCombo()
         for v in self.store.register.villages():
             self.village.addItem(v["name"], v["id"])
         self.village.setCurrentIndex(max(self.village.findData(hh["village_id"]), 0))
@@ -152,9 +153,10 @@ class HouseholdDialog(FormDialog):
         self.gender = ChoiceCombo(domain.GENDER_LABELS)
         self.gender.set_value(head["gender"])
         form.addRow("&Giới tính", self.gender)
-        self.birth_year = OptionalYearSpin(1900, _dt.date.today().year, "Không rõ")
+        self.birth_year = OptionalYearSpin(1900, _dt.date.today().year, "Không rõ", "Năm sinh")
         self.birth_year.set_value_or_none(head.get("birth_year"))
         self.birth_error = add_row(form, "Năm &sinh", self.birth_year)
+        tell_on(self.birth_year, self.birth_error)
         self.ethnicity = QComboBox()
         self.ethnicity.setEditable(True)
         self.ethnicity.addItems([""] + ETHNICITY_CHOICES)
@@ -167,16 +169,17 @@ class HouseholdDialog(FormDialog):
         self.single = QCheckBox("Chủ hộ là người đơn thân")
         self.single.setChecked(bool(head.get("single")))
         form.addRow("", self.single)
-        self.members = QSpinBox()
-        self.members.setRange(1, 60)
+        self.members = RangeSpin(1, 60, "Số nhân khẩu")
         self.members.setValue(hh["members"])
-        form.addRow("Số &nhân khẩu", self.members)
+        self.members_error = add_row(form, "Số &nhân khẩu", self.members)
+        tell_on(self.members, self.members_error)
         self.policy = QCheckBox("Hộ chính sách, người có công")
         self.policy.setChecked(bool(hh.get("policy_household")))
         form.addRow("", self.policy)
-        self.left_in = OptionalYearSpin(domain.MIN_YEAR, domain.MAX_YEAR, "Chưa rời")
+        self.left_in = OptionalYearSpin(domain.MIN_YEAR, domain.MAX_YEAR, "Chưa rời", "Năm rời khỏi xã")
         self.left_in.set_value_or_none(hh.get("left_in"))
         self.left_error = add_row(form, "Năm rời &khỏi xã", self.left_in)
+        tell_on(self.left_in, self.left_error)
         self.watch(
             self.village,
             self.code,
@@ -194,7 +197,7 @@ class HouseholdDialog(FormDialog):
             w.editingFinished.connect(self._check_head)
         self.gender.currentIndexChanged.connect(self._check_head)
         self.birth_year.valueChanged.connect(self._check_head)
-        self.tabs.addTab(page, "Chủ hộ")
+        self.tabs.addTab(scrolled(page), "Chủ hộ")
 
     # Which field fills each household criterion (criteria.md) of the evaluation view.
     CRITERION_FIELDS = {
@@ -279,21 +282,26 @@ class HouseholdDialog(FormDialog):
         )
         return hh
 
-    def save(self) -> bool:
-        self.dirty = True  # an empty name of a new household is an error once saving is tried
+    def check(self) -> list[str]:
         errors = self._check_head()
         if not errors and not self.name.text().strip():
-            errors.append((self.name, "Họ và tên chủ hộ không được để trống."))
+            message = "Họ và tên chủ hộ không được để trống."
+            set_error(self.name_error, message)
+            errors.append((self.name, message))
         record_errors = self.records.validate(self.left_in.value_or_none())
         set_error(self.left_error, next((m for y, m in record_errors if y == "left_in"), None))
-        messages = [m for _, m in errors] + [m for _, m in record_errors]
-        self.show_summary(messages)
-        if errors:
-            self.tabs.setCurrentIndex(0)
-            errors[0][0].setFocus()
-            return False
-        if record_errors:
-            self.tabs.setCurrentWidget(self.records)
+        self._head_errors, self._record_errors = errors, record_errors
+        return [m for _, m in errors] + [m for _, m in record_errors]
+
+    def save(self) -> bool:
+        self.dirty = True  # an empty name of a new household is an error once saving is tried
+        if self.recheck():
+            if self._head_errors:
+                self.tabs.setCurrentIndex(0)
+                self._head_errors[0][0].setFocus()
+            else:
+                self.tabs.setCurrentWidget(self.records)
+            self.show_summary([m for _, m in self._head_errors] + [m for _, m in self._record_errors])
             return False
         hh = self.collect()
         duplicates = self.store.register.possible_duplicates(hh)
@@ -327,7 +335,9 @@ class ReviewRecordsEditor(QWidget):
         left = QVBoxLayout()
         self.years = QListWidget()
         self.years.setMaximumWidth(200)
-        left.addWidget(QLabel("Các năm đã rà soát"))
+        caption = QLabel("Các năm đã &rà soát")
+        caption.setBuddy(self.years)
+        left.addWidget(caption)
         left.addWidget(self.years)
         add = QPushButton("Thêm &năm...")
         add.clicked.connect(self.add_year)
@@ -369,7 +379,7 @@ class ReviewRecordsEditor(QWidget):
         self.note = QLineEdit()
         self.note.setMaxLength(2000)
         form.addRow("&Ghi chú", self.note)
-        layout.addWidget(self.editor, 1)
+        layout.addWidget(scrolled(self.editor), 1)
         for w in [self.status, self.income, self.cultural, self.registered, self.note, self.deprivations_unknown] + [
             w for pair in self.assessments.values() for w in pair
         ]:
@@ -430,6 +440,11 @@ class ReviewRecordsEditor(QWidget):
             check.toggled.connect(self._changed)
             self.deprivation_grid.addWidget(check, 1 + i // 2, i % 2)
             self.deprivation_checks[key] = check
+        # Made after the rest of the form, the boxes would come last in the Tab order: put them where
+        # the eye reads them, row by row after "Chưa ghi nhận" and before the next field.
+        chain = [self.deprivations_unknown, *self.deprivation_checks.values(), self.cultural]
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     def _select(self, row: int) -> None:
         if row < 0:
@@ -539,6 +554,8 @@ class ReviewRecordsEditor(QWidget):
         if self._current is not None:
             self._store_current()
         errors = []
+        set_error(self.income_error, None)  # a mistake fixed goes at once; one still there comes back below
+        set_error(self.deprivation_error, None)
         for i, r in enumerate(self._records):
             text = r.pop("income_text", None)
             if text is not None:
@@ -552,6 +569,8 @@ class ReviewRecordsEditor(QWidget):
             msg = rules.check_deprivations(r["year"], r.get("deprivations"))
             if msg:
                 errors.append((r["year"], f"Năm {r['year']}: {msg}"))
+                if i == self._current:
+                    set_error(self.deprivation_error, msg)
             msg = rules.check_record_year(r["year"], left_in)
             if msg:
                 errors.append(("left_in", msg))
@@ -570,7 +589,7 @@ class LoansEditor(QWidget):
         self._on_change = on_change
         layout = QVBoxLayout(self)
         self.table = ReadOnlyTable(self.COLUMNS, stretch=0, single=True)
-        self.table.doubleClicked.connect(self.edit)
+        self.table.opened.connect(self.edit)
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
         for text, slot in (("Thêm khoản &vay...", self.add), ("&Sửa...", self.edit), ("&Xóa khoản vay", self.remove)):
@@ -600,7 +619,7 @@ class LoansEditor(QWidget):
 
     def add(self) -> None:
         dialog = LoanDialog(None, self)
-        if dialog.exec():
+        if exec_dialog(dialog):
             self.loans.append(dialog.loan)
             self._fill()
             self._on_change()
@@ -610,7 +629,7 @@ class LoansEditor(QWidget):
         if row < 0:
             return
         dialog = LoanDialog(self.loans[row], self)
-        if dialog.exec():
+        if exec_dialog(dialog):
             self.loans[row] = dialog.loan
             self._fill()
             self._on_change()
@@ -644,7 +663,7 @@ class LoanDialog(FormDialog):
             QDate.fromString(self.loan.get("disbursed_on") or _dt.date.today().isoformat(), "yyyy-MM-dd")
         )
         form.addRow("Ngày &giải ngân", self.disbursed)
-        self.has_due = QCheckBox("Có hạn trả")
+        self.has_due = QCheckBox("Có hạn &trả")
         self.due = QDateEdit()
         self.due.setDisplayFormat("dd/MM/yyyy")
         self.due.setCalendarPopup(True)
@@ -662,14 +681,15 @@ class LoanDialog(FormDialog):
         form.addRow("&Mục đích vay", self.purpose)
         self.used = TriStateCombo()
         self.used.set_value(self.loan.get("used_as_intended"))
-        form.addRow("Sử dụng đúng &mục đích", self.used)
+        form.addRow("Sử &dụng đúng mục đích", self.used)
         self.repaid = TriStateCombo()
         self.repaid.set_value(self.loan.get("repaid_on_time"))
-        form.addRow("Trả lãi, gốc đúng &hạn", self.repaid)
+        form.addRow("T&rả lãi, gốc đúng hạn", self.repaid)
         self.watch(
             self.program, self.amount, self.disbursed, self.has_due, self.due, self.purpose, self.used, self.repaid
         )
         self.finish_layout()
+        screen.fit(self, 560)
         self.amount.setFocus()
 
     @staticmethod
@@ -679,19 +699,25 @@ class LoanDialog(FormDialog):
         w.setLayout(layout)
         return w
 
-    def save(self) -> bool:
+    def check(self) -> list[str]:
         try:
             amount = self.amount.amount()
             amount_msg = None if amount else "Hãy nhập số tiền vay (lớn hơn 0 đồng)."
         except ValueError as exc:
-            amount, amount_msg = None, str(exc)
+            amount_msg = str(exc)
         disbursed = self.disbursed.date().toString("yyyy-MM-dd")
         due = self.due.date().toString("yyyy-MM-dd") if self.has_due.isChecked() else None
         due_msg = rules.check_loan_dates(disbursed, due)
         set_error(self.amount_error, amount_msg)
         set_error(self.due_error, due_msg)
-        if amount_msg or due_msg:
+        return [m for m in (amount_msg, due_msg) if m]
+
+    def save(self) -> bool:
+        if self.recheck():
             return False
+        amount = self.amount.amount()
+        disbursed = self.disbursed.date().toString("yyyy-MM-dd")
+        due = self.due.date().toString("yyyy-MM-dd") if self.has_due.isChecked() else None
         self.loan.update(
             program=clean(self.program.currentText()) or None,
             amount_vnd=amount,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -21,16 +21,21 @@ from thidua_desktop.register import rules
 from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean
 
+from ..common import screen
 from ..common.tables import ReadOnlyTable
 from ..common.widgets import (
     ChoiceCombo,
     FormDialog,
     MoneyEdit,
+    OptionalCountSpin,
     TriStateCombo,
     ask_new_year,
     confirm,
     error_label,
+    exec_dialog,
     run_guarded,
+    set_error,
+    wrapped,
     year_item,
 )
 
@@ -42,16 +47,29 @@ class VillagePage(QWidget):
         super().__init__(parent)
         self.store = store
         layout = QVBoxLayout(self)
-        self.table = ReadOnlyTable(["Tên", "Loại", "Số hộ", "Số năm có thông tin"], stretch=0)
-        self.table.doubleClicked.connect(self.edit)
+        self.hint = wrapped()
+        layout.addWidget(self.hint)
+        self.table = ReadOnlyTable(["Tên", "Loại", "Số hộ", "Số năm có thông tin"], stretch=0, single=True)
+        self.table.opened.connect(self.edit)
         layout.addWidget(self.table)
         bar = QHBoxLayout()
-        for text, slot in (("&Thêm thôn...", self.add), ("&Sửa...", self.edit), ("&Xóa vào thùng rác", self.delete)):
+        for text, slot in (
+            ("Thêm thôn (Ctrl+N)...", self.add),
+            ("Sửa (Enter)...", self.edit),
+            ("Xóa vào thùng rác (Delete)", self.delete),
+        ):
             b = QPushButton(text)
             b.clicked.connect(slot)
             bar.addWidget(b)
         bar.addStretch(1)
         layout.addLayout(bar)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.add)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.table,
+            activated=self.delete,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         self.reload()
 
     def reload(self) -> None:
@@ -63,18 +81,26 @@ class VillagePage(QWidget):
                 for v in self.villages
             ]
         )
+        self.hint.setText(
+            "Chưa có thôn, bản, tổ dân phố nào. Bấm Thêm thôn (Ctrl+N) để thêm từng thôn của xã; sau đó thêm hộ "
+            "ở trang Hộ gia đình."
+            if not self.villages
+            else "Enter mở thôn đang chọn để sửa tên và thông tin hằng năm của thôn."
+        )
+        if self.villages and self.table.currentRow() < 0:
+            self.table.selectRow(0)
 
     def _selected(self) -> dict | None:
         return self.table.current_of(self.villages)
 
     def add(self) -> None:
-        if VillageDialog(self.store, None, self).exec():
+        if exec_dialog(VillageDialog(self.store, None, self)):
             self.reload()
             self.data_changed.emit()
 
     def edit(self, *_args) -> None:
         village = self._selected()
-        if village and VillageDialog(self.store, village["id"], self).exec():
+        if village and exec_dialog(VillageDialog(self.store, village["id"], self)):
             self.reload()
             self.data_changed.emit()
 
@@ -108,7 +134,7 @@ class VillageDialog(FormDialog):
             if village_id
             else {"id": new_id(), "name": "", "kind": "thon", "years": []}
         )
-        super().__init__(f"Thôn {self.village['name']}" if village_id else "Thêm thôn, bản, tổ dân phố", parent)
+        super().__init__(self.village["name"] if village_id else "Thêm thôn, bản, tổ dân phố", parent)
         form = QFormLayout()
         self.layout_.addLayout(form)
         self.name = QLineEdit(self.village["name"])
@@ -118,8 +144,9 @@ class VillageDialog(FormDialog):
         form.addRow("", self.name_error)
         self.kind = ChoiceCombo(domain.VILLAGE_KIND_LABELS)
         self.kind.set_value(self.village["kind"])
-        form.addRow("&Loại", self.kind)
-        self.layout_.addWidget(QLabel("Thông tin hằng năm của thôn (tiêu chí đối với thôn, bản, tổ dân phố):"))
+        form.addRow("Loạ&i", self.kind)
+        caption = QLabel("Thông tin hằng năm của thôn (tiêu chí đối với thôn, bản, tổ dân phố):")
+        self.layout_.addWidget(caption)
         self.years = QTableWidget(0, len(self.YEAR_COLUMNS))
         for col, (title, tooltip, width) in enumerate(self.YEAR_COLUMNS):
             item = QTableWidgetItem(title)
@@ -127,6 +154,8 @@ class VillageDialog(FormDialog):
             self.years.setHorizontalHeaderItem(col, item)
             self.years.setColumnWidth(col, width)
         self.years.horizontalHeader().setStretchLastSection(True)
+        self.years.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move from cell to cell
+        caption.setBuddy(self.years)
         self.layout_.addWidget(self.years, 1)
         bar = QHBoxLayout()
         add = QPushButton("Thêm &năm...")
@@ -139,7 +168,7 @@ class VillageDialog(FormDialog):
             self._add_row(vy)
         self.watch(self.name, self.kind)
         self.finish_layout()
-        self.resize(1100, 480)
+        screen.fit(self, 1100, 480)
 
     def _add_row(self, vy: dict) -> None:
         row = self.years.rowCount()
@@ -150,10 +179,8 @@ class VillageDialog(FormDialog):
             combo = TriStateCombo()
             combo.set_value(vy.get(key))
             widgets.append(combo)
-        models = QSpinBox()
-        models.setRange(-1, 999)
-        models.setSpecialValueText("chưa rõ")
-        models.setValue(-1 if vy.get("replicated_models") is None else vy["replicated_models"])
+        models = OptionalCountSpin(999, f"Số mô hình nhân rộng năm {vy['year']}")
+        models.set_value_or_none(vy.get("replicated_models"))
         widgets.append(models)
         money = MoneyEdit()
         money.set_amount(vy.get("community_resources_vnd"))
@@ -174,11 +201,13 @@ class VillageDialog(FormDialog):
             self._add_row({"year": year})
             self.mark_dirty()
 
-    def save(self) -> bool:
+    def check(self) -> list[str]:
         name_msg = rules.check_name(self.name.text(), "Tên thôn")
-        self.name_error.setText(name_msg or "")
-        self.name_error.setVisible(bool(name_msg))
-        errors = [name_msg] if name_msg else []
+        set_error(self.name_error, name_msg)
+        return ([name_msg] if name_msg else []) + self._years()[1]
+
+    def _years(self) -> tuple[list[dict], list[str]]:
+        errors: list[str] = []
         years = []
         for year, (cultural, ntm, rotation, models, money, mutual, evidence) in self._rows:
             try:
@@ -192,15 +221,18 @@ class VillageDialog(FormDialog):
                     "cultural_title": cultural.value(),
                     "ntm_participation": ntm.value(),
                     "budget_rotation_rule": rotation.value(),
-                    "replicated_models": None if models.value() < 0 else models.value(),
+                    "replicated_models": models.value_or_none(),
                     "community_resources_vnd": resources,
                     "assessments": {"mutual_help": mutual.value()},
                     "evidence": {"mutual_help": clean(evidence.text()) or None},
                 }
             )
-        self.show_summary(errors)
-        if errors:
+        return years, errors
+
+    def save(self) -> bool:
+        if self.recheck():
             return False
+        years, _ = self._years()
         village = {
             "id": self.village["id"],
             "name": clean(self.name.text()),
