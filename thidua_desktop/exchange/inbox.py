@@ -47,16 +47,17 @@ class Inbox:
             left.unlink(missing_ok=True)
 
     def receive_file(self, body: Path) -> tuple[upper_level.PackageResult, Path | None]:
-        """Import a whole body written to `body`; keep it in inbox/ when taken, delete it when refused."""
-        raw = body.read_bytes()
-        digest = package.sha256(raw)
-        header = package.header_of(raw[:4096])
-        name = (
-            f"thidua-{header.commune_code}-{header.sequence:04d}-{digest[:8]}.tdgoi"
-            if header
-            else f"{digest[:16]}.tdgoi"
-        )
+        """Import a whole body written to `body`; keep it in inbox/ when taken, delete it when refused.
+        Bodies are read one at a time (under the lock): memory holds one package, however many arrive."""
         with self.lock:
+            raw = body.read_bytes()
+            digest = package.sha256(raw)
+            header = package.header_of(raw[:4096])
+            name = (
+                f"thidua-{header.commune_code}-{header.sequence:04d}-{digest[:8]}.tdgoi"
+                if header
+                else f"{digest[:16]}.tdgoi"
+            )
             store = Store.open(self.db_path, actor=self.actor)
             try:
                 result = upper_level.import_bytes(store, raw, name)
