@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
 )
@@ -13,8 +12,9 @@ from PySide6.QtWidgets import (
 from thidua_desktop import care
 from thidua_desktop.store import Store, describe_copy
 
+from . import screen
 from .tables import ReadOnlyTable
-from .widgets import confirm, run_guarded
+from .widgets import confirm, run_guarded, wrapped
 
 
 class BackupsDialog(QDialog):
@@ -24,11 +24,12 @@ class BackupsDialog(QDialog):
         self.setWindowTitle("Khôi phục dữ liệu từ bản sao lưu")
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(
+            wrapped(
                 "Chọn một bản sao lưu để xem nó chứa gì. Khi khôi phục, dữ liệu hiện tại được "
-                "sao lưu trước, nên có thể quay lại."
+                "sao lưu trước, nên có thể quay lại. Enter khôi phục bản đang chọn."
             )
         )
+        self.restored_text = ""
         self.backups = care.list_backups(store)
         self.table = ReadOnlyTable(["Thời điểm", "Lý do", "Dung lượng"], stretch=1, single=True)
         self.table.fill(
@@ -39,9 +40,9 @@ class BackupsDialog(QDialog):
             right=(2,),
         )
         self.table.currentCellChanged.connect(lambda row, *_: self._preview(row))
+        self.table.opened.connect(lambda _row: self.restore())
         layout.addWidget(self.table, 1)
-        self.preview = QLabel("Chưa có bản sao lưu nào." if not self.backups else "")
-        self.preview.setWordWrap(True)
+        self.preview = wrapped("Chưa có bản sao lưu nào." if not self.backups else "")
         layout.addWidget(self.preview)
         buttons = QHBoxLayout()
         self.restore_button = QPushButton("&Khôi phục bản này")
@@ -53,7 +54,7 @@ class BackupsDialog(QDialog):
         buttons.addWidget(self.restore_button)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        self.resize(720, 460)
+        screen.fit(self, 720, 460)
         if self.backups:
             self.table.selectRow(0)
 
@@ -85,4 +86,9 @@ class BackupsDialog(QDialog):
             no="Không",
         ):
             if run_guarded(self, lambda: self.store.restore_from(chosen["path"])):
+                self.restored_text = (
+                    f"Đã khôi phục dữ liệu từ bản sao lưu lúc {chosen['when']:%d/%m/%Y %H:%M}. "
+                    + self.preview.text()
+                    + " Dữ liệu trước khi khôi phục được giữ lại thành một bản sao lưu."
+                )
                 self.accept()
