@@ -482,3 +482,63 @@ def test_numbers_and_names_past_any_real_one_are_refused(filled_store, where, va
     with pytest.raises(Refused, match=words):
         dataset.import_data(filled_store, exported)
     assert _state(filled_store) == before
+
+
+@pytest.mark.slow
+def test_the_inbox_stays_small_while_large_bodies_arrive_at_once(sent, tmp_path):
+    """Four bodies just under the cap, and four declared far over it, posted at once to `serve-inbox`
+    in its own process: every one answered, and the receiver's peak memory stays under 300 MB."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    province, _, _, _ = sent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(root / "main.py"),
+            "--db",
+            str(province.path),
+            "upper",
+            "serve-inbox",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "THIDUA_DATA_DIR": str(tmp_path / "data")},
+    )
+    try:
+        assert "đang nhận gói" in server.stdout.readline()
+        address = f"http://127.0.0.1:{port}"
+        size = package.MAX_PACKAGE_BYTES - 1024
+        answers: list[int] = []
+
+        def big():
+            answers.append(_post(address, os.urandom(1024) * (size // 1024))[0])
+
+        def huge():
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                s.sendall(f"POST /goi HTTP/1.1\r\nHost: x\r\nContent-Length: {150 * 1024 * 1024}\r\n\r\n".encode())
+                answers.append(int(s.recv(100).split()[1]))
+
+        threads = [threading.Thread(target=f) for f in (big, huge) * 4]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert sorted(answers) == [413] * 4 + [422] * 4
+        with open(f"/proc/{server.pid}/status", encoding="ascii") as fh:
+            peak_kb = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+        assert peak_kb < 300 * 1024, f"peak {peak_kb / 1024:.0f} MB"
+        time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
