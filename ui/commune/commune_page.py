@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -21,7 +22,20 @@ from thidua_desktop.register import rules
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
-from ..common.widgets import ChoiceCombo, FormDialog, TriStateCombo, ask_new_year, error_label, run_guarded, year_item
+from ..common import screen
+from ..common.widgets import (
+    ChoiceCombo,
+    FormDialog,
+    TriStateCombo,
+    ask_new_year,
+    error_label,
+    exec_dialog,
+    officer_name,
+    run_guarded,
+    set_error,
+    wrapped,
+    year_item,
+)
 
 
 class CommuneDialog(FormDialog):
@@ -42,13 +56,12 @@ class CommuneDialog(FormDialog):
         self.current = current
         super().__init__("Thiết lập xã lần đầu" if first_run else "Thông tin xã", parent)
         if first_run:
-            intro = QLabel(
+            intro = wrapped(
                 "Chào mừng đến với ThiDua Desktop. Hãy nhập thông tin của xã (phường, thị trấn) "
                 "trước khi bắt đầu. Các thông tin này có thể sửa lại sau trong menu Tệp."
             )
-            intro.setWordWrap(True)
             self.layout_.addWidget(intro)
-            upper_button = QPushButton("Đây là máy của cấp trên (huyện, tỉnh) nhận dữ liệu các xã...")
+            upper_button = QPushButton("Đây là máy của &cấp trên (huyện, tỉnh) nhận dữ liệu các xã...")
             upper_button.clicked.connect(self.become_upper)
             self.layout_.addWidget(upper_button)
         form = QFormLayout()
@@ -66,19 +79,21 @@ class CommuneDialog(FormDialog):
         self.code.setInputMask("99999;_")
         self.name = row("&Tên xã", QLineEdit(current["name"]), "name")
         self.name.setPlaceholderText("Ví dụ: Xã Hồng Thái")
-        self.province_code = row("Mã &tỉnh (2 chữ số)", QLineEdit(current["province_code"]), "province_code")
+        self.province_code = row("Mã tỉnh (&2 chữ số)", QLineEdit(current["province_code"]), "province_code")
         self.province_code.setInputMask("99;_")
         self.province_name = row("Tên tỉ&nh", QLineEdit(current["province_name"]), "province_name")
-        self.district = row("Huyện (dữ liệu trước 1/7/2025)", QLineEdit(current.get("district_name") or ""))
+        self.district = row("H&uyện (dữ liệu trước 1/7/2025)", QLineEdit(current.get("district_name") or ""))
         self.district.setPlaceholderText("Để trống nếu không có")
         self.area = row("&Khu vực", ChoiceCombo(domain.AREA_LABELS))
         self.area.set_value(current["area"])
-        self.region = row("Xã thuộc &khu vực", ChoiceCombo(domain.REGION_LABELS))
+        self.region = row("&Xã thuộc khu vực", ChoiceCombo(domain.REGION_LABELS))
         self.region.set_value(current.get("region"))
-        self.poor = QCheckBox("Xã nghèo / xã đặc biệt khó khăn")
+        self.poor = QCheckBox("Xã nghèo / xã đặc &biệt khó khăn")
         self.poor.setChecked(bool(current.get("poor_commune")))
         row("", self.poor)
-        self.officer = row("Cán bộ &sử dụng chương trình", QLineEdit(settings.OFFICER.get(store) or store.actor))
+        # The name written in the change history: asked for, never the computer's login name.
+        self.officer = row("Họ tên cán bộ &sử dụng", QLineEdit(officer_name(store) or ""))
+        self.officer.setPlaceholderText("Ghi vào lịch sử thay đổi; có thể để trống và ghi sau")
         self.watch(
             self.code,
             self.name,
@@ -91,17 +106,17 @@ class CommuneDialog(FormDialog):
             self.officer,
         )
         self.finish_layout()
-        self.resize(560, 0)
+        screen.fit(self, 600)
         self.code.setFocus()
 
     def become_upper(self) -> None:
         from ..upper.setup_dialog import UpperSetupDialog
 
-        if UpperSetupDialog(self.store, self).exec():
+        if exec_dialog(UpperSetupDialog(self.store, self)):
             self.dirty = False
             self.accept()
 
-    def save(self) -> bool:
+    def check(self) -> list[str]:
         code, province = self.code.text().strip(), self.province_code.text().strip()
         messages = {
             "code": None
@@ -112,12 +127,13 @@ class CommuneDialog(FormDialog):
             "province_name": rules.check_name(self.province_name.text(), "Tên tỉnh"),
         }
         for key, label in self.errors.items():
-            label.setText(messages[key] or "")
-            label.setVisible(bool(messages[key]))
-        problems = [m for m in messages.values() if m]
-        self.show_summary(problems)
-        if problems:
+            set_error(label, messages[key])
+        return [m for m in messages.values() if m]
+
+    def save(self) -> bool:
+        if self.recheck():
             return False
+        code, province = self.code.text().strip(), self.province_code.text().strip()
         commune = dict(self.current)
         commune.update(
             code=code,
@@ -174,12 +190,14 @@ class CommuneYearsPage(QWidget):
             self.table.setColumnWidth(2 + 2 * i, 150)
         self.table.setColumnWidth(0, 50)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons; arrows move in it
         layout.addWidget(self.table, 1)
         bar = QHBoxLayout()
         add = QPushButton("Thêm &năm...")
         add.clicked.connect(self.add_year)
-        self.save_button = QPushButton("&Lưu đánh giá")
+        self.save_button = QPushButton("&Lưu đánh giá (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         self.status = QLabel()
         bar.addWidget(add)
         bar.addWidget(self.save_button)
@@ -189,6 +207,9 @@ class CommuneYearsPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        if self.dirty:  # never throw away what is being typed: the officer saves it, then sees the rest
+            self.status.setText("Có thay đổi chưa lưu (dữ liệu vừa đổi ở nơi khác: lưu xong sẽ hiện lại).")
+            return
         commune = self.store.register.commune(with_evidence=True)
         self.heading.setText(f"{commune['name']}, {commune['province_name']}" if commune else "")
         self.table.setRowCount(0)
@@ -242,7 +263,8 @@ class CommuneYearsPage(QWidget):
 
         if run_guarded(self, store_all):
             self.dirty = False
-            self.status.setText("Đã lưu.")
+            self.reload()
+            self.status.setText("Đã lưu đánh giá của xã.")
             self.data_changed.emit()
             return True
         return False

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +28,18 @@ from thidua_desktop.register import households, rules
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_vnd
 
-from ..common.widgets import LoadsWhenShown, add_labelled, confirm, latest_year_spin, run_guarded, show_error
+from ..common import screen
+from ..common.widgets import (
+    LoadsWhenShown,
+    SearchCombo,
+    add_labelled,
+    confirm,
+    exec_dialog,
+    latest_year_spin,
+    run_guarded,
+    show_error,
+    wrapped,
+)
 
 STATUS, INCOME, DEPRIVATIONS = 3, 4, 5
 FLAG_COLUMNS = {6: "cultural_family", 7: "registered_to_exit"}
@@ -234,7 +245,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         choices = index.data(CHOICES_ROLE)
         if not choices:
             return super().createEditor(parent, option, index)
-        combo = QComboBox(parent)
+        combo = SearchCombo(parent)
         for value, label in choices:
             combo.addItem(label, value)
         return combo
@@ -279,6 +290,7 @@ class DeprivationDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        screen.fit(self, 760)
 
     def keys(self) -> list[str] | None:
         if self.unknown.isChecked():
@@ -294,13 +306,14 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
         self.store = store
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.year = latest_year_spin(store)
-        self.village = QComboBox()
-        add_labelled(bar, ("Năm rà soát:", self.year), ("Thôn:", self.village))
-        self.prefill_button = QPushButton("Điền sẵn từ &năm trước")
+        self.year = latest_year_spin(store, "Năm rà soát")
+        self.village = SearchCombo()
+        add_labelled(bar, ("Nă&m rà soát:", self.year), ("Thô&n:", self.village))
+        self.prefill_button = QPushButton("Điền &sẵn từ năm trước")
         self.prefill_button.clicked.connect(self.prefill)
-        self.save_button = QPushButton("&Lưu kết quả rà soát")
+        self.save_button = QPushButton("&Lưu kết quả rà soát (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         bar.addStretch(1)
         bar.addWidget(self.prefill_button)
         bar.addWidget(self.save_button)
@@ -321,14 +334,23 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
-        self.table.activated.connect(self._activated)
-        self.table.doubleClicked.connect(self._activated)
+        # Enter or a double click on the deprivations opens their checklist, once the view's event is over
+        # (a double click is also an activation: listening to both would open it twice).
+        self.table.activated.connect(self._activated_later)
         layout.addWidget(self.table, 1)
-        self.status = QLabel()
+        self.status = wrapped()
         layout.addWidget(self.status)
         self._shown = (None, None)
         self.year.valueChanged.connect(self._switch)
         self.village.currentIndexChanged.connect(self._switch)
+
+    def reload(self) -> None:
+        if self.model.pending:  # the data changed elsewhere: keep what is being typed, say so
+            self.stale = True
+            self._update_status()
+            self.status.setText(self.status.text() + " Dữ liệu vừa thay đổi ở nơi khác: lưu xong sẽ hiện lại.")
+            return
+        super().reload()
 
     def load(self) -> None:
         self.village.blockSignals(True)
@@ -372,6 +394,10 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
             text += f" {len(self.model.pending)} hộ có thay đổi chưa lưu (tô vàng)."
         self.status.setText(text)
 
+    def _activated_later(self, index) -> None:
+        kept = QPersistentModelIndex(index)  # still the same household if the grid changes meanwhile
+        QTimer.singleShot(0, self, lambda: self._activated(QModelIndex(kept)) if kept.isValid() else None)
+
     def _activated(self, index) -> None:
         if index.column() != DEPRIVATIONS:
             return
@@ -379,7 +405,7 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
         dialog = DeprivationDialog(
             self.model.rows[index.row()]["name"], self.model.year, rec["deprivations"] if rec else None, self
         )
-        if dialog.exec():
+        if exec_dialog(dialog):
             self.model.set_deprivations(index.row(), dialog.keys())
 
     def prefill(self) -> None:
@@ -396,9 +422,13 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
 
     def save(self) -> None:
         if not self.model.pending:
+            self._update_status()
+            self.status.setText(self.status.text() + " Không có thay đổi nào cần lưu.")
             return
         count = len(self.model.pending)
         if run_guarded(self, self.model.save):
+            if self.stale:
+                super().reload()  # what changed elsewhere meanwhile
             self._update_status()
             self.status.setText(self.status.text() + f" Đã lưu {count} hộ.")
             self.data_changed.emit()
