@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import shiboken6
-from PySide6.QtCore import QDate, QElapsedTimer, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QElapsedTimer, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -384,9 +384,22 @@ def tell_on(spin: RangeSpin, label: QLabel) -> None:
     spin.valueChanged.connect(changed)
 
 
+class ContentsScrollArea(QScrollArea):
+    """A scroll area that asks for the whole size of its contents (Qt's asks for at most 24 lines), so
+    a window is as tall as its form when the screen has room, and scrolls only when it has not."""
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().sizeHint()
+        hint = content.sizeHint()
+        frame = 2 * self.frameWidth()
+        return QSize(hint.width() + frame + self.verticalScrollBar().sizeHint().width(), hint.height() + frame)
+
+
 def scrolled(content: QWidget) -> QScrollArea:
     """Long contents in a scroll area of their own, so that the window around them fits the screen."""
-    area = QScrollArea()
+    area = ContentsScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(content)
@@ -539,7 +552,7 @@ def exec_dialog(dialog: QDialog) -> bool:
     """Run a modal dialog, then let it go: a dialog left as its page's child keeps what it showed
     (pages of a preview, a printer it was given) for as long as the window lives. True when accepted."""
     try:
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        return bool(dialog.exec())
     finally:
         dialog.deleteLater()
 

@@ -7,6 +7,7 @@ attendee) and each household's outcome shows at once against the criteria set's 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -37,21 +37,56 @@ from thidua_desktop.register import dataset, rules
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean, fold
 
-from ..common.widgets import ChoiceCombo, FormDialog, date_edit, error_label, ok_cancel, run_guarded
+from ..common import screen
+from ..common.widgets import (
+    ChoiceCombo,
+    FormDialog,
+    OptionalCountSpin,
+    RangeSpin,
+    date_edit,
+    error_label,
+    exec_dialog,
+    ok_cancel,
+    read_only_item,
+    run_guarded,
+    set_error,
+    tell_on,
+)
 
 OK_COLOR, BAD_COLOR, ERROR_COLOR = QColor("#dff0d8"), QColor("#fff3cd"), QColor("#f8d7da")
 
 
-def optional_spin(maximum: int = 100000) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(-1, maximum)
-    spin.setSpecialValueText("chưa rõ")
-    spin.setValue(-1)
+CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def optional_spin(what: str, maximum: int = 100000) -> OptionalCountSpin:
+    spin = OptionalCountSpin(maximum, what)
+    spin.set_value_or_none(None)
     return spin
 
 
-def spin_value(spin: QSpinBox) -> int | None:
-    return None if spin.value() < 0 else spin.value()
+def spin_value(spin: OptionalCountSpin) -> int | None:
+    return spin.value_or_none()
+
+
+def clock_edit(value: str | None) -> QLineEdit:
+    """A time of day as minutes write it, "19:30"; empty when not known (the minutes leave it blank)."""
+    edit = QLineEdit(value or "")
+    edit.setPlaceholderText("giờ:phút")
+    edit.setMaxLength(5)
+    edit.setMaximumWidth(90)
+    return edit
+
+
+def clock_value(edit: QLineEdit) -> tuple[str | None, str | None]:
+    """(the time as "HH:MM" or None when empty, the problem or None)."""
+    text = edit.text().strip().replace("h", ":").replace(".", ":")
+    if not text:
+        return None, None
+    found = CLOCK.fullmatch(text)
+    if not found:
+        return None, f'Giờ "{edit.text().strip()}" không đúng cách ghi: ghi giờ:phút, ví dụ 19:30.'
+    return f"{int(found.group(1)):02d}:{found.group(2)}", None
 
 
 class HouseholdPicker(QDialog):
@@ -74,7 +109,8 @@ class HouseholdPicker(QDialog):
         layout.addWidget(self.list, 1)
         self.search.textChanged.connect(self._filter)
         layout.addWidget(ok_cancel(self, "&Thêm"))
-        self.resize(420, 520)
+        self.search.returnPressed.connect(self.list.setFocus)
+        screen.fit(self, 460, 560)
 
     def _filter(self, text: str) -> None:
         wanted = fold(text)
@@ -105,38 +141,52 @@ class MeetingDialog(FormDialog):
         self.village.set_value(meeting["village_id"])
         self.village.setEnabled(is_new)  # the households listed belong to it
         form.addRow("&Thôn", self.village)
-        self.year = QSpinBox()
-        self.year.setRange(MIN_YEAR, MAX_YEAR)
+        self.year = RangeSpin(MIN_YEAR, MAX_YEAR, "Năm được xét")
         self.year.setValue(meeting["year"])
         form.addRow("&Năm được xét", self.year)
+        self.year_error = error_label()
+        form.addRow("", self.year_error)
+        tell_on(self.year, self.year_error)
         self.held_on = date_edit(meeting["held_on"])
-        form.addRow("Ngày &họp", self.held_on)
+        times = QHBoxLayout()
+        self.start_time = clock_edit(meeting.get("start_time"))
+        self.end_time = clock_edit(meeting.get("end_time"))
+        times.addWidget(self.held_on, 1)
+        start_caption = QLabel("từ giờ")
+        start_caption.setBuddy(self.start_time)
+        times.addWidget(start_caption)
+        times.addWidget(self.start_time)
+        end_caption = QLabel("đến giờ")
+        end_caption.setBuddy(self.end_time)
+        times.addWidget(end_caption)
+        times.addWidget(self.end_time)
+        form.addRow("Ngày &họp", times)
         self.date_error = error_label()
         form.addRow("", self.date_error)
         self.purpose = ChoiceCombo(domain.MEETING_PURPOSE_LABELS)
         self.purpose.set_value(meeting["purpose"])
-        form.addRow("Nội &dung", self.purpose)
+        form.addRow("Nội d&ung", self.purpose)
         self.place = QLineEdit(meeting.get("place") or "")
         self.place.setPlaceholderText("Ví dụ: Nhà văn hóa thôn")
-        form.addRow("Địa đi&ểm", self.place)
+        form.addRow("Đị&a điểm", self.place)
         self.chair = QLineEdit(meeting.get("chair") or "")
         form.addRow("&Chủ trì", self.chair)
         self.secretary = QLineEdit(meeting.get("secretary") or "")
         form.addRow("Thư &ký", self.secretary)
         top.addLayout(form, 1)
         counts = QFormLayout()
-        self.attendees = QSpinBox()
-        self.attendees.setRange(0, 100000)
+        self.attendees = RangeSpin(0, 100000, "Số người dự họp")
         self.attendees.setValue(meeting["attendees"])
-        counts.addRow("Số người &dự họp", self.attendees)
+        counts.addRow("Số người dự họ&p", self.attendees)
         self.attendees_error = error_label()
         counts.addRow("", self.attendees_error)
-        self.represented = optional_spin()
+        tell_on(self.attendees, self.attendees_error)
+        self.represented = optional_spin("Số hộ có đại diện")
         self.represented.setValue(
             -1 if meeting.get("households_represented") is None else meeting["households_represented"]
         )
         counts.addRow("Số hộ có đại &diện", self.represented)
-        self.listed = optional_spin()
+        self.listed = optional_spin("Số hộ trong danh sách")
         listed = meeting.get("households_on_list")
         if listed is None and is_new:
             listed = store.register.village_household_counts().get(meeting["village_id"])
@@ -144,9 +194,12 @@ class MeetingDialog(FormDialog):
         counts.addRow("Số hộ trong danh &sách", self.listed)
         self.attendance = QLabel()
         counts.addRow("Tỷ lệ hộ có đại diện", self.attendance)
-        counts.addRow(QLabel("Đại diện Ban chỉ đạo xã, MTTQ, đoàn thể\n(mỗi dòng: họ tên, chức vụ):"))
+        officials_caption = QLabel("Đại diện Ban chỉ đạo xã, MTTQ, đoàn thể\n(&mỗi dòng: họ tên, chức vụ):")
+        counts.addRow(officials_caption)
         self.officials = QPlainTextEdit(_officials_text(meeting.get("officials") or []))
         self.officials.setMaximumHeight(80)
+        self.officials.setTabChangesFocus(True)  # Tab goes on to the next field, as in every other field
+        officials_caption.setBuddy(self.officials)
         counts.addRow(self.officials)
         top.addLayout(counts, 1)
         self.layout_.addLayout(top)
@@ -164,10 +217,11 @@ class MeetingDialog(FormDialog):
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         for col in (2, 3, 4):
             self.table.setColumnWidth(col, 100)
+        self.table.setTabKeyNavigation(False)  # Tab goes from vote to vote (the fields in the cells)
         self.layout_.addWidget(self.table, 1)
         bar = QHBoxLayout()
         for text, slot in (
-            ("Thêm &hộ...", self.add_households),
+            ("Thêm hộ &vào danh sách...", self.add_households),
             ("&Bỏ hộ đang chọn", self.remove_household),
             ("Lấy danh sách theo kết quả đánh &giá", self.fill_from_evaluation),
         ):
@@ -194,13 +248,15 @@ class MeetingDialog(FormDialog):
             self.represented,
             self.listed,
             self.officials,
+            self.start_time,
+            self.end_time,
         )
         for w in (self.attendees, self.represented, self.listed):
             w.valueChanged.connect(self.update_outcomes)
         self.finish_layout()
         self.update_outcomes()
         self.dirty = is_new and bool(self.rows)
-        self.resize(1000, 720)
+        screen.fit(self, 1040, 720)
 
     # --- households on the list -----------------------------------------------------------------
     def _names(self) -> dict[str, tuple[str, str | None]]:
@@ -215,26 +271,27 @@ class MeetingDialog(FormDialog):
         row = self.table.rowCount()
         self.table.insertRow(row)
         for col, text in ((0, code or ""), (1, name)):
-            item = QTableWidgetItem(text)
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.table.setItem(row, col, item)
+            self.table.setItem(row, col, read_only_item(text))
         spins = []
-        for col, key in ((2, "agree"), (3, "disagree"), (4, "abstain")):
-            spin = QSpinBox()
-            spin.setRange(0, 100000)
+        for col, key, what in (
+            (2, "agree", "Số đồng ý"),
+            (3, "disagree", "Số không đồng ý"),
+            (4, "abstain", "Số không ý kiến"),
+        ):
+            spin = RangeSpin(0, 100000, f"{what} của hộ {name}")
             spin.setValue(decision[key])
             spin.valueChanged.connect(self.update_outcomes)
             spin.valueChanged.connect(self.mark_dirty)
             self.table.setCellWidget(row, col, spin)
             spins.append(spin)
-        self.table.setItem(row, 5, QTableWidgetItem())
+        self.table.setItem(row, 5, read_only_item())  # worked out from the votes: never typed over
         self.rows.append((hid, *spins))
 
     def add_households(self) -> None:
         listed = {r[0] for r in self.rows}
         rows = [(hid, name, code) for hid, (name, code) in self._names().items() if hid not in listed]
         picker = HouseholdPicker(rows, self)
-        if picker.exec():
+        if exec_dialog(picker):
             names = self._names()
             for hid in picker.chosen():
                 self._add_row({"household_id": hid, "agree": 0, "disagree": 0, "abstain": 0}, names)
@@ -268,8 +325,7 @@ class MeetingDialog(FormDialog):
     # --- live checks ------------------------------------------------------------------------------
     def update_outcomes(self, *_args) -> None:
         attendees = self.attendees.value()
-        self.attendees_error.setText("" if attendees >= 1 else "Số người dự họp phải từ 1 trở lên.")
-        self.attendees_error.setVisible(attendees < 1)
+        set_error(self.attendees_error, None if attendees >= 1 else "Số người dự họp phải từ 1 trở lên.")
         represented, listed = spin_value(self.represented), spin_value(self.listed)
         if represented is not None and listed:
             share = votes.attendance({"households_represented": represented, "households_on_list": listed})
@@ -309,30 +365,38 @@ class MeetingDialog(FormDialog):
             ],
             "place": clean(self.place.text()) or None,
             "officials": _parse_officials(self.officials.toPlainText()),
+            # not in the dataset format; the store keeps what a form sends
+            "start_time": clock_value(self.start_time)[0],
+            "end_time": clock_value(self.end_time)[0],
         }
 
-    def save(self) -> bool:
+    def check(self) -> list[str]:
         meeting = self.value()
         errors = []
         if meeting["attendees"] < 1:
             errors.append("Số người dự họp phải từ 1 trở lên.")
         year, held = meeting["year"], int(meeting["held_on"][:4])
         date_msg = (
-            ""
+            None
             if year <= held <= year + 1
             else f"Cuộc họp xét năm {year} phải họp trong năm {year} hoặc đầu năm {year + 1}."
         )
-        self.date_error.setText(date_msg)
-        self.date_error.setVisible(bool(date_msg))
-        if date_msg:
-            errors.append(date_msg)
+        time_msg = clock_value(self.start_time)[1] or clock_value(self.end_time)[1]
+        start, end = meeting["start_time"], meeting["end_time"]
+        if not time_msg and start and end and end <= start:
+            time_msg = f"Giờ kết thúc ({end}) phải sau giờ bắt đầu ({start})."
+        set_error(self.date_error, " ".join(m for m in (date_msg, time_msg) if m) or None)
+        errors += [m for m in (date_msg, time_msg) if m]
         for row, d in enumerate(meeting["decisions"], 1):
             msg = rules.check_vote(d["agree"], d["disagree"], d["abstain"], meeting["attendees"])
             if msg:
                 errors.append(f"Dòng {row}: {msg}")
-        self.show_summary(errors)
-        if errors:
+        return errors
+
+    def save(self) -> bool:
+        if self.recheck():
             return False
+        meeting = self.value()
         return run_guarded(self, lambda: votes.save_meeting(self.store, meeting))
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from thidua_desktop import domain, paths
@@ -21,10 +22,12 @@ from ..common.widgets import (
     button_row,
     chosen_criteria,
     confirm,
+    exec_dialog,
     latest_year_spin,
     run_guarded,
     show_error,
     wait_cursor,
+    wrapped,
 )
 from ..printing.preview import PdfPreview
 from .meeting_dialog import MeetingDialog
@@ -51,25 +54,34 @@ class MeetingsPage(QWidget):
         self.meetings: list[dict] = []
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.year = latest_year_spin(store)
+        self.year = latest_year_spin(store, "Năm được xét")
         self.year.valueChanged.connect(self.reload)
         self.village = ChoiceCombo({ALL: "Tất cả các thôn"})
         self.village.currentIndexChanged.connect(self.reload)
-        add_labelled(bar, ("&Năm được xét:", self.year), ("Thô&n:", self.village))
+        add_labelled(bar, ("Năm được &xét:", self.year), ("Thô&n:", self.village))
         bar.addStretch(1)
         layout.addLayout(bar)
+        self.hint = wrapped()
+        layout.addWidget(self.hint)
         self.table = ReadOnlyTable(self.HEADERS, stretch=1, single=True)
-        self.table.doubleClicked.connect(self.edit)
+        self.table.opened.connect(self.edit)
         layout.addWidget(self.table, 1)
         layout.addLayout(
             button_row(
-                ("&Thêm cuộc họp...", self.add),
-                ("&Sửa, nhập kết quả...", self.edit),
-                ("&Xóa vào thùng rác", self.delete),
+                ("Thêm cuộc họp (Ctrl+N)...", self.add),
+                ("Sửa, nhập kết quả (Enter)...", self.edit),
+                ("Xóa vào thùng rác (Delete)", self.delete),
                 (None, None),
-                ("In biên bản &trống và phiếu kiểm đếm...", self.print_blank),
+                ("In biên bản trống và &phiếu kiểm đếm...", self.print_blank),
                 ("In &biên bản để ký...", self.print_minutes),
             )
+        )
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.add)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.table,
+            activated=self.delete,
+            context=Qt.ShortcutContext.WidgetShortcut,
         )
         self.reload()
 
@@ -110,6 +122,14 @@ class MeetingsPage(QWidget):
                 ]
             )
         self.table.fill(rows, right=(5,))
+        if self.meetings and self.table.currentRow() < 0:
+            self.table.selectRow(0)
+        self.hint.setText(
+            f"Chưa có cuộc họp bình xét nào năm {self.year.value()}. Bấm Thêm cuộc họp (Ctrl+N): danh sách hộ được "
+            "xét lấy sẵn theo kết quả đánh giá; in biên bản trống mang đi họp, họp xong nhập kết quả."
+            if not self.meetings
+            else "Enter mở cuộc họp đang chọn để nhập kết quả biểu quyết."
+        )
 
     def selected(self) -> dict | None:
         return self.table.current_of(self.meetings)
@@ -128,12 +148,15 @@ class MeetingsPage(QWidget):
         meeting = votes.new_meeting(village, year, held.isoformat())
         with wait_cursor():
             dialog = MeetingDialog(self.store, rules, meeting, True, self)
-        if dialog.exec():
+        if exec_dialog(dialog):
             self._changed()
 
     def edit(self, *_args) -> None:
-        meeting, rules = self.selected(), self.criteria()
-        if meeting and rules and MeetingDialog(self.store, rules, meeting, False, self).exec():
+        chosen, rules = self.selected(), self.criteria()
+        if not chosen or not rules:
+            return
+        meeting = self.store.meetings.get(chosen["id"], with_times=True) or chosen  # the form edits its times too
+        if exec_dialog(MeetingDialog(self.store, rules, meeting, False, self)):
             self._changed()
 
     def delete(self) -> None:
@@ -169,6 +192,15 @@ class MeetingsPage(QWidget):
 
         name = f"bien-ban-{'trong-' if blank else ''}{meeting['held_on']}-{meeting['id'][:8]}.pdf"
         out = paths.printouts_dir() / name
+        warnings = dossier.minutes_warnings(self.store, meeting["id"], blank=blank)
+        if warnings and not confirm(
+            self,
+            "Trước khi in biên bản",
+            "\n".join(f"- {w}" for w in warnings) + "\n\nVẫn in biên bản? (Có thể sửa cuộc họp trước rồi in lại.)",
+            yes="In",
+            no="Sửa trước",
+        ):
+            return
 
         def write() -> None:
             with wait_cursor():
@@ -178,4 +210,4 @@ class MeetingsPage(QWidget):
             self.preview([out], "Biên bản trống và phiếu kiểm đếm" if blank else "Biên bản họp bình xét")
 
     def preview(self, files: list[Path], title: str) -> None:
-        PdfPreview(self.store, files, title, self).exec()
+        exec_dialog(PdfPreview(self.store, files, title, self))

@@ -19,7 +19,8 @@ from thidua_desktop.evaluation import nominations
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
-from ..common.widgets import ChoiceCombo, FormDialog, date_edit, error_label, run_guarded
+from ..common import screen
+from ..common.widgets import ChoiceCombo, FormDialog, date_edit, error_label, run_guarded, scrolled, searchable, wrapped
 
 
 def verdict_line(nomination: dict, report: dict) -> str:
@@ -34,12 +35,13 @@ class NominationDialog(FormDialog):
     def __init__(self, store: Store, report: dict, nomination: dict, is_new: bool, parent: QWidget | None = None):
         self.store, self.report, self.nomination = store, report, nomination
         super().__init__("Thêm người được đề nghị khen thưởng" if is_new else "Sửa đề nghị khen thưởng", parent)
-        form = self.form = QFormLayout()
-        self.layout_.addLayout(form)
+        content = QWidget()
+        form = self.form = QFormLayout(content)
+        self.layout_.addWidget(scrolled(content), 1)
         self.kind = ChoiceCombo(nominations.KIND_LABELS)
         self.kind.set_value(nomination["nominee_kind"])
         self.kind.setEnabled(is_new)
-        form.addRow("Đối &tượng", self.kind)
+        form.addRow("Đối tượn&g", self.kind)
         self.household = QComboBox()
         self.household.setEditable(True)  # type to find among thousands
         self.household.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -47,6 +49,8 @@ class NominationDialog(FormDialog):
         for h in store.register.household_names().values():
             self.household.addItem(h.label, h.id)
         self.household.setCurrentIndex(max(self.household.findData(nomination.get("household_id")), 0))
+        self.household.lineEdit().setPlaceholderText("Gõ tên chủ hộ, mã hộ hoặc tên thôn (không cần dấu)")
+        searchable(self.household)
         form.addRow("&Hộ", self.household)
         self.village = ChoiceCombo(villages)
         self.village.set_value(nomination.get("village_id"))
@@ -54,8 +58,7 @@ class NominationDialog(FormDialog):
         self.name = QLineEdit(nomination.get("nominee_name") or "")
         self.name.setPlaceholderText("Họ tên cá nhân, hoặc tên doanh nghiệp, hợp tác xã, tập thể")
         form.addRow("Tê&n", self.name)
-        self.verdict = QLabel()
-        self.verdict.setWordWrap(True)
+        self.verdict = wrapped()
         form.addRow("", self.verdict)
         self.checklist_box = QGroupBox("Tiêu chí của Kế hoạch (mục III.1.6, III.1.7) đạt được")
         box = QVBoxLayout(self.checklist_box)
@@ -78,7 +81,7 @@ class NominationDialog(FormDialog):
         self.reason = QPlainTextEdit(nomination.get("override_reason") or "")
         self.reason.setPlaceholderText("Bắt buộc khi người được đề nghị chưa đủ điều kiện theo kết quả đánh giá")
         self.reason.setMaximumHeight(80)
-        self.reason_label = QLabel("&Lý do vẫn đề nghị")
+        self.reason_label = QLabel("Lý &do vẫn đề nghị")
         self.reason_label.setBuddy(self.reason)
         form.addRow(self.reason_label, self.reason)
         self.status = QLabel(domain.NOMINATION_STATUS_LABELS[nomination["status"]])
@@ -111,10 +114,12 @@ class NominationDialog(FormDialog):
             self.decision_date,
             self.comment,
         )
+        for edit in (self.achievements, self.reason, self.comment):
+            edit.setTabChangesFocus(True)  # Tab goes on to the next field
         self.finish_layout()
         self._kind_changed()
         self.dirty = False
-        self.resize(760, 0)
+        screen.fit(self, 780)
 
     def value(self) -> dict:
         kind = self.kind.value()
@@ -155,7 +160,7 @@ class NominationDialog(FormDialog):
         nom = self.value()
         self.verdict.setText(verdict_line(nom, self.report))
         needed = nominations.needs_reason(nom, self.report)
-        self.reason_label.setText("&Lý do vẫn đề nghị (bắt buộc)" if needed else "&Lý do vẫn đề nghị")
+        self.reason_label.setText("Lý &do vẫn đề nghị (bắt buộc)" if needed else "Lý &do vẫn đề nghị")
         self.reason_label.setStyleSheet("font-weight: bold;" if needed else "")
 
     def _tick(self, checked: bool) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QProgressDialog,
     QPushButton,
@@ -28,6 +27,7 @@ from thidua_desktop.evaluation.nominations import NominationError
 from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 
+from ..common import screen
 from ..common.tables import ReadOnlyTable
 from ..common.widgets import (
     ERROR_COLOR,
@@ -37,11 +37,13 @@ from ..common.widgets import (
     chosen_criteria,
     confirm,
     date_edit,
+    exec_dialog,
     latest_year_spin,
     ok_cancel,
     run_guarded,
     show_error,
     wait_cursor,
+    wrapped,
 )
 from ..common.worker import Worker
 from ..printing.preview import PdfPreview
@@ -70,6 +72,7 @@ class DecisionDialog(QDialog):
         self.date = date_edit()
         form.addRow("&Ngày quyết định", self.date)
         form.addRow(ok_cancel(self, "&Ghi"))
+        screen.fit(self, 460)
 
 
 class PrintDossierDialog(QDialog):
@@ -89,14 +92,14 @@ class PrintDossierDialog(QDialog):
         form.addRow("&Ngày ký", self.date)
         self.signer = QLineEdit(settings.SIGNER.get(store) or "")
         self.signer.setPlaceholderText("Họ tên Chủ tịch UBND xã")
-        form.addRow("&Người ký", self.signer)
+        form.addRow("Người &ký", self.signer)
         commune = store.register.commune() or {}
         self.recipient = QLineEdit(settings.RECIPIENT.get(store) or "")
         self.recipient.setPlaceholderText(f"Ủy ban nhân dân tỉnh {commune.get('province_name', '')}")
-        form.addRow("&Kính gửi", self.recipient)
-        form.addRow(QLabel("Cấp trên nhận hồ sơ là cài đặt của xã: từ 1/7/2025 là tỉnh, trước đó là huyện."))
+        form.addRow("Kính &gửi", self.recipient)
+        form.addRow(wrapped("Cấp trên nhận hồ sơ là cài đặt của xã: từ 1/7/2025 là tỉnh, trước đó là huyện."))
         form.addRow(ok_cancel(self, "&In"))
-        self.resize(560, 0)
+        screen.fit(self, 600)
 
     def options(self):
         from thidua_desktop.documents import dossier
@@ -132,8 +135,8 @@ class NominationsPage(LoadsWhenShown, QWidget):
         bar = QHBoxLayout()
         self.year = latest_year_spin(store)
         self.year.valueChanged.connect(self._year_changed)
-        add_labelled(bar, ("&Năm:", self.year))
-        pick = QPushButton("&Lấy các hộ, thôn đủ điều kiện từ kết quả đánh giá")
+        add_labelled(bar, ("Nă&m:", self.year))
+        pick = QPushButton("Lấy các &hộ, thôn đủ điều kiện từ kết quả đánh giá")
         pick.clicked.connect(self.pick_from_evaluation)
         bar.addWidget(pick)
         bar.addStretch(1)
@@ -141,23 +144,30 @@ class NominationsPage(LoadsWhenShown, QWidget):
         print_button.clicked.connect(self.print_dossier)
         bar.addWidget(print_button)
         layout.addLayout(bar)
-        self.summary = QLabel()
+        self.summary = wrapped()
         layout.addWidget(self.summary)
         self.table = ReadOnlyTable(self.HEADERS)
-        self.table.doubleClicked.connect(self.edit)
+        self.table.opened.connect(self.edit)
         layout.addWidget(self.table, 1)
         layout.addLayout(
             button_row(
-                ("&Thêm...", self.add),
-                ("&Sửa...", self.edit),
-                ("&Xóa", self.delete),
+                ("Thêm (Ctrl+N)...", self.add),
+                ("Sửa (Enter)...", self.edit),
+                ("Xóa (Delete)", self.delete),
                 (None, None),
                 ("Xã &duyệt", self.approve),
-                ("Đã &gửi lên trên", self.mark_sent),
+                ("Đã gửi &lên trên", self.mark_sent),
                 ("Ghi &quyết định...", self.mark_decided),
                 ("Bị t&rả lại...", self.mark_returned),
                 ("Đưa về dự thả&o", self.back_to_draft),
             )
+        )
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.add)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.table,
+            activated=self.delete,
+            context=Qt.ShortcutContext.WidgetShortcut,
         )
 
     # --- data ---------------------------------------------------------------------------------------
@@ -269,18 +279,15 @@ class NominationsPage(LoadsWhenShown, QWidget):
     def add(self) -> None:
         if self.report is None:
             self.reload()
-        if (
-            self.report is not None
-            and NominationDialog(
-                self.store, self.report, nominations.draft(self.year.value(), "individual"), True, self
-            ).exec()
+        if self.report is not None and exec_dialog(
+            NominationDialog(self.store, self.report, nominations.draft(self.year.value(), "individual"), True, self)
         ):
             self.fill()
             self.data_changed.emit()
 
     def edit(self, *_args) -> None:
         chosen = self.selected()
-        if chosen and NominationDialog(self.store, self.report, chosen[0], False, self).exec():
+        if chosen and exec_dialog(NominationDialog(self.store, self.report, chosen[0], False, self)):
             self.fill()
             self.data_changed.emit()
 
@@ -326,7 +333,7 @@ class NominationsPage(LoadsWhenShown, QWidget):
     def mark_decided(self) -> None:
         def ask() -> dict | None:
             dialog = DecisionDialog(self)
-            if not dialog.exec():
+            if not exec_dialog(dialog):
                 return None
             return {
                 "decision_number": dialog.number.text().strip() or None,
@@ -348,7 +355,7 @@ class NominationsPage(LoadsWhenShown, QWidget):
         if rules is None:
             return
         dialog = PrintDossierDialog(self.store, self)
-        if not dialog.exec():
+        if not exec_dialog(dialog):
             return
         options, year = dialog.options(), self.year.value()
         out = paths.printouts_dir() / f"ho-so-de-nghi-{year}"
@@ -370,7 +377,7 @@ class NominationsPage(LoadsWhenShown, QWidget):
     def _on_printed(self, files: list[Path]) -> None:
         self._progress.close()
         self.dossier_printed.emit(files)
-        PdfPreview(self.store, files, f"Hồ sơ đề nghị khen thưởng năm {self.year.value()}", self).exec()
+        exec_dialog(PdfPreview(self.store, files, f"Hồ sơ đề nghị khen thưởng năm {self.year.value()}", self))
 
     def _on_failed(self, message: str) -> None:
         self._progress.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import (
 from thidua_desktop.store import Store
 
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import run_guarded
+from ..common.widgets import run_guarded, wrapped
 from .history import local_time
 
 KINDS = {"household": "Hộ gia đình", "village": "Thôn", "meeting": "Cuộc họp"}
@@ -27,12 +26,12 @@ class RecycleBinPage(QWidget):
         super().__init__(parent)
         self.store = store
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Những gì đã xóa nằm ở đây và có thể khôi phục bất cứ lúc nào."))
-        self.table = ReadOnlyTable(["Loại", "Tên", "Thời điểm xóa"], stretch=1)
-        self.table.doubleClicked.connect(self.restore)
+        layout.addWidget(wrapped("Những gì đã xóa nằm ở đây và có thể khôi phục bất cứ lúc nào: chọn rồi bấm Enter."))
+        self.table = ReadOnlyTable(["Loại", "Tên", "Thời điểm xóa"], stretch=1, single=True)
+        self.table.opened.connect(self.restore)
         layout.addWidget(self.table, 1)
         bar = QHBoxLayout()
-        self.restore_button = QPushButton("&Khôi phục")
+        self.restore_button = QPushButton("&Khôi phục (Enter)")
         self.restore_button.clicked.connect(self.restore)
         bar.addWidget(self.restore_button)
         bar.addStretch(1)
@@ -45,6 +44,8 @@ class RecycleBinPage(QWidget):
             [[KINDS[item.kind], item.label, local_time(item.deleted_at, seconds=False)] for item in self.items]
         )
         self.restore_button.setEnabled(bool(self.items))
+        if self.items and self.table.currentRow() < 0:
+            self.table.selectRow(0)
 
     def restore(self, *_args) -> None:
         item = self.table.current_of(self.items)
