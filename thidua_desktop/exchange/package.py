@@ -154,8 +154,8 @@ def _parse_header(line: bytes) -> Header | None:
         h = safejson.loads(line, "phần đầu")
     except Refused:
         return None
-    if not isinstance(h, dict):
-        return None
+    if not isinstance(h, dict) or h.get("format") != "thidua-package" or canonical(h) != line:
+        return None  # only the exact line a package is written with: a changed byte is a changed package
     code, sequence, recipient, length = (h.get(k) for k in ("commune_code", "sequence", "recipient", "length"))
     if not (isinstance(code, str) and len(code) == 5 and code.isascii() and code.isdigit()):
         return None
