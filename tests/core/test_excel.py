@@ -55,7 +55,7 @@ def test_template_has_what_an_officer_needs(tmp_path):
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
     assert '"Nam,Nữ"' in lists.values() and '"Hộ nghèo,Hộ cận nghèo,Không nghèo"' in lists.values()
     assert "Hướng dẫn" in wb.sheetnames
-    example = [row for row in wb["Hướng dẫn"].iter_rows(values_only=True) if row and row[0] == "H00001"]
+    example = [row for row in wb["Hướng dẫn"].iter_rows(values_only=True) if row and row[:2] == ("Mã hộ", "H00001")]
     assert example
 
 
@@ -350,3 +350,92 @@ def test_a_rule_broken_in_a_sheet_names_its_column(filled_store, tmp_path):
     fill(path, [["M9", "Lò Văn Páo", "Nam", 1980, None, village, 0, 2021, "Hộ nghèo", None]])
     with pytest.raises(excel.ExcelRefused, match="Dòng 2, cột 'Số nhân khẩu': phải từ 1 trở lên"):
         excel.import_file(filled_store, path)
+
+
+# --- lists that print --------------------------------------------------------------------------------
+
+
+def _lists(ws) -> dict[str, object]:
+    return {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+
+
+def test_template_offers_the_files_villages_and_the_54_ethnic_groups(filled_store, tmp_path):
+    path = tmp_path / "mau.xlsx"
+    excel.write_template(path, filled_store)
+    wb = load_workbook(path)
+    ws = wb["Danh sách hộ"]
+    lists = wb["Danh mục"]
+    assert lists.sheet_state == "hidden"
+    keys = [c.key for c in excel.COLUMNS]
+    village, ethnicity = (excel.xlsx_stream.column_letter(keys.index(k)) for k in ("village", "ethnicity"))
+    by_column = _lists(ws)
+    names = [v["name"] for v in filled_store.register.villages()]
+    source = by_column[f"{village}2"].formula1
+    assert source == f"'Danh mục'!$A$2:$A${len(names) + 1}" and by_column[f"{village}2"].errorStyle in (None, "stop")
+    assert [lists.cell(row=r, column=1).value for r in range(2, len(names) + 2)] == names
+    groups = [lists.cell(row=r, column=2).value for r in range(2, 56)]
+    assert len(set(groups)) == 54 and groups[:3] == ["Kinh", "Tày", "Thái"] and "Ơ Đu" in groups
+    assert by_column[f"{ethnicity}2"].formula1 == "'Danh mục'!$B$2:$B$55"
+    assert by_column[f"{ethnicity}2"].errorStyle == "warning"  # another spelling (H'Mông) may stay
+    assert excel.read_sheet(path).mapping  # the hidden list is never taken for the households
+
+
+def test_household_lists_print_one_page_wide_with_the_header_clear_and_cccd_as_text(filled_store, tmp_path):
+    template, listing = tmp_path / "mau.xlsx", tmp_path / "ds.xlsx"
+    excel.write_template(template, filled_store)
+    rows = excel.export_store(filled_store, listing)
+    cccd = [c.key for c in excel.COLUMNS].index("id_number") + 1
+    letter = excel.xlsx_stream.column_letter(cccd - 1)
+    for path in (template, listing):
+        wb = load_workbook(path)
+        ws = wb["Danh sách hộ"]
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+        last = excel.xlsx_stream.column_letter(len(excel.COLUMNS) - 2)  # the technical id column is not printed
+        assert ws.print_area.startswith(f"'Danh sách hộ'!$A$1:${last}$")
+        height = ws.row_dimensions[1].height
+        widths = excel.writing.SHEET_WIDTHS
+        for c in excel.COLUMNS:
+            if c.key not in excel.writing.UPRIGHT:
+                assert height >= 15 * excel.xlsx_stream.header_lines(c.header, widths[c.key]), c.header
+        assert ws.column_dimensions[letter].number_format == "@"  # every row of the column, not only those written
+        printed = sum(widths[c.key] for c in excel.COLUMNS[:-1])
+        assert printed <= 210  # about 65% on A4 landscape: 7 pt text
+        if path == template:
+            instructions = wb["Hướng dẫn"]
+            assert instructions.page_setup.orientation == "portrait" and instructions.page_setup.fitToHeight == 1
+            assert sum(instructions.column_dimensions[x].width for x in "AB") <= 100  # 11 pt text, about 95%
+    ws = load_workbook(listing)["Danh sách hộ"]
+    assert all(ws.cell(row=r, column=cccd).number_format == "@" for r in range(2, rows + 2))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed here")
+def test_the_printed_list_is_legible_and_its_header_clear_of_the_first_row(filled_store, tmp_path):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_raw
+
+    excel.export_store(filled_store, tmp_path / "ds.xlsx")
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "ds.xlsx")],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = pdfium.PdfDocument(str(tmp_path / "ds.pdf"))
+    try:
+        page = pdf[0]
+        width, height = page.get_size()
+        assert width > height  # landscape
+        tp = page.get_textpage()
+        sizes = sorted(pdfium_raw.FPDFText_GetFontSize(tp.raw, i) for i in range(tp.count_chars()))
+        if "Carlito" in subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout:
+            assert sizes[len(sizes) // 2] >= 7  # Calibri's metrics: what an office PC prints
+        header = tp.search("Họ và tên chủ hộ").get_next()
+        first = next(h for h in filled_store.register.household_names().values())
+        assert header is not None
+        header_bottom = min(tp.get_charbox(i)[1] for i in range(header[0], header[0] + header[1]))
+        code = tp.search("H0").get_next()  # the first data row's household code
+        assert tp.get_charbox(code[0])[3] < header_bottom, first
+    finally:
+        pdf.close()

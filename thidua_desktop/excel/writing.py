@@ -1,14 +1,62 @@
-"""Household lists out to Excel: the import template and the export, streamed in the template's layout."""
+"""Household lists out to Excel: the import template and the export, streamed in the template's layout.
+
+Both print legibly on A4 landscape, one page wide: narrow columns with their header turned upright,
+long texts wrapped on rows given their lines, the technical id column left out of the print area, the
+header row tall enough to stay clear of the first row and repeated on every page. The CCCD column is
+text on every row, so a typed 008... keeps its zeros. Thôn (the file's villages) and Dân tộc (the 54
+ethnic groups) are drop-downs from a hidden sheet; the instructions print at a readable size.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from thidua_desktop import domain
+from thidua_desktop import domain, paths
 from thidua_desktop.excel import xlsx_stream
 from thidua_desktop.excel.columns import COLUMNS, YES_NO
+from thidua_desktop.excel.xlsx_stream import Title, Validation
+
+LIST_SHEET = "Danh mục"
+# Widths on the sheet (characters), chosen so the 22 printed columns fit A4 landscape at about 65%.
+SHEET_WIDTHS = {
+    "code": 8,
+    "name": 20,
+    "gender": 5,
+    "birth_year": 6,
+    "ethnicity": 8,
+    "id_number": 13.5,
+    "single": 6.5,
+    "village": 14.5,
+    "members": 5,
+    "policy": 6.5,
+    "left_in": 5,
+    "year": 6,
+    "status": 12,
+    "income": 11,
+    "deprivations": 24,
+    "cultural_family": 6.5,
+    "registered_to_exit": 6.5,
+    "effort": 6.5,
+    "initiative": 6.5,
+    "supports_others": 6.5,
+    "role_model": 6.5,
+    "note": 14,
+    "household_id": 38,
+}
+UPRIGHT = {k for k, w in SHEET_WIDTHS.items() if w <= 6.5}  # headers that read bottom to top
+WRAPPED = {"name", "village", "deprivations", "note"}
+
+
+@cache
+def ethnic_groups() -> tuple[str, ...]:
+    """The 54 ethnic groups, in the General Statistics Office's order (resources/ethnic-groups.json)."""
+    with open(paths.resource("ethnic-groups.json"), encoding="utf-8") as fh:
+        return tuple(json.load(fh)["ethnic_groups"])
 
 
 def _yes_no(value: bool | None) -> str | None:
@@ -59,6 +107,7 @@ def write_households(
     total: int | None = None,
     progress: Callable[[int, str], None] | None = None,
     instructions: bool = False,
+    villages: Sequence[str] = (),
 ) -> int:
     """Stream rows into a native .xlsx in the template's layout: memory stays flat at any length."""
 
@@ -69,20 +118,65 @@ def write_households(
             if progress and total and count % 5000 == 0:
                 progress(min(99, count * 100 // total), f"Đã ghi {count:,} / {total:,} dòng".replace(",", "."))
 
+    keys = [c.key for c in COLUMNS]
+    cccd = keys.index("id_number")
+    validations = [
+        Validation(i, c.choices, error=f"Chỉ chọn: {', '.join(c.choices)}") for i, c in enumerate(COLUMNS) if c.choices
+    ]
+    names = list(dict.fromkeys(v for v in villages if v))
+    if names:
+        validations.append(
+            Validation(
+                keys.index("village"),
+                source=f"'{LIST_SHEET}'!$A$2:$A${len(names) + 1}",
+                error="Chỉ chọn một thôn, bản, tổ dân phố có trong chương trình (danh sách ở ô này).",
+            )
+        )
+    validations.append(
+        Validation(
+            keys.index("ethnicity"),
+            source=f"'{LIST_SHEET}'!$B$2:$B${len(ethnic_groups()) + 1}",
+            error="Tên dân tộc này không có trong danh mục 54 dân tộc. Vẫn giữ nếu đúng là cách gọi ở địa phương.",
+            strict=False,
+        )
+    )
     sheets = [
         xlsx_stream.SheetSpec(
             "Danh sách hộ",
-            [c.width for c in COLUMNS],
+            [SHEET_WIDTHS[k] for k in keys],
             counted(),
-            [c.number_format for c in COLUMNS],
+            ["@" if i == cccd else c.number_format for i, c in enumerate(COLUMNS)],
             freeze="C2",
-            validations=[
-                (i, c.choices, f"Chỉ chọn: {', '.join(c.choices)}") for i, c in enumerate(COLUMNS) if c.choices
-            ],
+            validations=validations,
+            upright=frozenset(i for i, k in enumerate(keys) if k in UPRIGHT),
+            wrap=frozenset(i for i, k in enumerate(keys) if k in WRAPPED),
+            column_formats={cccd: "@"},
+            print_columns=len(COLUMNS) - 1,  # the id column is for the program, not for paper
         )
     ]
     if instructions:
-        sheets.append(xlsx_stream.SheetSpec("Hướng dẫn", [34, 90], _instructions(), header=False, landscape=False))
+        sheets.append(
+            xlsx_stream.SheetSpec(
+                "Hướng dẫn",
+                [30, 70],
+                _instructions(),
+                header=False,
+                landscape=False,
+                wrap=frozenset({0, 1}),
+                pages_tall=1,
+            )
+        )
+    lists = zip_longest(names, ethnic_groups())
+    sheets.append(
+        xlsx_stream.SheetSpec(
+            LIST_SHEET,
+            [28, 20],
+            [["Thôn, bản, tổ dân phố", "Dân tộc"], *map(list, lists)],
+            header=False,
+            hidden=True,
+            footer=None,
+        )
+    )
     return xlsx_stream.write(path, sheets)[0] - 1
 
 
@@ -92,8 +186,11 @@ def _instructions() -> list[list]:
         "name": "Họ và tên chủ hộ, có dấu. Bắt buộc.",
         "gender": "Nam hoặc Nữ. Bắt buộc.",
         "birth_year": "Năm sinh của chủ hộ, 4 chữ số.",
+        "ethnicity": "Chọn trong danh mục 54 dân tộc; tên gọi khác ở địa phương (Cao Lan...) vẫn được nhận.",
+        "left_in": "Năm hộ chuyển đi, tách hoặc nhập hộ khác. Để trống nếu hộ vẫn ở xã.",
+        "note": "Ghi chú của cán bộ (không bắt buộc).",
         "id_number": "Số CCCD 12 chữ số (hoặc CMND 9 chữ số). Cột đã định dạng văn bản để giữ số 0 ở đầu.",
-        "village": "Tên thôn, bản, tổ dân phố đúng như trong chương trình. Bắt buộc.",
+        "village": "Chọn thôn, bản, tổ dân phố trong danh sách (đúng như trong chương trình). Bắt buộc.",
         "members": "Số nhân khẩu của hộ (1 đến 60). Bắt buộc.",
         "year": "Năm rà soát. Để trống nếu hộ chưa có kết quả rà soát.",
         "status": "Hộ nghèo, Hộ cận nghèo hoặc Không nghèo.",
@@ -102,48 +199,48 @@ def _instructions() -> list[list]:
         "household_id": "Chương trình tự điền khi xuất danh sách; không sửa, không xóa.",
     }
     rows: list[list[Any]] = [
-        ["HƯỚNG DẪN NHẬP DANH SÁCH HỘ"],
+        [Title("HƯỚNG DẪN NHẬP DANH SÁCH HỘ")],
         [],
         [
+            "Cách ghi",
             "Mỗi dòng là một hộ trong một năm rà soát. Hộ có nhiều năm thì ghi nhiều dòng, "
-            "phần thông tin chủ hộ giống nhau."
+            "phần thông tin chủ hộ giống nhau. Các cột có mũi tên là danh sách để chọn.",
         ],
-        ["Cột", "Cách ghi"],
+        [],
+        [Title("Cột", bold_only=True), Title("Cách ghi", bold_only=True)],
     ]
     rows += [
         [c.header, explain.get(c.key, "Có, Không, hoặc để trống nếu chưa đánh giá." if c.choices == YES_NO else "")]
         for c in COLUMNS
     ]
-    rows += [
-        [],
-        ["Ví dụ một dòng:"],
-        [c.header for c in COLUMNS],
-        [
-            "H00001",
-            "Nguyễn Văn An",
-            "Nam",
-            1975,
-            "Tày",
-            "008075001234",
-            "Không",
-            "Thôn Nà Khà",
-            5,
-            "Không",
-            None,
-            2020,
-            "Hộ cận nghèo",
-            1200000,
-            "Nguồn nước sinh hoạt; Nhà tiêu hợp vệ sinh",
-            "Có",
-            "Có",
-            "Có",
-            "Không",
-            None,
-            None,
-            None,
-            None,
-        ],
+    example = [
+        "H00001",
+        "Nguyễn Văn An",
+        "Nam",
+        1975,
+        "Tày",
+        "008075001234",
+        "Không",
+        "Thôn Nà Khà",
+        5,
+        "Không",
+        None,
+        2020,
+        "Hộ cận nghèo",
+        1200000,
+        "Nguồn nước sinh hoạt; Nhà tiêu hợp vệ sinh",
+        "Có",
+        "Có",
+        "Có",
+        "Không",
+        None,
+        None,
+        None,
+        None,
     ]
+    rows += [[], [Title("Ví dụ một dòng (mỗi ô của dòng, từ trái sang phải):", bold_only=True)]]
+    shown = {"birth_year": "1975", "members": "5", "year": "2020", "income": "1.200.000"}
+    rows += [[c.header, shown.get(c.key, value)] for c, value in zip(COLUMNS, example) if value is not None]
     return rows
 
 
@@ -153,19 +250,24 @@ def export_store(
     """Households with their review records (all, or those of a list on screen), streamed: memory stays
     flat at 300,000 rows."""
     names = {v["id"]: v["name"] for v in store.register.villages(include_deleted=True)}
+    current = [v["name"] for v in store.register.villages()]
     total = store.register.review_record_count() if pks is None else len(pks) * 6
-    return write_households(path, household_rows(store.register.iter_households(pks), names), total, progress)
+    rows = household_rows(store.register.iter_households(pks), names)
+    return write_households(path, rows, total, progress, villages=current)
 
 
 TEMPLATE_ROWS = 1000
 
 
-def write_template(path: Path | str) -> None:
-    """The import template. Its CCCD cells are text already, so a typed 008... keeps its leading zeros."""
+def write_template(path: Path | str, store=None) -> None:
+    """The import template, with the file's villages to choose from when a store is given. Its CCCD
+    column is text on every row, so a typed 008... keeps its leading zeros."""
     blank = [None] * len(COLUMNS)
     cccd = [c.key for c in COLUMNS].index("id_number")
+    villages = [v["name"] for v in store.register.villages()] if store is not None else []
     write_households(
         path,
         ([*blank[:cccd], xlsx_stream.TEXT_CELL, *blank[cccd + 1 :]] for _ in range(TEMPLATE_ROWS)),
         instructions=True,
+        villages=villages,
     )
