@@ -74,7 +74,7 @@ def main() -> None:
         size = sum(f.stat().st_size for f in files) / 1e6
         print(f"== print-dossier: {args.nominees} nominees, commune of {args.households:,} households ==")
         print(
-            f"dossier {took:.2f} s (4 files, {size:.1f} MB, target < 10 s)   "
+            f"dossier {took:.2f} s ({len(files)} files, {size:.1f} MB, target < 10 s)   "
             f"baseline (reportlab alone, same page count, Helvetica) {base:.2f} s   ratio {took / base:.1f}x"
         )
         store.close()

@@ -100,6 +100,7 @@ class _Context:
     villages: dict[str, dict]
     signer: str | None = None
     deputy: bool = False
+    members: dict[str, list[dict]] = field(default_factory=dict)  # each village's households (dataset shape)
 
     @property
     def place(self) -> str:
@@ -517,6 +518,9 @@ def _plan(ctx: _Context, year: int, options: PaperOptions) -> tuple[DossierPlan,
     on = options.on or _dt.date.today()
     data = dataset.export_data(ctx.store)
     report = evaluator.evaluate(data, year, ctx.criteria)
+    ctx.members = {}
+    for hh in data["households"]:
+        ctx.members.setdefault(hh["village_id"], []).append(hh)
     nominees = _nominees(ctx, noms, report, on)
     meetings = [m for m in ctx.store.meetings.find(year, with_times=True) if m["purpose"] == "emulation"]
     parts = []
@@ -805,8 +809,7 @@ def _achievement_report(ctx: _Context, year: int, x: _Nominee, on: _dt.date, mee
     if n["nominee_kind"] == "household" and x.data:
         sentences = achievements.household(x.data, x.judged, year, x.village, meetings)
     elif n["nominee_kind"] == "village" and x.village:
-        members = [h for h in ctx.store.register.iter_households() if h["village_id"] == x.village["id"]]
-        sentences = achievements.village(x.village, x.judged, year, members)
+        sentences = achievements.village(x.village, x.judged, year, ctx.members.get(x.village["id"], []))
     else:
         sentences = []
     story += [p(f"- {s}", BODY) for s in sentences]
