@@ -1,4 +1,7 @@
-"""The poverty and near-poor rates by year, drawn with QPainter (Qt Charts is not in the Essentials wheel)."""
+"""The poverty and near-poor rates by year, drawn with QPainter (Qt Charts is not in the Essentials wheel).
+
+Under each year: over how many households its rates were computed, marked when the year is incomplete
+(some households there have no review record that year), and the reduction against the target."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ POOR_COLOR = QColor("#c62828")
 NEAR_COLOR = QColor("#ef6c00")
 TARGET_OK = QColor("#2e7d32")
 TARGET_MISS = QColor("#c62828")
+INCOMPLETE = QColor("#b35c00")
 
 
 class RateChart(QWidget):
@@ -23,17 +27,29 @@ class RateChart(QWidget):
         self.poor: dict[int, float | None] = {}
         self.near: dict[int, float | None] = {}
         self.target: float | None = None
-        self.setMinimumSize(520, 300)
+        self.coverage: dict[int, dict] = {}
+        self.setMinimumSize(520, 320)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_series(
-        self, title: str, poor: dict[str, float | None], near: dict[str, float | None], target: float | None
+        self,
+        title: str,
+        poor: dict[str, float | None],
+        near: dict[str, float | None],
+        target: float | None,
+        coverage: dict[str, dict] | None = None,
     ) -> None:
+        """`coverage` (the commune's, by year) says over how many households each year's rates were
+        computed; a village's chart has none."""
         self.title = title
         self.poor = {int(y): v for y, v in poor.items()}
         self.near = {int(y): v for y, v in near.items()}
         self.target = target
+        self.coverage = {int(y): c for y, c in (coverage or {}).items()}
         self.update()
+
+    def incomplete_years(self) -> list[int]:
+        return sorted(y for y, c in self.coverage.items() if not c["complete"] and (y in self.poor or y in self.near))
 
     def paintEvent(self, event):
         p = QPainter(self)
@@ -50,7 +66,7 @@ class RateChart(QWidget):
             return
         values = [v for v in list(self.poor.values()) + list(self.near.values()) if v is not None]
         top = max(10.0, (int(max(values or [10]) / 10) + 1) * 10)
-        left, right, upper, lower = 56, self.width() - 56, 56, self.height() - 92
+        left, right, upper, lower = 56, self.width() - 56, 56, self.height() - 130
         plot = QRectF(left, upper, right - left, lower - upper)
         # grid and axis labels
         p.setPen(QPen(QColor("#dddddd")))
@@ -85,10 +101,21 @@ class RateChart(QWidget):
                     p.drawText(
                         QRectF(x_of(i) - 30, y_of(v) - 22, 60, 16), Qt.AlignmentFlag.AlignCenter, format_decimal(v)
                     )
-        # years and reductions against the target
+        # years, the households their rates were computed over, and reductions against the target
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
         for i, y in enumerate(years):
             p.setPen(QColor("#222222"))
+            p.setFont(self.font())
             p.drawText(QRectF(x_of(i) - 30, plot.bottom() + 4, 60, 18), Qt.AlignmentFlag.AlignCenter, str(y))
+            cover = self.coverage.get(y)
+            if cover:
+                whole = cover["complete"]
+                p.setPen(QColor("#555555") if whole else INCOMPLETE)
+                p.setFont(small)
+                base = f"{cover['with_record']} hộ" if whole else f"⚠ {cover['with_record']}/{cover['households']} hộ"
+                p.drawText(QRectF(x_of(i) - 45, plot.bottom() + 20, 90, 16), Qt.AlignmentFlag.AlignCenter, base)
+                p.setFont(self.font())
             before, now = self.poor.get(y - 1), self.poor.get(y)
             if before is None or now is None:
                 continue
@@ -97,9 +124,22 @@ class RateChart(QWidget):
             p.setPen(TARGET_OK if ok else TARGET_MISS)
             mark = "✔" if ok else "✘"
             text = f"{mark} {'giảm' if cut >= 0 else 'tăng'} {format_decimal(abs(cut))}"
-            p.drawText(QRectF(x_of(i) - 45, plot.bottom() + 22, 90, 18), Qt.AlignmentFlag.AlignCenter, text)
+            p.drawText(QRectF(x_of(i) - 45, plot.bottom() + 38, 90, 18), Qt.AlignmentFlag.AlignCenter, text)
         # legend
         legend_y = self.height() - 44
+        incomplete = self.incomplete_years()
+        if self.coverage:
+            p.setPen(INCOMPLETE if incomplete else QColor("#555555"))
+            p.drawText(
+                QRectF(left, legend_y - 20, self.width() - left - 8, 18),
+                Qt.AlignmentFlag.AlignVCenter,
+                "Dưới mỗi năm: số hộ có kết quả rà soát mà tỷ lệ được tính trên đó"
+                + (
+                    f"; ⚠ năm chưa đầy đủ ({', '.join(map(str, incomplete))}): còn hộ chưa có kết quả rà soát"
+                    if incomplete
+                    else "."
+                ),
+            )
         for j, (label, color) in enumerate(
             (("Tỷ lệ hộ nghèo (%)", POOR_COLOR), ("Tỷ lệ hộ cận nghèo (%)", NEAR_COLOR))
         ):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QBuffer, QIODevice, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import QAbstractTableModel, QBuffer, QIODevice, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QPixmap, QShortcut, QTextDocument
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,9 +31,10 @@ from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
-from ..common.tables import ReadOnlyTable
-from ..common.widgets import add_labelled, latest_year_spin, run_guarded, show_error
+from ..common.tables import ReadOnlyTable, opens_rows
+from ..common.widgets import SearchCombo, add_labelled, latest_year_spin, run_guarded, show_error, wrapped
 from ..common.worker import Worker
+from ..printing.preview import ask_printer
 from .chart import RateChart
 
 # Verdicts are told by a mark and a word, not by colour alone.
@@ -68,6 +69,23 @@ def png_bytes(pixmap: QPixmap) -> bytes:
 
 def verdict_text(verdict: str) -> str:
     return f"{MARKS[verdict]} {domain.VERDICT_LABELS[verdict]}"
+
+
+def criteria_title(name: str) -> str:
+    """A criteria set as the officer knows it: by its title (the plan it follows), not its file name."""
+    try:
+        return criteria.load(name).title
+    except CriteriaError:
+        return name
+
+
+def coverage_line(year: int | str, entry: dict | None, rate: float | None) -> str:
+    """The year's poverty rate, over how many households it was computed, and whether the year is whole."""
+    if not entry:
+        return ""
+    base = f"tỷ lệ hộ nghèo năm {year}: {format_percent(rate)}, tính trên {entry['with_record']} hộ có kết quả rà soát"
+    note = evaluator.coverage_note(entry)
+    return f"{base} / {entry['households']} hộ. ⚠ {note}" if note else f"{base} (đủ cả {entry['households']} hộ)."
 
 
 class HouseholdResults(QAbstractTableModel):
@@ -239,23 +257,33 @@ class EvaluationPage(QWidget):
         self._worker: Worker | None = None
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.year = latest_year_spin(store)
-        self.criteria_combo = QComboBox()
+        self.year = latest_year_spin(store, "Năm đánh giá")
+        self.criteria_combo = SearchCombo()
+        self.criteria_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.criteria_combo.setMinimumContentsLength(28)  # titles are long: the whole one is in the tooltip
         for name in sorted(criteria.available()):
-            self.criteria_combo.addItem(name, name)
+            title = criteria_title(name)
+            self.criteria_combo.addItem(title, name)
+            self.criteria_combo.setItemData(self.criteria_combo.count() - 1, title, Qt.ItemDataRole.ToolTipRole)
         chosen = criteria.chosen_name(store)
         self.criteria_combo.setCurrentIndex(max(self.criteria_combo.findData(chosen), 0))
-        self.run_button = QPushButton("Đánh &giá")
+        self.criteria_combo.setToolTip(self.criteria_combo.currentText())
+        self.criteria_combo.currentIndexChanged.connect(
+            lambda *_: self.criteria_combo.setToolTip(self.criteria_combo.currentText())
+        )
+        self.run_button = QPushButton("Đá&nh giá (F5)")
         self.run_button.clicked.connect(self.run)
+        QShortcut(QKeySequence("F5"), self, activated=self.run)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.hide()
-        add_labelled(bar, ("Năm đánh giá:", self.year), ("Bộ tiêu chí:", self.criteria_combo))
+        add_labelled(bar, ("Nă&m đánh giá:", self.year), ("Bộ tiêu &chí:", self.criteria_combo))
         bar.addWidget(self.run_button)
         bar.addWidget(self.progress)
         bar.addStretch(1)
-        self.print_button = QPushButton("&In bảng...")
+        self.print_button = QPushButton("&In bảng (Ctrl+P)...")
         self.print_button.clicked.connect(self.print_current)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_current)
         self.png_button = QPushButton("Lưu ảnh &PNG...")
         self.png_button.clicked.connect(self.save_png)
         self.report_button = QPushButton("Báo cáo &Excel...")
@@ -264,8 +292,7 @@ class EvaluationPage(QWidget):
         bar.addWidget(self.print_button)
         bar.addWidget(self.png_button)
         layout.addLayout(bar)
-        self.summary = QLabel("Chọn năm rồi bấm Đánh giá.")
-        self.summary.setWordWrap(True)
+        self.summary = wrapped("Chọn năm rồi bấm Đánh giá (F5).")
         layout.addWidget(self.summary)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
@@ -279,14 +306,11 @@ class EvaluationPage(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         bar = QHBoxLayout()
-        self.household_filter = QComboBox()
+        self.household_filter = SearchCombo()
         for key, label in HOUSEHOLD_FILTERS.items():
             self.household_filter.addItem(label, key)
-        self.village_filter = QComboBox()
-        bar.addWidget(QLabel("Lọc:"))
-        bar.addWidget(self.household_filter)
-        bar.addWidget(QLabel("Thôn:"))
-        bar.addWidget(self.village_filter)
+        self.village_filter = SearchCombo()
+        add_labelled(bar, ("&Lọc:", self.household_filter), ("Thôn:", self.village_filter))
         bar.addStretch(1)
         self.household_count = QLabel()
         bar.addWidget(self.household_count)
@@ -302,6 +326,7 @@ class EvaluationPage(QWidget):
             self.household_table.setColumnWidth(col, width)
         self.household_table.horizontalHeader().setStretchLastSection(True)
         self.household_table.selectionModel().currentRowChanged.connect(self._show_household)
+        opens_rows(self.household_table, lambda _row: self._jump_household(self.household_tree.currentItem()))
         split.addWidget(self.household_table)
         detail = QWidget()
         dl = QVBoxLayout(detail)
@@ -317,7 +342,7 @@ class EvaluationPage(QWidget):
         layout.addWidget(split)
         self.household_filter.currentIndexChanged.connect(self._filter_households)
         self.village_filter.currentIndexChanged.connect(self._filter_households)
-        self.tabs.addTab(page, "&Hộ gia đình")
+        self.tabs.addTab(page, "&Hộ gia đình")  # the page's own letters: H, B, X, U
 
     def _build_villages(self) -> None:
         page = QWidget()
@@ -326,20 +351,23 @@ class EvaluationPage(QWidget):
             ["Thôn", "Kết quả", "V1", "V2", "V3", "V4", "Hộ nghèo", "Cận nghèo"], stretch=None, single=True
         )
         self.village_table.currentCellChanged.connect(lambda row, *_: self._show_village(row))
+        self.village_table.opened.connect(lambda _row: self._jump_village())
         layout.addWidget(self.village_table, 1)
         self.village_tree = criteria_tree()
         self.village_tree.itemActivated.connect(lambda *_: self._jump_village())
         layout.addWidget(with_reason(self.village_tree), 1)
-        edit = QPushButton("Sửa thông tin hằng năm của thôn...")
+        edit = QPushButton("Sửa thông tin hằng năm của thôn (Enter)...")
         edit.clicked.connect(self._jump_village)
         layout.addWidget(edit)
-        self.tabs.addTab(page, "&Thôn, bản, tổ dân phố")
+        self.tabs.addTab(page, "Thôn, &bản, tổ dân phố")
 
     def _build_commune(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
         self.commune_tree = criteria_tree()
-        self.commune_tree.itemActivated.connect(lambda *_: self.open_commune_years.emit())
+        self.commune_tree.itemActivated.connect(
+            lambda *_: QTimer.singleShot(0, self, self.open_commune_years.emit)  # after the tree's own event
+        )
         layout.addWidget(with_reason(self.commune_tree))
         self.tabs.addTab(page, "&Xã")
 
@@ -347,15 +375,14 @@ class EvaluationPage(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         bar = QHBoxLayout()
-        self.chart_scope = QComboBox()
+        self.chart_scope = SearchCombo()
         self.chart_scope.currentIndexChanged.connect(self._update_chart)
-        bar.addWidget(QLabel("Biểu đồ của:"))
-        bar.addWidget(self.chart_scope)
+        add_labelled(bar, ("&Vẽ cho:", self.chart_scope))
         bar.addStretch(1)
         layout.addLayout(bar)
         self.chart = RateChart()
         layout.addWidget(self.chart, 1)
-        self.tabs.addTab(page, "&Biểu đồ tỷ lệ nghèo")
+        self.tabs.addTab(page, "Biể&u đồ tỷ lệ nghèo")
 
     # --- running -------------------------------------------------------------------------
     def criteria_set(self) -> CriteriaSet | None:
@@ -409,6 +436,7 @@ class EvaluationPage(QWidget):
         report = result.report
         self.report = report
         self.village_series = result.village_series
+        self.coverage = result.coverage
         names = {
             h.id: (h.code, h.head_name, h.village_id, h.village)
             for h in self.store.register.household_names(include_deleted=True).values()
@@ -434,11 +462,14 @@ class EvaluationPage(QWidget):
         self._update_chart()
         counts = {k: sum(1 for h in report["households"] if h["verdict"] == k) for k in MARKS}
         differs = sum(1 for h in report["households"] if h["status_differs"])
+        year = str(report["year"])
         self.summary.setText(
-            f"Năm {report['year']}, bộ tiêu chí {report['criteria_set']}: xã {verdict_text(commune['verdict']).lower()}; "
+            f"Năm {year} (bộ tiêu chí: {criteria_title(report['criteria_set'])}): xã "
+            f"{verdict_text(commune['verdict']).lower()}; "
             f"{len(report['households'])} hộ, trong đó {counts['eligible']} hộ đủ điều kiện, {counts['missing']} hộ "
             f"chưa đủ thông tin, {counts['not_eligible']} hộ không đủ điều kiện, {differs} hộ có phân loại khác "
-            "kết quả tính theo chuẩn nghèo."
+            "kết quả tính theo chuẩn nghèo. "
+            + coverage_line(year, self.coverage.get(year), commune["poverty_rates"].get(year)).capitalize()
         )
         self._filter_households()
 
@@ -507,6 +538,7 @@ class EvaluationPage(QWidget):
                 commune["poverty_rates"],
                 commune["near_poor_rates"],
                 target,
+                getattr(self, "coverage", None),
             )
             return
         rates = self.village_series.get(village_id, ({}, {}))
@@ -516,16 +548,21 @@ class EvaluationPage(QWidget):
 
     # --- jumping to the field ----------------------------------------------------------
     def _jump_household(self, item, *_):
+        """Open the household at the chosen criterion's field. The tree's own activation (Enter, a double
+        click) is over before the form opens: saving the form judges the household again and rebuilds
+        this tree, and a tree rebuilt inside its own signal handler takes the program down with it."""
         index = self.household_table.currentIndex()
-        if not index.isValid():
+        if not index.isValid() or not self.report:
             return
-        key = item.data(0, Qt.ItemDataRole.UserRole) if item else None
-        self.open_household.emit(self.households.result(index.row())["id"], key or "record", self.report["year"])
+        key = (item.data(0, Qt.ItemDataRole.UserRole) if item else None) or "record"
+        household_id, year = self.households.result(index.row())["id"], self.report["year"]
+        QTimer.singleShot(0, self, lambda: self.open_household.emit(household_id, key, year))
 
     def _jump_village(self) -> None:
         row = self.village_table.currentRow()
         if self.report and 0 <= row < len(self.report["villages"]):
-            self.open_village.emit(self.report["villages"][row]["id"])
+            village_id = self.report["villages"][row]["id"]
+            QTimer.singleShot(0, self, lambda: self.open_village.emit(village_id))
 
     def refresh_household(self, household_id: str) -> None:
         """After an edit: judge this one household again at once (nothing else depends on it)."""
@@ -598,8 +635,8 @@ class EvaluationPage(QWidget):
         if not self.report:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec():
-            self.print_to(printer)
+        if ask_printer(self, printer) and run_guarded(self, lambda: self.print_to(printer)):
+            self.summary.setText(self.summary.text().split(" (Đã gửi")[0] + " (Đã gửi bảng tới máy in.)")
 
     def save_png(self) -> None:
         if not self.report:
