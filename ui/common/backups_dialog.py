@@ -18,9 +18,9 @@ from .widgets import confirm, run_guarded, wrapped
 
 
 class BackupsDialog(QDialog):
-    def __init__(self, store: Store, parent=None):
+    def __init__(self, store: Store, parent=None, upper: bool = False):
         super().__init__(parent)
-        self.store = store
+        self.store, self.upper = store, upper
         self.setWindowTitle("Khôi phục dữ liệu từ bản sao lưu")
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -65,6 +65,10 @@ class BackupsDialog(QDialog):
         if not info["sound"]:
             self.preview.setText("Bản sao lưu này bị hỏng (không qua được kiểm tra toàn vẹn), không dùng được.")
             self.restore_button.setEnabled(False)
+            return
+        self.restore_button.setEnabled(True)
+        if self.upper:  # the level above's file: its communes' data live in their own files beside it
+            self.preview.setText("Bản sao lưu dùng được (đã kiểm tra toàn vẹn) của dữ liệu cấp trên.")
             return
         years = ", ".join(map(str, info["years"])) or "chưa có"
         self.preview.setText(

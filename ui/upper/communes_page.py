@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 from thidua_desktop.exchange import upper_level
@@ -13,15 +14,31 @@ from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import run_guarded, show_error
+from ..common.widgets import run_guarded, show_done, show_error
 from .year_page import YearTablePage
 
-COMPLETENESS_COLORS = {"sent": "#dff0d8", "late": "#fff3cd", "missing": "#f8d7da", "untrusted": "#eeeeee"}
+COMPLETENESS_COLORS = {
+    "sent": "#dff0d8",
+    "late": "#fff3cd",
+    "incomplete": "#ffe0b2",
+    "missing": "#f8d7da",
+    "untrusted": "#eeeeee",
+}
 STATE_COLUMN = 6
 
 
 class CommunesPage(YearTablePage):
-    HEADERS = ["Mã xã", "Tên xã", "Khóa", "Mã nhận diện", "Gói cuối", "Thời điểm", "Tình hình năm", "Thuộc xã mới"]
+    trusted = Signal()  # a commune's key was confirmed: the packages checked before can be taken now
+    HEADERS = [
+        "Mã xã",
+        "Tên xã",
+        "Khóa",
+        "Mã nhận diện\n(đã xác nhận)",
+        "Gói cuối",
+        "Thời điểm",
+        "Tình hình năm",
+        "Thuộc xã mới",
+    ]
     NOT_CHOSEN = "Hãy chọn một xã trong danh sách."
     rows: list[upper_level.CommuneRow]
 
@@ -30,7 +47,7 @@ class CommunesPage(YearTablePage):
             store,
             [
                 ("&Xác nhận khóa của xã...", self.trust),
-                ("Ghi tệp &thiết lập cho xã...", self.save_setup),
+                ("Ghi tệp thiết &lập cho xã...", self.save_setup),
                 ("Ghi &biên nhận mới cho xã...", self.save_receipt),
             ],
             parent,
@@ -38,6 +55,8 @@ class CommunesPage(YearTablePage):
         caption = QLabel("Gói của xã chưa xác nhận khóa (chờ gọi điện đối chiếu mã nhận diện):")
         self.pending_table = ReadOnlyTable(["Mã xã", "Nhận gói đầu", "Nhận gói gần nhất", "Số gói"], single=True)
         caption.setBuddy(self.pending_table)
+        self.pending_table.opened.connect(lambda _row: self.trust())  # Enter: the phone check of that commune
+        self.table.opened.connect(self.show_commune)
         self.layout_.insertWidget(2, caption)
         self.layout_.insertWidget(3, self.pending_table)
         self.pending: list[dict] = []
@@ -84,13 +103,14 @@ class CommunesPage(YearTablePage):
             if run_guarded(self, lambda: done.append(upper_level.trust(self.store, code, typed))):
                 QMessageBox.information(self, "Đã xác nhận", done[0])
                 self.reload()
+                self.trusted.emit()
 
     def save_setup(self) -> None:
         file, _ = QFileDialog.getSaveFileName(
-            self, "Tệp thiết lập cho các xã", "thiet-lap-cap-tren.json", "Tệp thiết lập (*.json)"
+            self, "Tệp thiết lập cho các xã", "thiet-lap-cap-tren.setup", "Tệp thiết lập (*.setup)"
         )
-        if file:
-            run_guarded(self, lambda: atomic_write(file, upper_level.setup_document(self.store)))
+        if file and run_guarded(self, lambda: atomic_write(file, upper_level.setup_document(self.store))):
+            show_done(self, f"Đã ghi tệp thiết lập cho các xã: {file}. Chép tệp này vào USB hoặc gửi cho các xã.")
 
     def save_receipt(self) -> None:
         row = self.selected()
@@ -99,7 +119,15 @@ class CommunesPage(YearTablePage):
         folder = QFileDialog.getExistingDirectory(self, "Ghi biên nhận vào thư mục (USB của xã)")
         if folder:
             target = Path(folder) / f"bien-nhan-{row.code}.json"
-            run_guarded(self, lambda: atomic_write(target, upper_level.fresh_receipt(self.store, row.code)))
+            if run_guarded(self, lambda: atomic_write(target, upper_level.fresh_receipt(self.store, row.code))):
+                show_done(self, f"Đã ghi biên nhận mới cho {row.name}: {target}")
+
+    def show_commune(self, row: int) -> None:
+        """Enter on a commune: its row, whole."""
+        if 0 <= row < len(self.rows):
+            values = [self.table.item(row, c).text() for c in range(self.table.columnCount())]
+            lines = [f"{h.replace(chr(10), ' ')}: {v}" for h, v in zip(self.HEADERS, values) if v]
+            show_done(self, "\n".join(lines), self.rows[row].name or self.rows[row].code)
 
 
 def _when(iso: str) -> str:

@@ -3,6 +3,8 @@ then imported on request; or received by the HTTP inbox, which imports each as i
 
 from __future__ import annotations
 
+import errno
+import re
 import threading
 from pathlib import Path
 
@@ -10,25 +12,58 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from thidua_desktop import settings
-from thidua_desktop.exchange import upper_level
+from thidua_desktop.exchange import package, upper_level
+from thidua_desktop.files import reason
 from thidua_desktop.store import Store
 
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import add_labelled, button_row, confirm, show_error
+from ..common.widgets import RangeSpin, add_labelled, button_row, confirm, show_done, show_error, wrapped
 from ..common.worker import Worker
 
 RESULT_COLORS = {"accepted": "#dff0d8", "duplicate": "#e7f1ff", "checked": "#dff0d8", "refused": "#f8d7da"}
 RESULT_COLUMN = 6
+# What the operating system says when the receiver cannot listen, as an officer reads it.
+SOCKET_REASONS = {
+    errno.EADDRINUSE: "cổng này đang được chương trình khác dùng",
+    errno.EADDRNOTAVAIL: "máy này không có địa chỉ đó",
+    errno.EACCES: "không được phép mở cổng này",
+}
+
+
+# In the receiver's one-line reports: the fingerprint an unconfirmed package carried, and the command line's
+# way of confirming it.
+CARRIED_FINGERPRINT = re.compile(r"\s*Mã nhận diện khóa trong gói: [A-Z2-7]{4}(?: [A-Z2-7]{4})*\.")
+COMMAND_TRUST = re.compile(r"\(\"Xác nhận khóa\", hoặc lệnh upper trust [^)]*\)")
+
+
+def window_words(line: str) -> str:
+    """A line of the receiver as the window tells it: never the fingerprint an unconfirmed package
+    carried (reading it from the screen would skip the phone check), and the button to press."""
+    line = CARRIED_FINGERPRINT.sub("", line)
+    return COMMAND_TRUST.sub('(bấm "Xác nhận khóa của xã..." ở trang Các xã)', line)
+
+
+def said_of(result: upper_level.PackageResult) -> str:
+    """What became of a package, in the window's words. A commune whose key is not confirmed yet is
+    told without the fingerprint its package carried (the commune's officer reads it out over the
+    phone) and with this window's button, not the command line's."""
+    if result.status == "refused" and result.advice == package.CALL:
+        changed = "khóa mới" in result.message
+        what = "gửi gói bằng một khóa mới, chưa được xác nhận" if changed else "chưa được xác nhận khóa"
+        return (
+            f"Từ chối: xã mang mã {result.commune_code or '?'} {what}. Hãy gọi điện cho xã, nhờ cán bộ xã đọc mã "
+            'nhận diện (trang Gửi lên cấp trên), rồi bấm "Xác nhận khóa của xã..." ở trang Các xã và gõ mã '
+            "vừa nghe. Gói sẽ được kiểm tra lại."
+        )
+    return window_words(result.line().split(": ", 1)[1])
 
 
 class ImportPage(QWidget):
@@ -42,31 +77,36 @@ class ImportPage(QWidget):
         self.server = None
         layout = QVBoxLayout(self)
         layout.addLayout(
-            button_row(("Chọn &gói...", self.choose_files), ("Lấy cả &thư mục (USB)...", self.choose_folder))
+            button_row(("&Chọn gói...", self.choose_files), ("Lấy cả thư &mục (USB)...", self.choose_folder))
         )
         net = QHBoxLayout()
         self.host = QLineEdit(settings.INBOX_HOST.get(store))
-        self.port = QSpinBox()
-        self.port.setRange(1024, 65535)
+        # room for a whole address (255.255.255.255), which a stretching row would squeeze to its tail
+        self.host.setMinimumWidth(self.host.fontMetrics().horizontalAdvance("255.255.255.255") + 24)
+        self.port = RangeSpin(1024, 65535, "Cổng nhận gói")
         self.port.setValue(settings.INBOX_PORT.get(store))
-        add_labelled(net, ("Nhận gói qua mạng, địa chỉ:", self.host), ("cổng:", self.port))
+        add_labelled(net, ("Nhận gói qua mạng, đị&a chỉ:", self.host), ("cổng:", self.port))
         self.inbox_button = QPushButton("&Bật hộp thư đến")
         self.inbox_button.clicked.connect(self.toggle_inbox)
         net.addWidget(self.inbox_button)
-        self.inbox_status = QLabel(
+        net.addStretch(1)
+        layout.addLayout(net)
+        self.inbox_status = wrapped(
             "Đang tắt. Địa chỉ 127.0.0.1 chỉ nhận từ chính máy này; ghi địa chỉ mạng của máy để nhận từ các xã."
         )
-        net.addWidget(self.inbox_status, 1)
-        layout.addLayout(net)
+        layout.addWidget(self.inbox_status)
         self.received.connect(self._on_received)
-        self.summary = QLabel("Chọn các gói của xã. Gói được kiểm tra trước; chưa có gì được ghi cho đến khi bấm Nhập.")
-        self.summary.setWordWrap(True)
+        self.summary = wrapped(
+            "Chọn các gói của xã. Gói được kiểm tra trước; chưa có gì được ghi cho đến khi bấm Nhập."
+        )
         layout.addWidget(self.summary)
         self.progress = QProgressBar()
         self.progress.hide()
         layout.addWidget(self.progress)
         self.table = ReadOnlyTable(self.HEADERS)
+        self.table.opened.connect(self.show_result)
         layout.addWidget(self.table, 1)
+        self.results: list[upper_level.PackageResult] = []
         self.import_button = QPushButton("&Nhập các gói hợp lệ và ghi biên nhận")
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.run_import)
@@ -90,10 +130,11 @@ class ImportPage(QWidget):
         except OSError as exc:
             # The socket's bind, raised as it is by inbox.make_server: a port in use or an address
             # this PC does not have is the officer's to change, not a bug.
+            why = SOCKET_REASONS.get(exc.errno or -1) or reason(exc)
             show_error(
                 self,
-                f"Không mở được hộp thư đến tại {host}:{port}: {exc.strerror or exc}. Cổng có thể "
-                "đang được chương trình khác dùng; hãy chọn cổng khác.",
+                f"Không mở được hộp thư đến tại {host}:{port}: {why}. Hãy chọn cổng khác, hoặc ghi đúng địa chỉ "
+                "mạng của máy này.",
             )
             return
         settings.INBOX_HOST.set(self.store, host)
@@ -111,7 +152,7 @@ class ImportPage(QWidget):
         self.inbox_status.setText("Đang tắt.")
 
     def _on_received(self, line: str) -> None:
-        self.inbox_status.setText(f"Vừa nhận qua mạng: {line}")
+        self.inbox_status.setText(f"Vừa nhận qua mạng: {window_words(line)}")
         self.on_imported()
 
     # --- packages from files: checked, then imported ----------------------------------------------
@@ -172,7 +213,7 @@ class ImportPage(QWidget):
                     r.households,
                     r.added,
                     r.changed,
-                    r.line().split(": ", 1)[1],
+                    said_of(r),
                 ]
                 for r in results
             ],
@@ -199,3 +240,17 @@ class ImportPage(QWidget):
     def _on_failed(self, message: str) -> None:
         self.progress.hide()
         show_error(self, message)
+
+    def reload(self) -> None:
+        """A key was confirmed (or the file restored): the packages refused for an unconfirmed key are
+        checked again, so the list never keeps saying "chưa được xác nhận" of a commune that now is."""
+        if self.files and any(r.status == "refused" and r.advice == package.CALL for r in self.results):
+            self.summary.setText("Đã có khóa mới được xác nhận: đang kiểm tra lại các gói...")
+            self._run(True)
+
+    def show_result(self, row: int) -> None:
+        """Enter on a package: what became of it, whole."""
+        if 0 <= row < len(self.results):
+            r = self.results[row]
+            notes = "".join(f"\n- {n}" for n in r.notes)
+            show_done(self, f"{r.name}\n{said_of(r)}{notes}", "Gói của xã")

@@ -10,7 +10,7 @@ from thidua_desktop.evaluation import nominations
 from thidua_desktop.exchange import upper_level
 from thidua_desktop.store import Store
 
-from ..common.widgets import run_guarded
+from ..common.widgets import exec_dialog, run_guarded
 from ..nominations.nominations_page import DecisionDialog
 from .year_page import YearTablePage
 
@@ -30,8 +30,9 @@ class ReceivedNominationsPage(YearTablePage):
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(
-            store, [("&Quyết định khen thưởng...", self.decide), ("&Trả lại cho xã...", self.send_back)], parent
+            store, [("&Quyết định khen thưởng...", self.decide), ("T&rả lại cho xã...", self.send_back)], parent
         )
+        self.table.opened.connect(lambda _row: self.decide())
         self.layout_.addWidget(
             QLabel("Quyết định được gửi về xã trong biên nhận tiếp theo (hoặc 'Ghi biên nhận mới' ở trang Các xã).")
         )
@@ -57,7 +58,7 @@ class ReceivedNominationsPage(YearTablePage):
         if n is None:
             return
         dialog = DecisionDialog(self)
-        if dialog.exec() and run_guarded(
+        if exec_dialog(dialog) and run_guarded(
             self,
             lambda: upper_level.decide(
                 self.store,

@@ -3,34 +3,46 @@ judged itself, and the criteria of the level above; out to Excel and PDF."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
 
 from thidua_desktop import domain
 from thidua_desktop.documents import upper_report
-from thidua_desktop.evaluation import criteria
+from thidua_desktop.evaluation import criteria, evaluator
 from thidua_desktop.exchange import upper_level
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import button_row, run_guarded, show_error, year_bar
+from ..common.widgets import button_row, run_guarded, show_done, show_error, wrapped, year_bar
 from ..common.worker import Worker
 from .year_page import sending_year
 
 DIFFERS_COLOR = "#fff3cd"
-DIFFERS_COLUMN = 8
+INCOMPLETE_COLOR = "#ffe0b2"
+COVERAGE_COLUMN, DIFFERS_COLUMN = 5, 9
+
+
+def coverage_cell(entry: dict | None) -> str:
+    """Over how many households the commune's rate was computed: '240/300 ⚠' when the year is incomplete."""
+    if not entry:
+        return ""
+    if entry["complete"]:
+        return f"{entry['with_record']}"
+    return f"⚠ {entry['with_record']}/{entry['households']}"
 
 
 class OverviewPage(QWidget):
+    # Two-line headers: the columns fit their numbers, not a long caption.
     HEADERS = [
         "Mã xã",
         "Tên xã",
         "Số hộ",
-        "Tỷ lệ hộ nghèo năm trước",
-        "Tỷ lệ hộ nghèo",
+        "Tỷ lệ hộ nghèo\nnăm trước",
+        "Tỷ lệ\nhộ nghèo",
+        "Tỷ lệ tính trên\n(hộ có kết quả rà soát)",
         "Kết quả",
-        "Hộ đủ điều kiện",
-        "Xã tự đánh giá",
+        "Hộ đủ\nđiều kiện",
+        "Xã tự\nđánh giá",
         "Chênh lệch",
     ]
 
@@ -40,12 +52,13 @@ class OverviewPage(QWidget):
         layout = QVBoxLayout(self)
         self.year = year_bar(store, layout, year=sending_year())
         layout.addLayout(
-            button_row(("&Tổng hợp", self.run), ("Xuất &Excel...", self.to_excel), ("Xuất &PDF...", self.to_pdf))
+            button_row(("Tổng &hợp", self.run), ("Xuất &Excel...", self.to_excel), ("Xuất &PDF...", self.to_pdf))
         )
-        self.summary = QLabel("Chọn năm rồi bấm Tổng hợp: đánh giá lại từng xã theo bộ tiêu chí.")
-        self.summary.setWordWrap(True)
+        self.summary = wrapped("Chọn năm rồi bấm Tổng hợp: đánh giá lại từng xã theo bộ tiêu chí.")
         layout.addWidget(self.summary)
         self.table = ReadOnlyTable(self.HEADERS)
+        self.table.opened.connect(self.show_row)
+        self.rows: list[dict] = []
         layout.addWidget(self.table, 2)
         self.group = ReadOnlyTable(["Mã", "Tiêu chí đối với cấp trên", "Kết quả", "Lý do"])
         layout.addWidget(self.group, 1)
@@ -64,7 +77,11 @@ class OverviewPage(QWidget):
 
     def _on_done(self, ov: upper_level.Overview) -> None:
         y, before = str(ov.year), str(ov.year - 1)
+        self.rows = ov.rows
         differs = {(i, DIFFERS_COLUMN): DIFFERS_COLOR for i, r in enumerate(ov.rows) if r["differs"]}
+        incomplete = [r for r in ov.rows if not (r.get("coverage") or {}).get(y, {}).get("complete", True)]
+        colors = dict(differs)
+        colors.update({(i, COVERAGE_COLUMN): INCOMPLETE_COLOR for i, r in enumerate(ov.rows) if r in incomplete})
         self.table.fill(
             [
                 [
@@ -73,6 +90,7 @@ class OverviewPage(QWidget):
                     r["households"],
                     format_percent(r["poverty_rates"].get(before)),
                     format_percent(r["poverty_rates"].get(y)),
+                    coverage_cell((r.get("coverage") or {}).get(y)),
                     domain.VERDICT_LABELS[r["verdict"]],
                     r["eligible"],
                     ""
@@ -83,8 +101,8 @@ class OverviewPage(QWidget):
                 ]
                 for r in ov.rows
             ],
-            differs,
-            right=(3, 4),
+            colors,
+            right=(3, 4, 5),
         )
         self.group.fill(
             [
@@ -95,11 +113,34 @@ class OverviewPage(QWidget):
         self.summary.setText(
             f"Năm {ov.year}: {len(ov.rows)} xã; tỷ lệ hộ nghèo toàn địa bàn "
             f"{format_percent(ov.totals.get(y))} (năm trước {format_percent(ov.totals.get(before))}); "
-            f"{len(differs)} xã có kết quả khác với xã tự đánh giá."
+            f"{len(differs)} xã có kết quả khác với xã tự đánh giá"
+            + (
+                f"; ⚠ {len(incomplete)} xã có năm {y} chưa đầy đủ (còn hộ chưa có kết quả rà soát): "
+                + ", ".join(r["name"] for r in incomplete)
+                + "."
+                if incomplete
+                else "."
+            )
         )
 
     def _on_failed(self, message: str) -> None:
         show_error(self, message)
+
+    def reload(self) -> None:
+        """The communes' data changed (an import, a restore): the overview on screen is of before."""
+        if self.rows:
+            self.summary.setText(
+                self.summary.text().split(" (Dữ liệu")[0] + " (Dữ liệu đã thay đổi: bấm Tổng hợp để cập nhật.)"
+            )
+
+    def show_row(self, row: int) -> None:
+        """Enter on a commune: its row whole, and what its year's coverage says."""
+        if not 0 <= row < len(self.rows):
+            return
+        values = [self.table.item(row, c).text() for c in range(self.table.columnCount())]
+        lines = [f"{h.replace(chr(10), ' ')}: {v}" for h, v in zip(self.HEADERS, values) if v]
+        note = evaluator.coverage_note((self.rows[row].get("coverage") or {}).get(str(self.year.value())))
+        show_done(self, "\n".join(lines + ([note] if note else [])), self.rows[row]["name"])
 
     def _export(self, suffix: str, kind: str) -> None:
         year = self.year.value()

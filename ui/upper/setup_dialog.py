@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QLineEdit, QWidget
 
 from thidua_desktop.exchange import upper_level
 from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
-from ..common.widgets import ERROR_STYLE, ok_cancel, run_guarded
+from ..common import screen
+from ..common.widgets import SearchCombo, error_label, ok_cancel, run_guarded, set_error, wrapped
 
 
 class UpperSetupDialog(QDialog):
@@ -18,7 +19,7 @@ class UpperSetupDialog(QDialog):
         self.setWindowTitle("Thiết lập máy của cấp trên")
         form = QFormLayout(self)
         form.addRow(
-            QLabel(
+            wrapped(
                 "Máy này nhận gói dữ liệu của các xã. Từ 1/7/2025 cấp trên của xã là tỉnh; dữ liệu "
                 "trước đó thuộc huyện."
             )
@@ -26,7 +27,7 @@ class UpperSetupDialog(QDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText("Ví dụ: UBND tỉnh Tuyên Quang")
         form.addRow("&Tên đơn vị", self.name)
-        self.level = QComboBox()
+        self.level = SearchCombo()
         for value, label in upper_level.LEVEL_LABELS.items():
             self.level.addItem(label, value)
         self.level.setCurrentIndex(self.level.findData("province"))
@@ -34,20 +35,20 @@ class UpperSetupDialog(QDialog):
         self.address = QLineEdit()
         self.address.setPlaceholderText("http://địa-chỉ-máy:8765 (để trống nếu chỉ nhận bằng USB)")
         form.addRow("Địa chỉ nhận qua &mạng", self.address)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         form.addRow(self.error)
-        form.addRow(ok_cancel(self, "&Tạo và ghi tệp thiết lập cho xã...", self.create))
-        self.resize(620, 0)
+        form.addRow(ok_cancel(self, "Tạo và &ghi tệp thiết lập cho xã...", self.create))
+        self.name.textEdited.connect(lambda *_: set_error(self.error, None))
+        screen.fit(self, 620)
 
     def create(self) -> None:
         name = " ".join(self.name.text().split())
         if not name:
-            self.error.setText("Cần ghi tên đơn vị.")
+            set_error(self.error, "Cần ghi tên đơn vị.")
+            self.name.setFocus()
             return
         file, _ = QFileDialog.getSaveFileName(
-            self, "Ghi tệp thiết lập cho các xã", "thiet-lap-cap-tren.json", "Tệp thiết lập (*.json)"
+            self, "Ghi tệp thiết lập cho các xã", "thiet-lap-cap-tren.setup", "Tệp thiết lập (*.setup)"
         )
         if not file:
             return
@@ -56,5 +57,5 @@ class UpperSetupDialog(QDialog):
             setup = upper_level.init(self.store, name, self.level.currentData(), self.address.text().strip() or None)
             atomic_write(file, setup)
 
-        if run_guarded(self, make, on_refused=self.error.setText):
+        if run_guarded(self, make, on_refused=lambda text: set_error(self.error, text)):
             self.accept()
