@@ -72,7 +72,7 @@ def ask_printer(parent: QWidget | None, printer: QPrinter) -> bool:
     time Qt touches it the program dies without a word. True when the officer chose to print."""
     dialog = QPrintDialog(printer, parent)
     try:
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        return bool(dialog.exec())
     finally:
         delete_now(dialog)
 
