@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -22,7 +21,9 @@ from PySide6.QtWidgets import (
 from thidua_desktop import excel
 from thidua_desktop.store import Store
 
+from ..common import screen
 from ..common.tables import ReadOnlyTable
+from ..common.widgets import SearchCombo, wrapped
 from ..common.worker import Worker
 
 SKIP = "— không nhập cột này —"
@@ -40,7 +41,7 @@ class ExcelImportDialog(QDialog):
         self.setWindowTitle(f"Nhập danh sách hộ từ {Path(path).name}")
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(
+            wrapped(
                 f"Trang tính '{sheet.name}', dòng tiêu đề {sheet.header_row}, "
                 f"{len(sheet.rows)} dòng dữ liệu. Kiểm tra cột của tệp ứng với thông tin nào; "
                 "chương trình đã tự đoán theo tên cột."
@@ -52,8 +53,10 @@ class ExcelImportDialog(QDialog):
         self.columns.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.combos: list[QComboBox] = []
         for i, header in enumerate(sheet.headers):
-            self.columns.setItem(i, 0, QTableWidgetItem(header or f"(cột {i + 1} không có tên)"))
-            combo = QComboBox()
+            item = QTableWidgetItem(header or f"(cột {i + 1} không có tên)")
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)  # the file's own header, read-only
+            self.columns.setItem(i, 0, item)
+            combo = SearchCombo()
             combo.addItem(SKIP, None)
             for column in excel.COLUMNS:
                 combo.addItem(column.header, column.key)
@@ -61,12 +64,12 @@ class ExcelImportDialog(QDialog):
             combo.currentIndexChanged.connect(self._changed)
             self.columns.setCellWidget(i, 1, combo)
             self.combos.append(combo)
+        self.columns.setTabKeyNavigation(False)  # Tab goes from choice to choice, then on to the buttons
         layout.addWidget(self.columns, 2)
-        self.create_villages = QCheckBox("Tạo thôn, bản, tổ dân phố chưa có trong chương trình")
+        self.create_villages = QCheckBox("&Tạo thôn, bản, tổ dân phố chưa có trong chương trình")
         self.create_villages.toggled.connect(self._changed)
         layout.addWidget(self.create_villages)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.result = wrapped()
         layout.addWidget(self.result)
         self.problems = ReadOnlyTable(["Dòng", "Cột", "Vấn đề"])
         layout.addWidget(self.problems, 3)
@@ -80,13 +83,13 @@ class ExcelImportDialog(QDialog):
         self.import_button = QPushButton("&Nhập vào chương trình")
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.run_import)
-        close = QPushButton("Đó&ng")
+        close = QPushButton("Đóng")  # Esc
         close.clicked.connect(self.reject)
         buttons.addStretch(1)
         for b in (self.check_button, self.import_button, close):
             buttons.addWidget(b)
         layout.addLayout(buttons)
-        self.resize(900, 700)
+        screen.fit(self, 900, 700)
 
     def _changed(self, *_):
         self.checked = None

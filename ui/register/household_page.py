@@ -177,11 +177,14 @@ class HouseholdPage(QWidget):
 
     def apply_filter(self) -> None:
         self._timer.stop()
-        self.model.set_filter(self.current_filter())
+        wanted = self.current_filter()
+        kept = self.current_id() if wanted == self.model.filter else None  # same list again: same household
+        self.model.set_filter(wanted)
         shown = self.model.rowCount()
         self.count.setText(f"Đang hiện {shown:,} / {self.total:,} hộ".replace(",", "."))
         if shown:
-            self.table.selectRow(0)
+            row = self.model.row_of(kept) if kept else None
+            self.table.selectRow(row if row is not None else 0)
 
     def _focus_table(self) -> None:
         self.apply_filter()
