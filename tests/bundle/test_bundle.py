@@ -74,7 +74,7 @@ def test_the_built_command_line_prints_a_dossier(bundle, tmp_path):
         timeout=120,
     )
     assert printed.returncode == 0, printed.stderr
-    assert sorted(p.name for p in (tmp_path / "hs").iterdir())[0] == "01-to-trinh-2019.pdf"
+    assert sorted(p.name for p in (tmp_path / "hs").iterdir())[0] == "01-quyet-dinh-khen-thuong-2019.pdf"
     assert (bundle / "_internal" / "resources" / "fonts" / "LICENSE-OFL.txt").exists()
 
 

@@ -56,6 +56,7 @@ from thidua_desktop.documents.wording import (
     clock,
     count_phrase,
     in_sentence,
+    long_date,
     movement,
     name_key,
     plan_basis,
@@ -192,10 +193,9 @@ def _minutes_story(
     if copy_note:
         story.append(p(copy_note, CENTER_ITALIC))
     story += title("Biên bản", [f"Họp {purpose} năm {meeting['year']}", f"Phong trào thi đua {movement(ctx.criteria)}"])
-    d, m = vn_date(held, "").lstrip(", ").split(" tháng ")
     story.append(
         p(
-            f"Hôm nay, vào hồi {clock(meeting.get('start_time'))}, {d} tháng {m}, {in_sentence(village['name'])} "
+            f"Hôm nay, vào hồi {clock(meeting.get('start_time'))}, {long_date(held)}, {in_sentence(village['name'])} "
             f"tổ chức họp {purpose} năm {meeting['year']} tại {_place(meeting, village)}.",
             BODY,
         )
@@ -412,10 +412,6 @@ class _Part:
     def __bool__(self) -> bool:
         return bool(self.nominees)
 
-    @property
-    def awards(self) -> list[str]:
-        return list(dict.fromkeys(x.award_name for x in self.nominees))
-
 
 @dataclass
 class DossierPlan:
@@ -500,7 +496,7 @@ def _level_of(recipient: str) -> str:
 def plan_dossier(store: Store, year: int, criteria: CriteriaSet, options: PaperOptions | None = None) -> DossierPlan:
     """Which papers the year's dossier holds and what to tell the officer first; refused when there is
     nobody to print."""
-    return _plan(_context(store, criteria, options), year, options or PaperOptions())[0]
+    return _plan(_context(store, criteria, options), year, options or PaperOptions())
 
 
 def warnings(store: Store, year: int, criteria: CriteriaSet, options: PaperOptions | None = None) -> list[str]:
@@ -508,7 +504,7 @@ def warnings(store: Store, year: int, criteria: CriteriaSet, options: PaperOptio
     return plan_dossier(store, year, criteria, options).warnings
 
 
-def _plan(ctx: _Context, year: int, options: PaperOptions) -> tuple[DossierPlan, dict]:
+def _plan(ctx: _Context, year: int, options: PaperOptions) -> DossierPlan:
     noms = [n for n in ctx.store.nominations.find(year) if n["status"] != "returned"]
     if not noms:
         raise PapersRefused(
@@ -565,7 +561,7 @@ def _plan(ctx: _Context, year: int, options: PaperOptions) -> tuple[DossierPlan,
         told.append(
             f"Hình thức “{name}” không còn cấp nào quyết định vào {short_date(on)}: đưa vào tờ trình gửi cấp trên."
         )
-    return DossierPlan(year, on, own, upper, recipient, level, files, told), report
+    return DossierPlan(year, on, own, upper, recipient, level, files, told)
 
 
 def _words_for(nominees: Sequence[_Nominee]) -> str:
@@ -858,7 +854,7 @@ def write_dossier(
     step = progress or (lambda _pct, _what: None)
     step(5, "Đang đánh giá theo bộ tiêu chí…")
     ctx = _context(store, criteria, options)
-    plan, _report = _plan(ctx, year, options)
+    plan = _plan(ctx, year, options)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stories: list[tuple[list[Flowable], str]] = []
