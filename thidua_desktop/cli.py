@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--address", default=None, metavar="URL", help="mặc định: địa chỉ trong tệp thiết lập")
     psub.add_parser("outbox", help="liệt kê hộp thư đi")
     psub.add_parser("new-key", help="tạo khóa mới khi khóa cũ bị mất hoặc lộ (cấp trên phải xác nhận lại)")
+    q = psub.add_parser("queries", help="các câu hỏi và ý kiến trả lại của cấp trên")
+    q.add_argument("--json", action="store_true", help="in dạng JSON")
+    q = psub.add_parser("answer", help="trả lời một câu hỏi của cấp trên (gửi lên trong gói tiếp theo)")
+    q.add_argument("query_id", metavar="QUERY_ID")
+    q.add_argument("--text", required=True, metavar="NỘI_DUNG")
     p = sub.add_parser("upper", help="cấp trên (huyện, tỉnh): nhận gói của các xã")
     usub = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Parser, required=True)
     q = usub.add_parser("init", help="biến tệp này thành tệp của cấp trên, có khóa riêng; ghi tệp thiết lập cho xã")
@@ -149,6 +154,24 @@ def build_parser() -> argparse.ArgumentParser:
     q = usub.add_parser("report", help="báo cáo của cấp trên cho một năm ra Excel (.xlsx) hoặc PDF (.pdf)")
     q.add_argument("--year", type=int, required=True, metavar="NĂM")
     q.add_argument("--out", type=Path, required=True, metavar="FILE")
+    q = usub.add_parser("checks", help="các cảnh báo kiểm tra dữ liệu của một năm")
+    q.add_argument("--year", type=int, required=True, metavar="NĂM")
+    q.add_argument("--json", action="store_true", help="in dạng JSON")
+    q = usub.add_parser("query", help="hỏi xã về một hộ (gửi xuống trong biên nhận tiếp theo)")
+    q.add_argument("code", metavar="COMMUNE_CODE")
+    q.add_argument("--household", required=True, metavar="HOUSEHOLD_ID")
+    q.add_argument("--text", required=True, metavar="NỘI_DUNG")
+    q = usub.add_parser("return", help="trả lại dữ liệu một năm của xã kèm ý kiến")
+    q.add_argument("code", metavar="COMMUNE_CODE")
+    q.add_argument("--year", type=int, required=True, metavar="NĂM")
+    q.add_argument("--text", required=True, metavar="Ý_KIẾN")
+    q = usub.add_parser("approve", help="duyệt dữ liệu một năm của xã")
+    q.add_argument("code", metavar="COMMUNE_CODE")
+    q.add_argument("--year", type=int, required=True, metavar="NĂM")
+    q = usub.add_parser("queries", help="mọi câu hỏi và ý kiến trả lại, với tình trạng")
+    q.add_argument("--json", action="store_true", help="in dạng JSON")
+    q = usub.add_parser("close-query", help="đóng một câu hỏi đã được trả lời")
+    q.add_argument("query_id", metavar="QUERY_ID")
     p = sub.add_parser("evaluate", help="đánh giá hộ, thôn và xã theo bộ tiêu chí cho một năm")
     p.add_argument("--year", type=int, required=True, metavar="NĂM")
     p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
@@ -284,6 +307,20 @@ def _package(store: Store, args: argparse.Namespace) -> int:
         print("Đã tạo khóa mới; khóa cũ được cất riêng. Gói tiếp theo mang khóa mới và cấp trên sẽ từ chối cho đến")
         print("khi xác nhận lại mã nhận diện mới của xã:")
         print(pair.fingerprint)
+    elif args.action == "queries":
+        asked = store.queries.find()
+        if args.json:
+            keys = ("id", "household_id", "year", "text", "status")
+            print(json.dumps([{k: q[k] for k in keys} for q in asked], ensure_ascii=False, indent=1))
+        else:
+            for q in asked:
+                about = f"hộ {q['household_id']}" if q["household_id"] else f"năm {q['year']}"
+                print(f"{q['id']}  {outbox.QUERY_STATUS_LABELS[q['status']]}  ({about}): {q['text']}")
+            if not asked:
+                print("Cấp trên chưa có câu hỏi nào.")
+    elif args.action == "answer":
+        outbox.answer(store, args.query_id, args.text)
+        print("Đã ghi câu trả lời; câu trả lời được gửi lên trong gói tiếp theo.")
     return EXIT_OK
 
 
@@ -340,6 +377,35 @@ def _upper(store: Store, args: argparse.Namespace) -> int:
             raise Refused(f"Tệp {args.out}: báo cáo ghi ra Excel (.xlsx) hoặc PDF (.pdf); hãy đặt tên tệp có đuôi đó.")
         upper_report.write(store, args.year, args.out)
         print(f"Đã ghi báo cáo năm {args.year}: {args.out}")
+    elif args.action == "checks":
+        flags = upper_level.run_checks(store, args.year, criteria.load_chosen(store))
+        if args.json:
+            print(json.dumps([f.as_json() for f in flags], ensure_ascii=False, indent=1))
+        else:
+            for f in flags:
+                print(f"[{f.commune_code}] {f.message}")
+            print(f"Năm {args.year}: {len(flags)} cảnh báo.")
+    elif args.action == "query":
+        query_id = upper_level.ask(store, args.code, args.household, args.text)
+        print(f"Đã ghi câu hỏi {query_id}; xã nhận được trong biên nhận tiếp theo (upper receipt để ghi ngay).")
+    elif args.action == "return":
+        query_id = upper_level.return_year(store, args.code, args.year, args.text)
+        print(f"Đã trả lại năm {args.year} của xã {args.code} ({query_id}); xã nhận được trong biên nhận tiếp theo.")
+    elif args.action == "approve":
+        upper_level.approve(store, args.code, args.year)
+        print(f"Đã duyệt năm {args.year} của xã {args.code}.")
+    elif args.action == "queries":
+        asked = store.queries.find()
+        if args.json:
+            keys = ("id", "commune_code", "household_id", "year", "text", "status", "answer")
+            print(json.dumps([{k: q[k] for k in keys} for q in asked], ensure_ascii=False, indent=1))
+        else:
+            for q in asked:
+                answer = f" Trả lời: {q['answer']}" if q["answer"] else ""
+                print(f"{q['id']}  xã {q['commune_code']}  {q['status']}: {q['text']}{answer}")
+    elif args.action == "close-query":
+        upper_level.close_query(store, args.query_id)
+        print("Đã đóng câu hỏi.")
     return EXIT_OK
 
 

@@ -96,6 +96,12 @@ KEPT_ON_RESTORE = (OFFICER, UPPER_SETUP, UPPER_ADDRESS, AUTO_SEND, PACKAGE_FOLDE
 UPPER_SELF: Setting[dict | None] = Setting("upper_self", dict, doc="the level above's own name, level and address")
 INBOX_HOST: Setting[str] = Setting("inbox_host", str, "127.0.0.1", doc="where the HTTP receiver listens")
 INBOX_PORT: Setting[int] = Setting("inbox_port", int, 8765, doc="the HTTP receiver's port")
+INCOME_JUMP_FACTOR: Setting[int] = Setting(
+    "income_jump_factor", int, 3, doc="a check flags income per person changing more than this many times in a year"
+)
+MEMBERS_JUMP: Setting[int] = Setting(
+    "members_jump", int, 4, doc="a check flags a household's members changing by more than this in one package"
+)
 PACKAGE_APPLIED: Setting[dict | None] = Setting(
     "package_applied", dict, doc="in a commune's copy at the level above: the package it holds (reconcile)"
 )

@@ -436,7 +436,7 @@ def test_a_signed_receipt_with_odd_fields_is_refused_or_applied_never_a_crash(se
     province, commune, _, _ = sent
     entry = commune.outbox.entries()[0]
     doc = {"format": "thidua-receipt", "package_sha256": entry.sha256, "status": "accepted", "message": "",
-           "issued_at": "2030-01-01T00:00:00Z", "decisions": [], **fields}  # fmt: skip
+           "issued_at": "2030-01-01T00:00:00Z", "decisions": [], "commune_code": "02191", **fields}  # fmt: skip
     raw = package.sign_document(doc, upper_level.own_keys(province).signing)
     before = _state(commune)
     try:
@@ -449,7 +449,7 @@ def test_an_older_receipt_never_undoes_a_newer_decision(sent):
     province, commune, _, tmp = sent
     nomination = commune.nominations.find()[0]
     doc = {"format": "thidua-receipt", "package_sha256": commune.outbox.entries()[-1].sha256, "status": "accepted",
-           "message": "", "decisions": []}  # fmt: skip
+           "message": "", "decisions": [], "commune_code": "02191"}  # fmt: skip
     newer = {**doc, "issued_at": "2030-02-01T00:00:00Z",
              "decisions": [{"nomination_id": nomination["id"], "status": "decided", "decision_number": "12/QĐ",
                             "decision_date": "2030-01-20"}]}  # fmt: skip

@@ -157,6 +157,11 @@ def make_package(store: Store) -> OutboxEntry:
                 "criteria_set": {"name": chosen.name, "version": chosen.version},
                 # The level above tells an older copy sent again from a commune that restored a backup.
                 "restored_from": settings.RESTORED_FROM.get(store),
+                # The officer's written answers to the level above's questions, until it closes them.
+                "answers": [
+                    {k: q[k] for k in ("id", "household_id", "answer", "answered_at")}
+                    for q in store.queries.find(status="answered")
+                ],
                 # Which years cover the whole commune: the level above tells a partial year from a whole one.
                 "coverage": evaluator.coverage_by_year(evaluator.views_of(data)),
             },
@@ -206,7 +211,7 @@ def export_package(store: Store, out_dir: Path) -> Path:
 def take_receipt(store: Store, raw: bytes, name: str) -> str:
     """Verify a receipt of the level above and apply it: the package leaves the outbox, and the
     decisions on nominations are written to the nomination list. Returns what happened (Vietnamese)."""
-    _commune_only(store)
+    commune = _commune_only(store)
     upper = upper_of(store)
     if upper is None:
         raise Refused("Chưa thiết lập cấp trên nên chưa nhận được biên nhận.")
@@ -229,6 +234,7 @@ def take_receipt(store: Store, raw: bytes, name: str) -> str:
     forward = not stale and (newest is None or str(doc["issued_at"]) >= newest)
     applied = 0
     with store.transaction():
+        asked = store.queries.take_down(commune["code"], doc.get("queries") or [])
         if not stale:
             store.outbox.mark_answered(entry.sequence, accepted, doc["issued_at"], said)
         if forward:
@@ -251,6 +257,8 @@ def take_receipt(store: Store, raw: bytes, name: str) -> str:
         )
     if applied:
         text += f" Đã ghi {applied} quyết định về đề nghị khen thưởng."
+    if asked:
+        text += f" Cấp trên có {asked} câu hỏi hoặc ý kiến mới cho xã (xem danh sách việc cần làm)."
     return text
 
 
@@ -261,8 +269,22 @@ def _check_receipt(doc: dict, name: str) -> None:
         return (optional and value is None) or (isinstance(value, str) and len(value) <= most)
 
     decisions = doc.get("decisions") or []
+    queries = doc.get("queries") or []
     well_made = (
-        text(doc.get("package_sha256"), 64)
+        text(doc.get("commune_code"), 5)
+        and isinstance(queries, list)
+        and all(
+            isinstance(q, dict)
+            and text(q.get("id"), 64)
+            and q.get("kind") in ("query", "return")
+            and q.get("status") in ("open", "answered", "closed")
+            and text(q.get("text"), 2_000)
+            and text(q.get("asked_at"), 40)
+            and text(q.get("household_id"), 64, optional=True)
+            and (q.get("year") is None or (isinstance(q["year"], int) and 2000 <= q["year"] <= 2100))
+            for q in queries
+        )
+        and text(doc.get("package_sha256"), 64)
         and doc.get("status") in ("accepted", "duplicate", "refused")
         and text(doc.get("issued_at"), 40)
         and text(doc.get("message"), 20_000)
@@ -278,6 +300,24 @@ def _check_receipt(doc: dict, name: str) -> None:
     )
     if not well_made:
         raise PackageRefused(f"{name}: biên nhận không đúng định dạng; không nhận. Hãy xin cấp trên biên nhận mới.")
+
+
+def answer(store: Store, query_id: str, text: str) -> None:
+    """The officer's written answer to a question of the level above; it goes up in the next package
+    (with whatever the officer corrected meanwhile)."""
+    _commune_only(store)
+    asked = store.queries.get(query_id)
+    if asked is None:
+        raise Refused(f"Không có câu hỏi nào mang mã {query_id[:40]}.")
+    if asked["status"] == "closed":
+        raise Refused("Câu hỏi này cấp trên đã đóng; không cần trả lời nữa.")
+    text = " ".join(text.split())
+    if not text or len(text) > 2000:
+        raise Refused("Hãy ghi câu trả lời (tối đa 2.000 ký tự).")
+    store.queries.answer(query_id, text)
+
+
+QUERY_STATUS_LABELS = {"open": "Chưa trả lời", "answered": "Đã trả lời", "closed": "Đã đóng"}
 
 
 # --- HTTP ---------------------------------------------------------------------------------------

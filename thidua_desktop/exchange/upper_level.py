@@ -22,7 +22,7 @@ from thidua_desktop import care, paths, settings, text
 from thidua_desktop.errors import Refused, log_bug
 from thidua_desktop.evaluation import evaluator
 from thidua_desktop.evaluation.criteria import CriteriaSet
-from thidua_desktop.exchange import keys, package
+from thidua_desktop.exchange import checks, keys, package
 from thidua_desktop.exchange.keys import b64, fingerprint, same_fingerprint
 from thidua_desktop.exchange.package import PackageRefused, UntrustedCommune
 from thidua_desktop.files import atomic_write
@@ -244,14 +244,19 @@ def _import_opened(
         if dry_run:
             result.message = f"xã {code} {result.commune_name}: {result.counts()}. Chưa ghi (chạy thử)."
             return result
+        changed_ids = (
+            {hid for hid, digest in after.items() if before.get(hid) != digest} if existing & incoming else set()
+        )
         applied = {"sha256": opened.sha256, "sequence": seq, "file_name": name, "manifest": m,
-                   "added": result.added, "changed": result.changed, "notes": result.notes}  # fmt: skip
+                   "added": result.added, "changed": result.changed, "notes": result.notes,
+                   "answers": _answers(m, changed_ids, seq)}  # fmt: skip
         # The copy becomes exactly the package, and says which package it holds, in one transaction: the
         # upper file's record of the import can always be rebuilt from it (reconcile).
         dataset.import_data(
             target, data, name, mirror=True, and_then=lambda: settings.PACKAGE_APPLIED.set(target, applied)
         )
         ok = True
+        persons, member_changes = target.register.heads(), target.register.member_changes()
     except dataset.DatasetRefused as exc:
         listed = "; ".join(f"{p.path}: {p.message}" for p in exc.problems[:10])
         more = f" (và {len(exc.problems) - 10} lỗi khác)" if len(exc.problems) > 10 else ""
@@ -263,9 +268,10 @@ def _import_opened(
         target.close()
         if fresh and not dry_run and not ok:
             path.unlink(missing_ok=True)
-    _record(store, code, data["commune"], applied)
+    _record(store, code, data["commune"], applied, persons)
     result.status = "accepted"
     result.message = f"xã {code} {result.commune_name}, gói số {seq}: {result.counts()}."
+    result.notes += _checked(store, code, data, m, member_changes)
     return _with_receipt(store, result, me, pair, False)
 
 
@@ -321,8 +327,23 @@ def _shown(iso: str) -> str:
     return moment.strftime("%d/%m/%Y %H:%M") if moment else iso
 
 
-def _record(store: Store, code: str, commune: dict, applied: dict) -> None:
+def _record(store: Store, code: str, commune: dict, applied: dict, persons: list[tuple]) -> None:
+    """The upper file's part of an import, in one transaction: the package, the commune's heads of
+    household, the answers it carried, and its years' state."""
     merged = [(u["code"], u["name"]) for u in commune.get("former_units") or ()]
+    with store.transaction():
+        _record_unit(store, code, commune, applied, merged)
+        store.upper_level.replace_persons(code, persons)
+        store.queries.take_up(code, applied.get("answers") or [])
+        unchanged = not (applied["added"] or applied["changed"])
+        states = store.upper_level
+        for year in applied["manifest"].get("years") or ():
+            held = states.year_states(year).get(code)
+            if not (held and held["state"] == "approved" and unchanged):
+                states.set_year_state(code, year, "checked")
+
+
+def _record_unit(store: Store, code: str, commune: dict, applied: dict, merged: list) -> None:
     store.upper_level.record_import(
         code,
         commune["name"],
@@ -335,6 +356,43 @@ def _record(store: Store, code: str, commune: dict, applied: dict) -> None:
         "\n".join(applied["notes"]) or None,
         merged,
     )
+
+
+def _answers(manifest: dict, changed_ids: set[str], seq: int) -> list[dict]:
+    """The commune's written answers a package carries, with what the package changed for each."""
+    out = []
+    for a in manifest.get("answers") or ():
+        if not (
+            isinstance(a, dict)
+            and isinstance(a.get("id"), str)
+            and len(a["id"]) <= 64
+            and isinstance(a.get("answer"), str)
+            and len(a["answer"]) <= 2000
+            and isinstance(a.get("answered_at"), str)
+            and len(a["answered_at"]) <= 40
+        ):
+            continue  # signed by the commune, but not an answer: left out, the question stays open
+        hid = a.get("household_id")
+        changed = (
+            None if not hid else f"Hộ đã được sửa trong gói số {seq}." if hid in changed_ids else "Hộ không thay đổi."
+        )
+        out.append({"id": a["id"], "answer": a["answer"], "answered_at": a["answered_at"], "changed": changed})
+    return out
+
+
+def _checked(store: Store, code: str, data: dict, manifest: dict, member_changes: list[tuple]) -> list[str]:
+    """The checks of the package's newest year, run as it comes in: how many flags, said in its notes."""
+    years = [y for y in manifest.get("years") or () if isinstance(y, int)]
+    if not years:
+        return []
+    from thidua_desktop.evaluation import criteria as criteria_sets
+
+    year = max(years)
+    found = checks.commune_flags(store, code, data, year, criteria_sets.load_chosen(store), member_changes)
+    found += checks.duplicate_flags(store, code)
+    if not found:
+        return [f"Kiểm tra năm {year}: không có cảnh báo."]
+    return [f"Kiểm tra năm {year}: {len(found)} cảnh báo (xem bằng lệnh upper checks --year {year})."]
 
 
 def reconcile(store: Store) -> list[str]:
@@ -350,10 +408,11 @@ def reconcile(store: Store) -> list[str]:
         try:
             applied = settings.PACKAGE_APPLIED.get(copy)
             commune = copy.register.commune()
+            persons = copy.register.heads()
         finally:
             copy.close()
         if applied and commune and store.upper_level.package(applied["sha256"]) is None:
-            _record(store, unit["code"], commune, applied)
+            _record(store, unit["code"], commune, applied, persons)
             fixed.append(unit["code"])
     return fixed
 
@@ -383,6 +442,13 @@ def receipt_for(store: Store, result: PackageResult, me: dict, pair: keys.KeyPai
         "added": result.added,
         "changed": result.changed,
         "decisions": decisions,
+        # The level above's questions and returns travel down with every receipt, until the commune answers.
+        "queries": [
+            {k: q[k] for k in ("id", "household_id", "year", "kind", "text", "status", "asked_at")}
+            for q in store.queries.find(result.commune_code)
+        ]
+        if result.commune_code
+        else [],
         "upper_name": me["name"],
         "issued_at": now_iso(),
     }
@@ -538,6 +604,85 @@ def receipt_again(store: Store, digest: str) -> bytes | None:
     return receipt_for(store, result, me, own_keys(store))
 
 
+# --- checks, queries, returns, approval -------------------------------------------------------------
+
+
+def run_checks(store: Store, year: int, chosen: CriteriaSet) -> list[checks.Flag]:
+    """Every flag of the year: each commune's own data, and heads of household found twice."""
+    upper_only(store)
+    flags: list[checks.Flag] = []
+    for c in communes(store):
+        if c.merged_into or not commune_path(store, c.code).exists():
+            continue
+        copy = commune_store(store, c.code)
+        try:
+            data, changes = dataset.export_data(copy), copy.register.member_changes()
+        finally:
+            copy.close()
+        flags += checks.commune_flags(store, c.code, data, year, chosen, changes)
+    return flags + checks.duplicate_flags(store)
+
+
+def _known_commune(store: Store, code: str) -> None:
+    upper_only(store)
+    if store.upper_level.last_package(code) is None:
+        raise Refused(f"Chưa nhập gói nào của xã {code}; chưa hỏi hay trả lại được.")
+
+
+def ask(store: Store, code: str, household_id: str, text: str) -> str:
+    """A question to the commune about one of its households; it goes down in the next receipt."""
+    _known_commune(store, code)
+    text = _said(text)
+    copy = commune_store(store, code)
+    try:
+        found = copy.register.household_names(ids=[household_id])
+    finally:
+        copy.close()
+    if household_id not in found:
+        raise Refused(f"Xã {code} không có hộ mang mã {household_id[:40]} trong gói đã nhập gần nhất.")
+    return store.queries.ask(code, "query", text, household_id, None)
+
+
+def return_year(store: Store, code: str, year: int, text: str) -> str:
+    """The commune's year sent back with a comment; it goes down in the next receipt."""
+    _known_commune(store, code)
+    text = _said(text)
+    with store.transaction():
+        query_id = store.queries.ask(code, "return", text, None, year)
+        store.upper_level.set_year_state(code, year, "returned", text)
+    return query_id
+
+
+def approve(store: Store, code: str, year: int) -> None:
+    """The level above's operator approves the commune's year (recorded with who and when)."""
+    _known_commune(store, code)
+    held = store.upper_level.year_states(year).get(code)
+    if held is None:
+        raise Refused(f"Chưa nhận dữ liệu năm {year} của xã {code} nên chưa duyệt được.")
+    if held["state"] == "returned":
+        raise Refused(f"Năm {year} của xã {code} đang bị trả lại; hãy chờ xã gửi gói mới rồi duyệt.")
+    store.upper_level.set_year_state(code, year, "approved")
+
+
+def close_query(store: Store, query_id: str) -> None:
+    upper_only(store)
+    if store.queries.get(query_id) is None:
+        raise Refused(f"Không có câu hỏi mang mã {query_id[:40]}.")
+    store.queries.close(query_id)
+
+
+def _said(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise Refused("Hãy ghi nội dung câu hỏi hoặc ý kiến gửi xã.")
+    if len(text) > 2000:
+        raise Refused("Nội dung dài quá 2.000 ký tự.")
+    return text
+
+
+YEAR_STATE_LABELS = {"received": "Đã nhận", "checked": "Đã kiểm tra", "returned": "Đã trả lại", "approved": "Đã duyệt"}
+
+
 # --- views ----------------------------------------------------------------------------------------------
 
 
@@ -622,6 +767,7 @@ class Overview:
 def overview(store: Store, year: int, chosen: CriteriaSet, progress: Progress | None = None) -> Overview:
     group_ = evaluator.GroupOfCommunes()
     rows = []
+    states = store.upper_level.year_states(year)
     listed = [c for c in communes(store) if c.years]
     for i, c in enumerate(listed):
         if progress:
@@ -651,6 +797,7 @@ def overview(store: Store, year: int, chosen: CriteriaSet, progress: Progress | 
                 "differs": differs,
                 # Per year: households there, those with a record (the rates' base), complete or not.
                 "coverage": evaluator.coverage_by_year(views),
+                "state": (states.get(c.code) or {}).get("state"),  # received / checked / returned / approved
             }
         )
     judged = group_.evaluate(year, chosen)

@@ -33,6 +33,7 @@ from thidua_desktop.store.migrations import (
     resume_insert_audit,
 )
 from thidua_desktop.store.outbox import OutboxRepository
+from thidua_desktop.store.queries import QueryRepository
 from thidua_desktop.store.register import RegisterRepository
 from thidua_desktop.store.runs import RunRepository
 from thidua_desktop.store.upper_level import UpperLevelRepository
@@ -112,6 +113,7 @@ class Store:
         self.outbox = OutboxRepository(self)
         self.upper_level = UpperLevelRepository(self)
         self.runs = RunRepository(self)
+        self.queries = QueryRepository(self)
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod

@@ -329,3 +329,47 @@ def m007_pending_keys(db: Database) -> None:
         packages INTEGER NOT NULL DEFAULT 1,
         PRIMARY KEY (code, fingerprint)
     )""")
+
+
+@migrations()
+def m008_checks_and_queries(db: Database) -> None:
+    """The level above talks back: its queries about a household and returns of a commune's year (kept at
+    both ends, travelling in receipts and packages), the state of each commune's year, and the heads of
+    household of every commune by CCCD and by name, so that one found in two communes is seen at once."""
+    db.execute("""CREATE TABLE query (
+        id TEXT PRIMARY KEY,
+        commune_code TEXT NOT NULL,
+        household_id TEXT,
+        year INTEGER,
+        kind TEXT NOT NULL CHECK (kind IN ('query', 'return')),
+        text TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'answered', 'closed')),
+        answer TEXT,
+        answered_at TEXT,
+        changed TEXT,
+        asked_at TEXT NOT NULL,
+        asked_by TEXT,
+        closed_at TEXT,
+        closed_by TEXT
+    )""")
+    db.execute("CREATE INDEX query_commune ON query (commune_code, status)")
+    db.execute("""CREATE TABLE upper_year (
+        commune_code TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('received', 'checked', 'returned', 'approved')),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        comment TEXT,
+        PRIMARY KEY (commune_code, year)
+    )""")
+    db.execute("""CREATE TABLE upper_person (
+        commune_code TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        head_name TEXT NOT NULL,
+        id_number TEXT,
+        person_key TEXT NOT NULL,
+        village TEXT,
+        PRIMARY KEY (commune_code, household_id)
+    )""")
+    db.execute("CREATE INDEX upper_person_id_number ON upper_person (id_number) WHERE id_number IS NOT NULL")
+    db.execute("CREATE INDEX upper_person_key ON upper_person (person_key)")

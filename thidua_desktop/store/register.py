@@ -549,6 +549,28 @@ class RegisterRepository(Repository):
             )
         ]
 
+    def heads(self) -> list[tuple[str, str, str | None, str, str]]:
+        """(id, head's name, CCCD, person key, village name) of every household not in the recycle bin;
+        the person key is the sorted name, birth year and folded village name, for finding a head twice."""
+        return [
+            (r[0], r[1], r[2], f"{r[3]}|{r[4] or ''}|{fold(r[5])}", r[5])
+            for r in self.conn.execute(
+                "SELECT h.id, h.head_name, h.head_id_number, h.sort_name, h.head_birth_year, v.name FROM household h "
+                "JOIN village v ON v.id = h.village_id WHERE h.deleted_at IS NULL"
+            )
+        ]
+
+    def member_changes(self) -> list[tuple[str, int, int, str, str]]:
+        """(household id, members before, after, when, by whom) of every change of a household's members,
+        oldest first: at the level above, each package that changed it is named in `by whom`."""
+        return [
+            (r[0], int(r[1]), int(r[2]), r[3], r[4])
+            for r in self.conn.execute(
+                "SELECT record_id, old, new, at, actor FROM audit_log WHERE tbl = 'household' AND field = 'members' "
+                "AND old IS NOT NULL AND new IS NOT NULL ORDER BY id"
+            )
+        ]
+
     def review_record_count(self) -> int:
         """Review records of the households not in the recycle bin."""
         return self.conn.execute(

@@ -142,6 +142,58 @@ class UpperLevelRepository(Repository):
             (code, year),
         ).fetchone()[0]
 
+    # --- the state of each commune's year ------------------------------------------------------------
+    def year_states(self, year: int) -> dict[str, dict]:
+        """Each commune's state for the year (received, checked, returned, approved), with who and when."""
+        return {r["commune_code"]: dict(r) for r in self._query("SELECT * FROM upper_year WHERE year = ?", (year,))}
+
+    def set_year_state(self, code: str, year: int, state: str, comment: str | None = None) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO upper_year (commune_code, year, state, at, actor, comment) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (commune_code, year) DO UPDATE SET state = excluded.state, at = excluded.at, "
+                "actor = excluded.actor, comment = excluded.comment",
+                (code, year, state, now_iso(), self.db.actor, comment),
+            )
+
+    # --- heads of household across communes -------------------------------------------------------
+    def replace_persons(self, code: str, persons: list[tuple]) -> None:
+        """The commune's heads of household as its last package holds them: (household id, name, CCCD or
+        None, person key = name, birth year and village folded, village name)."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM upper_person WHERE commune_code = ?", (code,))
+            c.executemany(
+                "INSERT INTO upper_person (commune_code, household_id, head_name, id_number, person_key, village) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(code, *p) for p in persons],
+            )
+
+    def shared_id_numbers(self, code: str | None = None) -> list[dict]:
+        """Every head of household whose CCCD another head holds too, in any commune (with `code`: only
+        the CCCDs this commune's heads hold, and every holder of them)."""
+        mine = "AND id_number IN (SELECT id_number FROM upper_person WHERE commune_code = ?)" if code else ""
+        return [
+            dict(r)
+            for r in self._query(
+                "SELECT * FROM upper_person WHERE id_number IN (SELECT id_number FROM upper_person "
+                f"WHERE id_number IS NOT NULL {mine} GROUP BY id_number HAVING count(*) > 1) "
+                "ORDER BY id_number, commune_code",
+                (code,) if code else (),
+            )
+        ]
+
+    def shared_persons(self, code: str | None = None) -> list[dict]:
+        """Heads of household with the same name, birth year and village twice in one commune."""
+        mine = "AND p.commune_code = ?" if code else ""
+        return [
+            dict(r)
+            for r in self._query(
+                "SELECT * FROM upper_person p WHERE (SELECT count(*) FROM upper_person q WHERE q.commune_code = "
+                f"p.commune_code AND q.person_key = p.person_key) > 1 {mine} ORDER BY commune_code, person_key",
+                (code,) if code else (),
+            )
+        ]
+
     # --- decisions on nominations ------------------------------------------------------------------
     def decide(
         self, code: str, nomination_id: str, status: str, number: str | None, date: str | None, comment: str | None
