@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD", help="ngày ký (mặc định: hôm nay)")
     p.add_argument("--signer", default=None, metavar="HỌ_TÊN", help="Chủ tịch UBND xã ký tờ trình")
     p.add_argument("--to", default=None, metavar="NƠI_NHẬN", help="'Kính gửi' của tờ trình (mặc định: theo cài đặt)")
+    p.add_argument("--decision-number", type=int, default=None, metavar="SỐ", help="số Quyết định khen thưởng của xã")
+    p.add_argument("--deputy", action="store_true", help="Phó Chủ tịch ký thay (KT. CHỦ TỊCH)")
     p.add_argument("--criteria", default=None, metavar="TÊN", help="bộ tiêu chí (mặc định: bộ đã chọn)")
     p = sub.add_parser("print-minutes", help="in biên bản một cuộc họp bình xét ra PDF")
     p.add_argument("meeting_id", metavar="MEETING_ID")
@@ -226,7 +228,7 @@ def _dispatch(store: Store, args: argparse.Namespace) -> int:
         if result.backup:
             print(f"Bản sao lưu trước khi nhập: {result.backup}")
     elif args.command == "excel-template":
-        excel.write_template(args.file)
+        excel.write_template(args.file, store if store.register.commune() else None)
         print(f"Đã ghi mẫu nhập danh sách hộ: {args.file}")
     elif args.command == "import-excel":
         _commune_of(store)
@@ -435,10 +437,16 @@ def _print(store: Store, args: argparse.Namespace) -> int:
     )
 
     if args.command == "print-dossier":
-        options = dossier.PaperOptions(args.number, args.date or _dt.date.today(), args.signer, args.to)
+        options = dossier.PaperOptions(
+            args.number, args.date or _dt.date.today(), args.signer, args.to, args.decision_number, args.deputy or None
+        )
+        for warning in dossier.warnings(store, args.year, _criteria(store, args), options):
+            print(f"Lưu ý: {warning}", file=sys.stderr)
         for path in dossier.write_dossier(store, args.year, args.out, _criteria(store, args), options):
             print(f"Đã in: {path}")
     else:
+        for warning in dossier.minutes_warnings(store, args.meeting_id, args.blank):
+            print(f"Lưu ý: {warning}", file=sys.stderr)
         dossier.write_minutes(store, args.meeting_id, args.out, _criteria(store, args), args.blank, args.copies)
         print(f"Đã in {'biên bản trống' if args.blank else 'biên bản'}: {args.out}")
     return EXIT_OK

@@ -542,3 +542,25 @@ def test_the_inbox_stays_small_while_large_bodies_arrive_at_once(sent, tmp_path)
     finally:
         server.terminate()
         server.communicate(timeout=30)
+
+
+def test_formulas_never_land_in_a_workbook(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    from thidua_desktop.excel.xlsx_stream import texts_stay_text
+
+    wb = Workbook()
+    wb.active.append(['=HYPERLINK("http://x","bấm")', "+1+1", "@SUM(A1)", "Xã Hồng Thái"])
+    texts_stay_text(wb)
+    wb.save(tmp_path / "x.xlsx")
+    cells = next(load_workbook(tmp_path / "x.xlsx").active.iter_rows())
+    assert [c.data_type for c in cells] == ["s"] * 4 and cells[0].value.startswith("=HYPERLINK")
+
+
+def test_meeting_times_must_be_times(filled_store):
+    meeting = filled_store.meetings.find()[0]
+    for start, end, words in (("7h30", None, "không hợp lệ"), ("19:30", "19:00", "phải sau giờ bắt đầu")):
+        with pytest.raises(Refused, match=words):
+            from thidua_desktop.evaluation import votes
+
+            votes.save_meeting(filled_store, {**meeting, "start_time": start, "end_time": end})

@@ -14,6 +14,7 @@ from thidua_desktop import domain
 from thidua_desktop.documents.wording import percents_in
 from thidua_desktop.evaluation import evaluator
 from thidua_desktop.evaluation.criteria import CriteriaSet
+from thidua_desktop.excel.xlsx_stream import texts_stay_text
 from thidua_desktop.files import atomic_write
 from thidua_desktop.register import dataset
 
@@ -167,6 +168,7 @@ def write(store, year: int, criteria: CriteriaSet, path: Path | str) -> dict:
         crit.row_dimensions[row[0].row].height = 15 * max(1, needed)
     crit.freeze_panes = "A4"
     _print_setup(crit, 3, PageSetupProperties)
+    texts_stay_text(wb)
     atomic_write(path, wb.save)
     return report
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from thidua_desktop import domain, settings
 from thidua_desktop.documents.wording import local_time, movement, percent, percents_in
 from thidua_desktop.evaluation import criteria
+from thidua_desktop.excel.xlsx_stream import texts_stay_text
 from thidua_desktop.exchange import upper_level
 from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
@@ -267,6 +268,7 @@ def _xlsx(store: Store, year: int, parts: Sequence[Part], out: Path) -> Path:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.print_title_rows = f"{header_row}:{header_row}"
         ws.oddFooter.center.text = "Trang &P/&N"
+    texts_stay_text(wb)  # a commune's name from its package could be written as a formula
     return atomic_write(out, wb.save)
 
 

@@ -327,3 +327,14 @@ def _write_workbook(tmp: Path, sheets: list[SheetSpec], counts: list[int]) -> No
             f"<sheets>{sheet_tags}</sheets>{defined}</workbook>",
         )
         zf.writestr("xl/styles.xml", STYLES)
+
+
+def texts_stay_text(workbook) -> None:
+    """No cell of a workbook we write is a formula: openpyxl stores a string that begins with '=' as one,
+    and a commune's name from a package could be '=HYPERLINK(...)'. This module's own writer stores every
+    string as an inline string already; this is for the workbooks made with openpyxl."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

@@ -266,6 +266,19 @@ def _over(record: dict, path: str, keys: Iterable[str]) -> list[Problem]:
     return out
 
 
+def _clock(value: object) -> bool:
+    """'19:30': hours 00-23 and minutes 00-59, always two digits each."""
+    return (
+        isinstance(value, str)
+        and len(value) == 5
+        and value[2] == ":"
+        and value[:2].isdigit()
+        and value[3:].isdigit()
+        and int(value[:2]) < 24
+        and int(value[3:]) < 60
+    )
+
+
 def check_meeting(meeting: dict, villages: Container[str], households: Container[str], path: str = "") -> list[Problem]:
     """A meeting's references, date and votes (criteria.md, community vote)."""
     out: list[Problem] = _over(meeting, path, ("attendees", "households_represented", "households_on_list"))
@@ -290,6 +303,13 @@ def check_meeting(meeting: dict, villages: Container[str], households: Container
         msg = check_vote(vote["agree"], vote["disagree"], vote["abstain"], meeting["attendees"])
         if msg:
             add(Problem(dpath, msg))
+    times = [meeting.get(k) for k in ("start_time", "end_time")]
+    for key, value in zip(("start_time", "end_time"), times):
+        if value is not None and not _clock(value):
+            add(Problem(join(path, key), f"giờ '{str(value)[:10]}' không hợp lệ; hãy ghi dạng 19:30"))
+    start, end = times
+    if isinstance(start, str) and isinstance(end, str) and _clock(start) and _clock(end) and end <= start:
+        add(Problem(join(path, "end_time"), f"giờ kết thúc ({end}) phải sau giờ bắt đầu ({start})"))
     represented, listed = meeting.get("households_represented"), meeting.get("households_on_list")
     if represented is not None and listed is not None and represented > listed:
         add(
