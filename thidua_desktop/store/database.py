@@ -172,7 +172,14 @@ class Store:
     def backup(self, reason: str) -> Path:
         """A consistent copy of the file in backups/, made with SQLite's online backup."""
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        target = paths.backups_dir(self.path) / f"{self.path.stem}-{stamp}-{reason}{self.path.suffix}"
+        try:
+            folder = paths.backups_dir(self.path)
+        except OSError as exc:
+            raise Refused(
+                f"Không tạo được thư mục sao lưu bên cạnh {self.path} ({exc.strerror}); chưa làm gì. Hãy kiểm tra "
+                "ổ đĩa (còn chỗ trống, có quyền ghi) rồi thử lại."
+            ) from exc
+        target = folder / f"{self.path.stem}-{stamp}-{reason}{self.path.suffix}"
         with _sqlite_refusals(target):
             dest = sqlite3.connect(str(target))
             try:
