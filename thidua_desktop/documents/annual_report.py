@@ -14,8 +14,7 @@ from thidua_desktop import domain
 from thidua_desktop.documents.wording import percents_in
 from thidua_desktop.evaluation import evaluator
 from thidua_desktop.evaluation.criteria import CriteriaSet
-from thidua_desktop.excel.xlsx_stream import texts_stay_text
-from thidua_desktop.files import atomic_write
+from thidua_desktop.excel.xlsx_stream import for_print, save_workbook
 from thidua_desktop.register import dataset
 
 HEADERS = [
@@ -69,7 +68,6 @@ def _share(rate: Fraction | None) -> float | None:
 def write(store, year: int, criteria: CriteriaSet, path: Path | str) -> dict:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     data = dataset.export_data(store)
     report = evaluator.evaluate(data, year, criteria)
@@ -144,7 +142,7 @@ def write(store, year: int, criteria: CriteriaSet, path: Path | str) -> dict:
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.freeze_panes = f"C{first}"
     ws.auto_filter.ref = f"A{header_row}:N{last - 1}"
-    _print_setup(ws, header_row, PageSetupProperties)
+    for_print(ws, header_row)
 
     crit = wb.create_sheet("Tiêu chí của xã")
     crit.append([f"ĐÁNH GIÁ {commune['name'].upper()} NĂM {year} THEO TIÊU CHÍ"])
@@ -163,20 +161,7 @@ def write(store, year: int, criteria: CriteriaSet, path: Path | str) -> dict:
     for row in crit.iter_rows(min_row=4):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        # Spreadsheet programs do not grow a row for wrapped text written by a library: give it the lines.
-        needed = max(-(-len(str(cell.value or "")) // int(w * 1.1)) for cell, w in zip(row, widths))
-        crit.row_dimensions[row[0].row].height = 15 * max(1, needed)
     crit.freeze_panes = "A4"
-    _print_setup(crit, 3, PageSetupProperties)
-    texts_stay_text(wb)
-    atomic_write(path, wb.save)
+    for_print(crit, 3, widths, first_row=4)
+    save_workbook(wb, path)
     return report
-
-
-def _print_setup(ws, header_row: int, page_setup_properties) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = page_setup_properties(fitToPage=True)
-    ws.print_title_rows = f"{header_row}:{header_row}"

@@ -18,9 +18,8 @@ from pathlib import Path
 from thidua_desktop import domain, settings
 from thidua_desktop.documents.wording import local_time, movement, percent, percents_in
 from thidua_desktop.evaluation import criteria
-from thidua_desktop.excel.xlsx_stream import texts_stay_text
+from thidua_desktop.excel.xlsx_stream import for_print, save_workbook
 from thidua_desktop.exchange import upper_level
-from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 from thidua_desktop.text import fold
 
@@ -221,7 +220,6 @@ def _xlsx(store: Store, year: int, parts: Sequence[Part], out: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     me = upper_level.upper_only(store)
     chosen = criteria.load_chosen(store)
@@ -255,21 +253,10 @@ def _xlsx(store: Store, year: int, parts: Sequence[Part], out: Path) -> Path:
         chars = [round(width * 0.6, 1) for width in part.widths]
         for i, width in enumerate(chars, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
-        for r in ws.iter_rows(min_row=header_row + 1, max_row=last, max_col=len(part.header)):
-            # Spreadsheet programs do not grow a row for wrapped text a library wrote: give it its lines.
-            lines = max(-(-len(str(c.value or "")) // max(int(w * 1.1), 1)) for c, w in zip(r, chars))
-            ws.row_dimensions[r[0].row].height = 15 * max(1, lines)
+        for_print(ws, header_row, chars, first_row=header_row + 1, last_row=last)
         ws.row_dimensions[header_row].height = 32
         ws.freeze_panes = f"A{header_row + 1}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = 9  # A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_title_rows = f"{header_row}:{header_row}"
-        ws.oddFooter.center.text = "Trang &P/&N"
-    texts_stay_text(wb)  # a commune's name from its package could be written as a formula
-    return atomic_write(out, wb.save)
+    return save_workbook(wb, out)
 
 
 # --- the PDF ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -329,12 +329,34 @@ def _write_workbook(tmp: Path, sheets: list[SheetSpec], counts: list[int]) -> No
         zf.writestr("xl/styles.xml", STYLES)
 
 
-def texts_stay_text(workbook) -> None:
-    """No cell of a workbook we write is a formula: openpyxl stores a string that begins with '=' as one,
-    and a commune's name from a package could be '=HYPERLINK(...)'. This module's own writer stores every
-    string as an inline string already; this is for the workbooks made with openpyxl."""
+def for_print(
+    sheet, header_row: int, widths: Sequence[float] = (), first_row: int | None = None, last_row: int | None = None
+) -> None:
+    """An openpyxl sheet that prints: A4 landscape one page wide with its header row repeated and page
+    numbers. With `first_row`, the rows from there get the height their wrapped text needs in columns of
+    `widths` characters (spreadsheet programs do not grow a row for text a library wrote)."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    if first_row is not None:
+        for r in sheet.iter_rows(min_row=first_row, max_row=last_row, max_col=len(widths)):
+            lines = max(-(-len(str(c.value or "")) // max(int(w * 1.1), 1)) for c, w in zip(r, widths))
+            sheet.row_dimensions[r[0].row].height = 15 * max(1, lines)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.oddFooter.center.text = "Trang &P/&N"
+
+
+def save_workbook(workbook, path: Path | str) -> Path:
+    """An openpyxl workbook written as every file is (atomic_write), with no formula in it: openpyxl
+    stores a string that begins with '=' as one, and a commune's name from a package could be
+    '=HYPERLINK(...)'. (This module's own writer stores every string as an inline string already.)"""
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.data_type == "f":
                     cell.data_type = "s"
+    return atomic_write(path, workbook.save)
