@@ -563,3 +563,37 @@ def test_meeting_times_must_be_times(filled_store):
             from thidua_desktop.evaluation import votes
 
             votes.save_meeting(filled_store, {**meeting, "start_time": start, "end_time": end})
+
+
+def test_two_imports_at_once_never_store_one_cccd_twice(filled_store):
+    """Each import checks the CCCDs again once it holds the write lock: of two files giving one CCCD to two
+    new heads, at most one is taken, however they interleave."""
+    from thidua_desktop.store import new_id
+
+    base = dataset.export_data(filled_store)
+    village = base["villages"][0]["id"]
+    files = []
+    for name in ("Lò Văn Một", "Lò Văn Hai"):
+        data = {**base, "households": [{"id": new_id(), "village_id": village, "members": 3, "years": [], "loans": [],
+                "head": {"name": name, "gender": "male", "birth_year": 1970, "id_number": "008070999999"}}],
+                "meetings": [], "nominations": []}  # fmt: skip
+        files.append(data)
+    stores = [Store.open(filled_store.path, actor=f"Cán bộ {i}") for i in range(2)]
+    outcomes: list[str] = []
+
+    def run(store, data):
+        try:
+            dataset.import_data(store, data)
+            outcomes.append("taken")
+        except Refused as refusal:
+            outcomes.append("refused" if "CCCD" in str(refusal) else str(refusal))
+
+    threads = [threading.Thread(target=run, args=pair) for pair in zip(stores, files)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    for s in stores:
+        s.close()
+    assert sorted(outcomes) == ["refused", "taken"]
+    assert sql(filled_store, "SELECT count(*) FROM household WHERE head_id_number = '008070999999'")[0][0] == 1
