@@ -15,7 +15,7 @@ import pytest
 import main
 from tests.core.conftest import trusted
 from thidua_desktop.errors import Refused
-from thidua_desktop.evaluation import criteria
+from thidua_desktop.evaluation import criteria, evaluator
 from thidua_desktop.exchange import checks, outbox, upper_level
 from thidua_desktop.register import dataset, demo, households
 from thidua_desktop.store import Store
@@ -184,3 +184,13 @@ def test_the_commands_of_the_fixed_interface(two_communes):
     assert code == 0 and "gói tiếp theo" in out
     assert _run("--db", province_db, "upper", "approve", "02191", "--year", "2020")[1:] != ("",)
     shutil.rmtree(receipts)
+
+
+def test_the_status_check_agrees_with_the_evaluators_own_judgement(filled_store):
+    data = dataset.export_data(filled_store)
+    for year in (2019, 2020):
+        report = evaluator.evaluate(data, year, CRITERIA)
+        judged = {h["id"] for h in report["households"] if h["status_differs"]}
+        flagged = {f.household_id for f in checks.commune_flags(filled_store, "x", data, year, CRITERIA)
+                   if f.kind == "status_differs"}  # fmt: skip
+        assert flagged == judged
