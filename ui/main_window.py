@@ -139,7 +139,9 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         commune = self.store.register.commune()
         name = f"{commune['name']}, {commune['province_name']}" if commune else ""
-        self.setWindowTitle(f"ThiDua Desktop - {name}" + (" (dữ liệu mẫu)" if self.demo else ""))
+        self.setWindowTitle(
+            " - ".join(filter(None, ["ThiDua Desktop", name])) + (" (dữ liệu mẫu)" if self.demo else "")
+        )
         officer = officer_name(self.store) or "chưa ghi tên (Tệp > Đổi cán bộ sử dụng)"
         self.path_label.setText(f"Cán bộ: {officer}   |   Tệp dữ liệu: {self.store.path}")
 

@@ -1,3 +1,5 @@
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,20 @@ from thidua_desktop.store import Store
 from ui.app import make_application
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-dataset.json"
+LAPTOP = (1366, 768)  # the office laptop every window must fit (its taskbar: tests/ui/test_screen.py)
+
+
+@pytest.fixture(scope="session")
+def qapp_args(tmp_path_factory):
+    """The window's tests run on the screen of an office laptop: the offscreen platform given one
+    1366x768 screen, with window frames (its default is a frameless 800x600)."""
+    if not os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
+        return ["thidua-tests"]  # a real display (Xvfb) brings its own screen
+    width, height = LAPTOP
+    config = tmp_path_factory.mktemp("qpa") / "laptop.json"
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height, "logicalDpi": 96, "dpr": 1}
+    config.write_text(json.dumps({"windowFrameMargins": True, "screens": [screen]}), encoding="utf-8")
+    return ["thidua-tests", "-platform", f"offscreen:configfile={config}"]
 
 
 @pytest.fixture(autouse=True)

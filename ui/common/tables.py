@@ -69,6 +69,13 @@ class ReadOnlyTable(QTableWidget):
         self.stretch = None if stretch is None else stretch % len(headers)
         self._stretch()
         opens_rows(self, self.opened.emit)
+        # Wrapped texts need their rows' heights again once the columns have their final widths (the
+        # table is filled before it is laid out, and the stretching column changes with the window).
+        self._rows_later = QTimer(self)
+        self._rows_later.setSingleShot(True)
+        self._rows_later.setInterval(0)
+        self._rows_later.timeout.connect(self.resizeRowsToContents)
+        self.horizontalHeader().sectionResized.connect(lambda *_: self._rows_later.start())
 
     def _stretch(self) -> None:
         if self.stretch is not None:

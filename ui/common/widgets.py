@@ -333,11 +333,21 @@ class WrappedLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None):
         super().__init__(text, parent)
         self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def _fit_height(self) -> None:
-        width = self.width() if self.width() > 1 else self.sizeHint().width()
+        width = self.width() if self.width() > 1 else super().sizeHint().width()
         self.setMinimumHeight(self.heightForWidth(width) if self.text() else 0)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        # Qt's hint for a wrapped label is a narrow block of several lines, which a form row takes as
+        # its height: the lines its text takes at the width it has.
+        hint = super().sizeHint()
+        if self.width() > 1 and self.text():
+            return QSize(hint.width(), self.heightForWidth(self.width()))
+        return hint
 
     def setText(self, text: str) -> None:
         super().setText(text)

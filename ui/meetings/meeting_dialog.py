@@ -160,7 +160,9 @@ class MeetingDialog(FormDialog):
         end_caption.setBuddy(self.end_time)
         times.addWidget(end_caption)
         times.addWidget(self.end_time)
-        form.addRow("Ngày &họp", times)
+        held_caption = QLabel("Ngày &họp")  # a row of fields has no buddy of its own: the date is it
+        held_caption.setBuddy(self.held_on)
+        form.addRow(held_caption, times)
         self.date_error = error_label()
         form.addRow("", self.date_error)
         self.purpose = ChoiceCombo(domain.MEETING_PURPOSE_LABELS)

@@ -93,7 +93,9 @@ class HouseholdDialog(FormDialog):
         self.store = store
         if household_id:
             self.household = store.register.household(household_id)
-            title = f"Hộ {self.household['head']['name']}"
+            named = store.register.household_names(ids=[household_id], include_deleted=True).get(household_id)
+            # heads share names: the title tells this household apart by its code and village
+            title = f"Hộ {named.label if named else self.household['head']['name']}"
         else:
             self.household = {
                 "id": new_id(),
@@ -592,7 +594,11 @@ class LoansEditor(QWidget):
         self.table.opened.connect(self.edit)
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
-        for text, slot in (("Thêm khoản &vay...", self.add), ("&Sửa...", self.edit), ("&Xóa khoản vay", self.remove)):
+        for text, slot in (
+            ("Thêm khoản &vay...", self.add),
+            ("&Sửa (Enter)...", self.edit),
+            ("&Xóa khoản vay", self.remove),
+        ):
             b = QPushButton(text)
             b.clicked.connect(slot)
             buttons.addWidget(b)
