@@ -72,7 +72,9 @@ def catalogue(commune: Store, upper: Store, folder: Path) -> list[tuple[str, Bui
         household.id,
     )
     commune.backup("ảnh chụp màn hình")
-    empty = Store.open(folder / "moi.sqlite", actor=commune.actor)
+    empty = Store.open(folder / "moi.sqlite", actor=commune.actor)  # before the first-start setup
+    started = Store.open(folder / "bat-dau.sqlite", actor=commune.actor)  # the setup done: no village yet
+    started.register.save_commune({**commune.register.commune(), "years": []})
     sheet_path = a_sheet(folder / "danh-sach.xlsx", village["name"])
 
     def household_with_errors() -> QWidget:
@@ -101,7 +103,7 @@ def catalogue(commune: Store, upper: Store, folder: Path) -> list[tuple[str, Bui
 
     return [
         ("main-window", lambda: MainWindow(commune)),
-        ("main-window-first-start", lambda: MainWindow(empty)),
+        ("main-window-first-start", lambda: MainWindow(started)),
         ("upper-window", lambda: UpperWindow(upper)),
         ("first-start", lambda: CommuneDialog(empty, first_run=True)),
         ("first-start-errors", first_start_with_errors),

@@ -385,9 +385,10 @@ def tell_on(spin: RangeSpin, label: QLabel) -> None:
     def refused(message: str) -> None:
         set_error(label, message)
         label.setProperty("refusal", True)
+        label.setProperty("kept_value", spin.value())  # the value that stays; another one clears the message
 
     def changed(*_args) -> None:
-        if label.property("refusal"):
+        if label.property("refusal") and spin.value() != label.property("kept_value"):
             set_error(label, None)
 
     spin.refused.connect(refused)

@@ -334,7 +334,7 @@ class EvaluationPage(QWidget):
         self.household_tree = criteria_tree()
         self.household_tree.itemActivated.connect(self._jump_household)
         dl.addWidget(with_reason(self.household_tree))
-        self.jump_button = QPushButton("Điền &thông tin cho tiêu chí đang chọn (Enter)...")
+        self.jump_button = QPushButton("Điền thông tin cho tiêu chí đang chọn (Enter)...")
         self.jump_button.clicked.connect(lambda: self._jump_household(self.household_tree.currentItem()))
         dl.addWidget(self.jump_button)
         split.addWidget(detail)
