@@ -83,9 +83,11 @@ def coverage_line(year: int | str, entry: dict | None, rate: float | None) -> st
     """The year's poverty rate, over how many households it was computed, and whether the year is whole."""
     if not entry:
         return ""
-    base = f"tỷ lệ hộ nghèo năm {year}: {format_percent(rate)}, tính trên {entry['with_record']} hộ có kết quả rà soát"
+    base = f"Tỷ lệ hộ nghèo năm {year}: {format_percent(rate)}"
     note = evaluator.coverage_note(entry)
-    return f"{base} / {entry['households']} hộ. ⚠ {note}" if note else f"{base} (đủ cả {entry['households']} hộ)."
+    if note:
+        return f"{base}. ⚠ {note}"
+    return f"{base}, tính trên cả {entry['households']} hộ (hộ nào cũng có kết quả rà soát)."
 
 
 class HouseholdResults(QAbstractTableModel):
@@ -469,7 +471,7 @@ class EvaluationPage(QWidget):
             f"{len(report['households'])} hộ, trong đó {counts['eligible']} hộ đủ điều kiện, {counts['missing']} hộ "
             f"chưa đủ thông tin, {counts['not_eligible']} hộ không đủ điều kiện, {differs} hộ có phân loại khác "
             "kết quả tính theo chuẩn nghèo. "
-            + coverage_line(year, self.coverage.get(year), commune["poverty_rates"].get(year)).capitalize()
+            + coverage_line(year, self.coverage.get(year), commune["poverty_rates"].get(year))
         )
         self._filter_households()
 
