@@ -1,5 +1,5 @@
-"""The level above's communes: their keys (confirmed over the phone), what each sent for the year, and
-the setup file and fresh receipts to carry to them. Keys that packages carried but nobody has
+"""The level above's communes: their keys (confirmed over the phone), what each sent for the year and
+where its year stands (checked, returned, approved), and the setup file and fresh receipts to carry to them. Keys that packages carried but nobody has
 confirmed yet wait in their own list below, never among the communes."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from thidua_desktop.store import Store
 
 from ..common.tables import ReadOnlyTable
 from ..common.widgets import run_guarded, show_done, show_error
+from .talk_back import YEAR_STATE_COLORS, state_details, state_label
 from .year_page import YearTablePage
 
 COMPLETENESS_COLORS = {
@@ -24,7 +25,7 @@ COMPLETENESS_COLORS = {
     "missing": "#f8d7da",
     "untrusted": "#eeeeee",
 }
-STATE_COLUMN = 6
+STATE_COLUMN, REVIEW_COLUMN = 6, 7
 
 
 class CommunesPage(YearTablePage):
@@ -37,6 +38,7 @@ class CommunesPage(YearTablePage):
         "Gói cuối",
         "Thời điểm",
         "Tình hình năm",
+        "Kiểm tra, duyệt",
         "Thuộc xã mới",
     ]
     NOT_CHOSEN = "Hãy chọn một xã trong danh sách."
@@ -60,9 +62,11 @@ class CommunesPage(YearTablePage):
         self.layout_.insertWidget(2, caption)
         self.layout_.insertWidget(3, self.pending_table)
         self.pending: list[dict] = []
+        self.reviewed: dict[str, dict] = {}  # each commune's year: received, checked, returned, approved
 
     def load(self) -> None:
         state = {row.code: s for row, s in upper_level.completeness(self.store, self.year.value())}
+        self.reviewed = self.store.upper_level.year_states(self.year.value())
         self.rows = upper_level.communes(self.store)
         self.table.fill(
             [
@@ -74,11 +78,17 @@ class CommunesPage(YearTablePage):
                     r.last_sequence or "",
                     (r.last_package_at or "")[:16].replace("T", " "),
                     upper_level.COMPLETENESS_LABELS.get(state.get(r.code), ""),
+                    state_label(self.reviewed.get(r.code)),
                     r.merged_into or "",
                 ]
                 for r in self.rows
             ],
-            {(i, STATE_COLUMN): COMPLETENESS_COLORS[state[r.code]] for i, r in enumerate(self.rows) if r.code in state},
+            {(i, STATE_COLUMN): COMPLETENESS_COLORS[state[r.code]] for i, r in enumerate(self.rows) if r.code in state}
+            | {
+                (i, REVIEW_COLUMN): YEAR_STATE_COLORS[self.reviewed[r.code]["state"]]
+                for i, r in enumerate(self.rows)
+                if r.code in self.reviewed
+            },
         )
         # The fingerprint a package carried is not shown: it is the commune's officer who reads it out.
         self.pending = upper_level.pending_keys(self.store)
@@ -127,6 +137,9 @@ class CommunesPage(YearTablePage):
         if 0 <= row < len(self.rows):
             values = [self.table.item(row, c).text() for c in range(self.table.columnCount())]
             lines = [f"{h.replace(chr(10), ' ')}: {v}" for h, v in zip(self.HEADERS, values) if v]
+            held = self.reviewed.get(self.rows[row].code)
+            if held:
+                lines.append(f"Năm {self.year.value()}: {state_details(held)}")
             show_done(self, "\n".join(lines), self.rows[row].name or self.rows[row].code)
 
 

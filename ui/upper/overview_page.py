@@ -1,5 +1,6 @@
 """The level above's overview of a year: each commune judged again by the criteria set, beside what it
-judged itself, and the criteria of the level above; out to Excel and PDF."""
+judged itself, where its year stands (checked, returned, approved), and the criteria of the level above;
+out to Excel and PDF (its number, date and signer asked first)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,24 @@ from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import button_row, run_guarded, show_done, show_error, wrapped, year_bar
+from ..common.widgets import (
+    button_row,
+    confirm,
+    exec_dialog,
+    run_guarded,
+    show_done,
+    show_error,
+    wrapped,
+    year_bar,
+)
 from ..common.worker import Worker
+from .report_dialog import UpperReportDialog
+from .talk_back import YEAR_STATE_COLORS
 from .year_page import sending_year
 
 DIFFERS_COLOR = "#fff3cd"
 INCOMPLETE_COLOR = "#ffe0b2"
-COVERAGE_COLUMN, DIFFERS_COLUMN = 5, 9
+COVERAGE_COLUMN, DIFFERS_COLUMN, STATE_COLUMN = 5, 9, 10
 
 
 def coverage_cell(entry: dict | None) -> str:
@@ -44,6 +56,7 @@ class OverviewPage(QWidget):
         "Hộ đủ\nđiều kiện",
         "Xã tự\nđánh giá",
         "Chênh lệch",
+        "Kiểm tra,\nduyệt",
     ]
 
     def __init__(self, store: Store, parent: QWidget | None = None):
@@ -82,6 +95,9 @@ class OverviewPage(QWidget):
         incomplete = [r for r in ov.rows if not (r.get("coverage") or {}).get(y, {}).get("complete", True)]
         colors = dict(differs)
         colors.update({(i, COVERAGE_COLUMN): INCOMPLETE_COLOR for i, r in enumerate(ov.rows) if r in incomplete})
+        colors.update(
+            {(i, STATE_COLUMN): YEAR_STATE_COLORS[r["state"]] for i, r in enumerate(ov.rows) if r.get("state")}
+        )
         self.table.fill(
             [
                 [
@@ -98,6 +114,7 @@ class OverviewPage(QWidget):
                     else f"{domain.VERDICT_LABELS.get(r['own'].get('commune_verdict'), '?')}, "
                     f"{r['own'].get('eligible')} hộ",
                     "KHÁC với xã tự đánh giá" if r["differs"] else "",
+                    upper_level.YEAR_STATE_LABELS.get(r.get("state"), ""),
                 ]
                 for r in ov.rows
             ],
@@ -113,7 +130,9 @@ class OverviewPage(QWidget):
         self.summary.setText(
             f"Năm {ov.year}: {len(ov.rows)} xã; tỷ lệ hộ nghèo toàn địa bàn "
             f"{format_percent(ov.totals.get(y))} (năm trước {format_percent(ov.totals.get(before))}); "
-            f"{len(differs)} xã có kết quả khác với xã tự đánh giá"
+            f"{len(differs)} xã có kết quả khác với xã tự đánh giá; "
+            f"{sum(1 for r in ov.rows if r.get('state') == 'approved')} xã đã duyệt, "
+            f"{sum(1 for r in ov.rows if r.get('state') == 'returned')} xã bị trả lại"
             + (
                 f"; ⚠ {len(incomplete)} xã có năm {y} chưa đầy đủ (còn hộ chưa có kết quả rà soát): "
                 + ", ".join(r["name"] for r in incomplete)
@@ -142,14 +161,36 @@ class OverviewPage(QWidget):
         note = evaluator.coverage_note((self.rows[row].get("coverage") or {}).get(str(self.year.value())))
         show_done(self, "\n".join(lines + ([note] if note else [])), self.rows[row]["name"])
 
-    def _export(self, suffix: str, kind: str) -> None:
+    def _export(self, suffix: str, kind: str, **options) -> None:
         year = self.year.value()
         file, _ = QFileDialog.getSaveFileName(self, "Xuất báo cáo", f"bao-cao-{year}{suffix}", kind)
-        if file and run_guarded(self, lambda: upper_report.write(self.store, year, file)):
+        if file and run_guarded(self, lambda: upper_report.write(self.store, year, file, **options)):
             self.summary.setText(f"Đã ghi báo cáo năm {year}: {file}")
 
     def to_excel(self) -> None:
         self._export(".xlsx", "Tệp Excel (*.xlsx)")
 
     def to_pdf(self) -> None:
-        self._export(".pdf", "Tệp PDF (*.pdf)")
+        """The paper's number, date and signer first; what it will lack said before it is written."""
+        dialog = UpperReportDialog(self.store, self.year.value(), self)
+        if not exec_dialog(dialog):
+            return
+        chosen = dialog.options()
+        warnings = upper_report.warnings(self.store)
+        if warnings and not confirm(
+            self,
+            "Trước khi in báo cáo",
+            "\n".join(f"- {w}" for w in warnings) + "\n\nVẫn in báo cáo?",
+            yes="In báo cáo",
+            no="Quay lại",
+        ):
+            return
+        self._export(
+            ".pdf",
+            "Tệp PDF (*.pdf)",
+            number=chosen.number,
+            on=chosen.on,
+            signer=chosen.signer,
+            deputy=chosen.deputy,
+            recipient=chosen.recipient,
+        )

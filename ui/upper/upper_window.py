@@ -1,5 +1,6 @@
 """The level above's window: the communes and their keys, importing packages (checked first, then
-written), the year's overview, and the nominations received; one page a tab, a menu for the file."""
+written), the year's overview, the nominations received, the year's checks (to ask a commune, return or
+approve its year) and the questions asked; one page a tab, a menu for the file."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from thidua_desktop.store import Store
 from ..common import screen
 from ..common.backups_dialog import BackupsDialog
 from ..common.widgets import bring_forward, exec_dialog, officer_name, show_done
+from .checks_page import ChecksPage
 from .communes_page import CommunesPage
 from .import_page import ImportPage
 from .nominations_page import ReceivedNominationsPage
 from .overview_page import OverviewPage
+from .queries_page import QueriesPage
 
-TAB_TITLES = ["Các xã", "Nhập gói", "Tổng hợp", "Đề nghị khen thưởng"]
+TAB_TITLES = ["Các xã", "Nhập gói", "Tổng hợp", "Đề nghị khen thưởng", "Kiểm tra", "Câu hỏi"]
 
 
 class UpperWindow(QMainWindow):
@@ -32,13 +35,17 @@ class UpperWindow(QMainWindow):
         self.importer = ImportPage(store, lambda: self.refresh(but=self.importer))
         self.overview = OverviewPage(store)
         self.nominations = ReceivedNominationsPage(store)
-        self.pages = [self.communes, self.importer, self.overview, self.nominations]
-        # As in the commune's window: tabs by Ctrl+1..4, Alt letters left to the page on screen.
+        self.checks = ChecksPage(store)
+        self.queries = QueriesPage(store)
+        self.pages = [self.communes, self.importer, self.overview, self.nominations, self.checks, self.queries]
+        # As in the commune's window: tabs by Ctrl+1..6, Alt letters left to the page on screen.
         for number, (page, title) in enumerate(zip(self.pages, TAB_TITLES), start=1):
             index = self.tabs.addTab(page, title)
             self.tabs.setTabToolTip(index, f"{title} (Ctrl+{number})")
             QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda i=index: self.tabs.setCurrentIndex(i))
         self.communes.trusted.connect(self.refresh)
+        self.checks.changed.connect(lambda: self.refresh(but=self.checks))
+        self.queries.changed.connect(lambda: self.refresh(but=self.queries))
         self.setCentralWidget(self.tabs)
         self._build_menu()
         self.path_label = QLabel(
