@@ -24,6 +24,7 @@ from .excel.import_dialog import ExcelImportDialog
 from .meetings.meetings_page import MeetingsPage
 from .nominations.nominations_page import NominationsPage
 from .outbox.outbox_page import OutboxPage
+from .outbox.questions_page import QuestionsPage
 from .register.household_dialog import HouseholdDialog
 from .register.household_page import HouseholdPage
 from .register.recycle_bin import RecycleBinPage
@@ -56,6 +57,7 @@ TAB_TITLES = [
     "Kết quả thi đua",
     "Đề nghị khen thưởng",
     "Gửi lên cấp trên",
+    "Câu hỏi của cấp trên",
     "Thùng rác",
 ]
 
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self.meetings = MeetingsPage(store)
         self.nominations = NominationsPage(store)
         self.outbox = OutboxPage(store)
+        self.questions = QuestionsPage(store)
         self.pages = [
             self.households,
             self.villages,
@@ -85,20 +88,24 @@ class MainWindow(QMainWindow):
             self.evaluation,
             self.nominations,
             self.outbox,
+            self.questions,
             self.recycle_bin,
         ]
-        # The tabs go by Ctrl+1 ... Ctrl+9 (and Ctrl+Tab): their titles keep no Alt letter, which is left
-        # to the buttons and fields of the page on screen.
+        # The tabs go by Ctrl+1 ... Ctrl+9, Ctrl+0 (and Ctrl+Tab): their titles keep no Alt letter, which is
+        # left to the buttons and fields of the page on screen.
         for number, (page, title) in enumerate(zip(self.pages, TAB_TITLES), start=1):
             index = self.tabs.addTab(page, title)
-            self.tabs.setTabToolTip(index, f"{title} (Ctrl+{number})")
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda i=index: self.tabs.setCurrentIndex(i))
+            self.tabs.setTabToolTip(index, f"{title} (Ctrl+{number % 10})")
+            QShortcut(QKeySequence(f"Ctrl+{number % 10}"), self, activated=lambda i=index: self.tabs.setCurrentIndex(i))
             page.data_changed.connect(self.refresh)
         self.households.add_village.connect(self.villages.add)
         self.households.import_excel.connect(self.import_excel)
         self.evaluation.open_household.connect(self.fill_household_criterion)
         self.evaluation.open_village.connect(self.edit_village)
         self.evaluation.open_commune_years.connect(lambda: self.tabs.setCurrentWidget(self.commune_years))
+        self.questions.open_year.connect(self.review_year)
+        self.questions.open_questions.connect(self._count_questions)
+        self.questions.reload()  # the tab says at once how many questions wait for an answer
         self.setCentralWidget(self.tabs)
         self._build_menu()
         self.path_label = QLabel()
@@ -175,6 +182,19 @@ class MainWindow(QMainWindow):
         if exec_dialog(dialog):
             self.refresh_all()  # every list and counter; the verdicts say they are stale...
             self.evaluation.refresh_household(household_id)  # ...but this household's is judged again at once
+
+    def review_year(self, year: int, said: str) -> None:
+        """A year the level above returned: the whole commune's review grid of that year, with what the
+        level above said of it under the grid."""
+        self.review.year.setValue(year)
+        self.review.village.setCurrentIndex(0)  # Cả xã
+        self.tabs.setCurrentWidget(self.review)
+        self.review.status.setText(f"{self.review.status.text()} {said}")
+
+    def _count_questions(self, waiting: int) -> None:
+        index = self.tabs.indexOf(self.questions)
+        title = TAB_TITLES[index]
+        self.tabs.setTabText(index, f"{title} ({waiting})" if waiting else title)
 
     def edit_village(self, village_id: str) -> None:
         if exec_dialog(VillageDialog(self.store, village_id, self)):
