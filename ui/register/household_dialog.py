@@ -444,7 +444,7 @@ class ReviewRecordsEditor(QWidget):
             self.deprivation_checks[key] = check
         # Made after the rest of the form, the boxes would come last in the Tab order: put them where
         # the eye reads them, row by row after "Chưa ghi nhận" and before the next field.
-        chain = [self.deprivations_unknown, *self.deprivation_checks.values(), self.cultural]
+        chain = [self.income, self.deprivations_unknown, *self.deprivation_checks.values(), self.cultural]
         for before, after in zip(chain, chain[1:]):
             QWidget.setTabOrder(before, after)
 
