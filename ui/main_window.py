@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
 
     def save_excel_template(self) -> None:
         file, _ = QFileDialog.getSaveFileName(self, "Ghi mẫu Excel", "mau-danh-sach-ho.xlsx", "Tệp Excel (*.xlsx)")
-        if file and run_guarded(self, lambda: excel.write_template(file)):
+        if file and run_guarded(self, lambda: excel.write_template(file, self.store)):
             show_done(self, f"Đã ghi mẫu Excel nhập danh sách hộ: {file}")
 
     def _run_job(self, kind: str, file: str, title: str) -> None:

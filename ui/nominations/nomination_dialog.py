@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from thidua_desktop import domain
-from thidua_desktop.evaluation import nominations
+from thidua_desktop.evaluation import criteria, nominations
+from thidua_desktop.evaluation.criteria import CriteriaError
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
@@ -29,6 +30,16 @@ def verdict_line(nomination: dict, report: dict) -> str:
         return "Cá nhân, tập thể không được đánh giá tự động: đánh dấu các tiêu chí đạt được bên dưới."
     mark = "✔" if verdict in ("eligible", "met") else "✘" if verdict in ("not_eligible", "not_met") else "?"
     return f"{mark} Kết quả đánh giá năm {report['year']}: {domain.VERDICT_LABELS[verdict]}"
+
+
+def award_choices(store: Store, current: str | None) -> list[str]:
+    """The awards some level grants today under the file's criteria set (the national list when the set
+    cannot be read: the page has said why), and the nomination's own award if it is no longer one."""
+    try:
+        names = list(nominations.award_names(criteria.load_chosen(store)))
+    except CriteriaError:
+        names = list(nominations.AWARDS)
+    return names + ([current] if current and current not in names else [])
 
 
 class NominationDialog(FormDialog):
@@ -75,7 +86,7 @@ class NominationDialog(FormDialog):
         form.addRow("Tóm tắt &thành tích", self.achievements)
         self.award = QComboBox()
         self.award.setEditable(True)
-        self.award.addItems(list(nominations.AWARDS))
+        self.award.addItems(award_choices(store, nomination["award"]))
         self.award.setCurrentText(nomination["award"])
         form.addRow("Hình thức &khen thưởng", self.award)
         self.reason = QPlainTextEdit(nomination.get("override_reason") or "")

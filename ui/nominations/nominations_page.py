@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -76,7 +77,8 @@ class DecisionDialog(QDialog):
 
 
 class PrintDossierDialog(QDialog):
-    """Number, date, signer and recipient of the tờ trình; the signer and recipient are remembered."""
+    """Numbers of the tờ trình and of the commune's Quyết định, the date, the signer (a vice-chairman
+    signs "KT. CHỦ TỊCH") and the tờ trình's recipient; the signer, deputy and recipient are remembered."""
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -88,11 +90,20 @@ class PrintDossierDialog(QDialog):
         self.number.setRange(0, 99999)
         self.number.setSpecialValueText("để trống, ghi tay")
         form.addRow("Số &tờ trình", self.number)
+        self.decision_number = QSpinBox()
+        self.decision_number.setRange(0, 99999)
+        self.decision_number.setSpecialValueText("để trống, ghi tay")
+        form.addRow("Số &quyết định", self.decision_number)
+        form.addRow(wrapped("Số quyết định: quyết định khen thưởng của Chủ tịch UBND xã (Giấy khen của xã)."))
         self.date = date_edit()
         form.addRow("&Ngày ký", self.date)
         self.signer = QLineEdit(settings.SIGNER.get(store) or "")
         self.signer.setPlaceholderText("Họ tên Chủ tịch UBND xã")
         form.addRow("Người &ký", self.signer)
+        self.deputy = QCheckBox("&Phó Chủ tịch ký (KT.)")
+        self.deputy.setToolTip('Phó Chủ tịch ký thay: giấy tờ in "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH".')
+        self.deputy.setChecked(settings.SIGNER_DEPUTY.get(store))
+        form.addRow("", self.deputy)
         commune = store.register.commune() or {}
         self.recipient = QLineEdit(settings.RECIPIENT.get(store) or "")
         self.recipient.setPlaceholderText(f"Ủy ban nhân dân tỉnh {commune.get('province_name', '')}")
@@ -107,8 +118,14 @@ class PrintDossierDialog(QDialog):
         signer, recipient = self.signer.text().strip(), self.recipient.text().strip()
         settings.SIGNER.set(self.store, signer or None)
         settings.RECIPIENT.set(self.store, recipient or None)
+        settings.SIGNER_DEPUTY.set(self.store, self.deputy.isChecked())
         return dossier.PaperOptions(
-            self.number.value() or None, self.date.date().toPython(), signer or None, recipient or None
+            self.number.value() or None,
+            self.date.date().toPython(),
+            signer or None,
+            recipient or None,
+            decision_number=self.decision_number.value() or None,
+            deputy=self.deputy.isChecked(),
         )
 
 
@@ -358,12 +375,28 @@ class NominationsPage(LoadsWhenShown, QWidget):
         if not exec_dialog(dialog):
             return
         options, year = dialog.options(), self.year.value()
+        from thidua_desktop.documents import dossier
+
+        warnings: list[str] = []
+
+        def plan() -> None:
+            with wait_cursor():  # the arrow back before a refusal (nobody to print) is told
+                warnings.extend(dossier.warnings(self.store, year, rules, options))
+
+        if not run_guarded(self, plan):
+            return
+        if warnings and not confirm(
+            self,
+            "Trước khi in hồ sơ",
+            "\n".join(f"- {w}" for w in warnings) + "\n\nVẫn in hồ sơ? (Có thể sửa trước rồi in lại.)",
+            yes="In hồ sơ",
+            no="Quay lại",
+        ):
+            return
         out = paths.printouts_dir() / f"ho-so-de-nghi-{year}"
         self._progress = QProgressDialog("Đang in hồ sơ...", None, 0, 100, self)
         self._progress.setWindowTitle("In hồ sơ đề nghị khen thưởng")
         self._progress.setMinimumDuration(0)
-
-        from thidua_desktop.documents import dossier
 
         def work(store: Store, progress) -> list[Path]:
             return dossier.write_dossier(store, year, out, rules, options, progress)
