@@ -54,10 +54,13 @@ def catalogue(commune: Store, upper: Store, folder: Path) -> list[tuple[str, Bui
     from ui.meetings.meeting_dialog import HouseholdPicker, MeetingDialog
     from ui.nominations.nomination_dialog import NominationDialog
     from ui.nominations.nominations_page import DecisionDialog, PrintDossierDialog
+    from ui.outbox.questions_page import answer_dialog
     from ui.printing.preview import PdfPreview
     from ui.register.household_dialog import HouseholdDialog, LoanDialog
     from ui.register.village_page import VillageDialog
     from ui.review.grid import DeprivationDialog
+    from ui.upper import talk_back
+    from ui.upper.report_dialog import UpperReportDialog
     from ui.upper.setup_dialog import UpperSetupDialog
     from ui.upper.upper_window import UpperWindow
 
@@ -72,6 +75,10 @@ def catalogue(commune: Store, upper: Store, folder: Path) -> list[tuple[str, Bui
         household.id,
     )
     commune.backup("ảnh chụp màn hình")
+    said = (
+        "Hộ ghi là không nghèo, nhưng theo thu nhập và chỉ số thiếu hụt đã ghi, chuẩn nghèo cho kết quả hộ nghèo. " * 8
+    )
+    asked = {"id": "q1", "kind": "query", "text": said, "asked_at": "2020-12-01T09:30:00+07:00", "answer": None}
     empty = Store.open(folder / "moi.sqlite", actor=commune.actor)  # before the first-start setup
     started = Store.open(folder / "bat-dau.sqlite", actor=commune.actor)  # the setup done: no village yet
     started.register.save_commune({**commune.register.commune(), "years": []})
@@ -139,4 +146,11 @@ def catalogue(commune: Store, upper: Store, folder: Path) -> list[tuple[str, Bui
         ("excel-import", lambda: ExcelImportDialog(commune, str(sheet_path), excel.read_sheet(sheet_path))),
         ("backups", lambda: BackupsDialog(commune)),
         ("upper-backups", lambda: BackupsDialog(upper, upper=True)),
+        (
+            "ask-household",
+            lambda: talk_back.ask_dialog(upper, "02191", "Xã Hồng Thái", household.id, household.label, said),
+        ),
+        ("return-year", lambda: talk_back.return_dialog(upper, "02191", "Xã Hồng Thái", 2019, said)),
+        ("answer-question", lambda: answer_dialog(commune, asked, f"Hộ {household.label}", said)),
+        ("upper-report", lambda: UpperReportDialog(upper, 2019)),
     ]

@@ -43,6 +43,25 @@ def kind_text(q: dict) -> str:
     return "Trả lại năm" if q["kind"] == "return" else "Câu hỏi"
 
 
+def answer_dialog(store: Store, q: dict, about: str, start: str = "", parent: QWidget | None = None) -> TextDialog:
+    """The commune's written answer to one question (or returned year), with the question above it."""
+    return TextDialog(
+        "Trả lời cấp trên",
+        [
+            ("Về:", about),
+            ("Nhận lúc:", local_time(q["asked_at"], seconds=False)),
+            ("Cấp trên trả lại năm:" if q["kind"] == "return" else "Cấp trên hỏi:", q["text"]),
+        ],
+        "&Câu trả lời của xã:",
+        lambda text: outbox.answer(store, q["id"], text),
+        "&Ghi câu trả lời",
+        text=q["answer"] or start,
+        placeholder="Ví dụ: Đã sửa số nhân khẩu của hộ thành 4; hoặc: Đã kiểm tra, thông tin của hộ là đúng vì ...",
+        note=GOES_UP,
+        parent=parent,
+    )
+
+
 class QuestionsPage(LoadsWhenShown, QWidget):
     data_changed = Signal()
     open_year = Signal(int, str)  # a returned year and what the level above said: its review grid
@@ -188,19 +207,6 @@ class QuestionsPage(LoadsWhenShown, QWidget):
         if q["status"] == "closed":
             show_error(self, "Câu hỏi này cấp trên đã đóng; không cần trả lời nữa.", "Đã đóng")
             return
-        about = [("Về:", self.about(q)), ("Nhận lúc:", local_time(q["asked_at"], seconds=False))]
-        about.append(("Cấp trên trả lại năm:" if q["kind"] == "return" else "Cấp trên hỏi:", q["text"]))
-        dialog = TextDialog(
-            "Trả lời cấp trên",
-            about,
-            "&Câu trả lời của xã:",
-            lambda text: outbox.answer(self.store, q["id"], text),
-            "&Ghi câu trả lời",
-            text=q["answer"] or start,
-            placeholder="Ví dụ: Đã sửa số nhân khẩu của hộ thành 4; hoặc: Đã kiểm tra, thông tin của hộ là đúng vì ...",
-            note=GOES_UP,
-            parent=self,
-        )
-        if exec_dialog(dialog):
+        if exec_dialog(answer_dialog(self.store, q, self.about(q), start, self)):
             self.reload()
             self.status.setText(f"Đã ghi câu trả lời. {GOES_UP}")

@@ -60,7 +60,7 @@ def state_details(held: dict | None) -> str:
 
 
 def ask_dialog(
-    store: Store, code: str, commune: str, household_id: str, household: str, flag: str, parent: QWidget
+    store: Store, code: str, commune: str, household_id: str, household: str, flag: str, parent: QWidget | None = None
 ) -> TextDialog:
     """A question to the commune about one of its households, starting from what the check found."""
     about = [("Xã:", f"{commune} ({code})"), ("Hộ:", household)] + ([("Cảnh báo:", flag)] if flag else [])
@@ -77,7 +77,9 @@ def ask_dialog(
     )
 
 
-def return_dialog(store: Store, code: str, commune: str, year: int, text: str, parent: QWidget) -> TextDialog:
+def return_dialog(
+    store: Store, code: str, commune: str, year: int, text: str, parent: QWidget | None = None
+) -> TextDialog:
     """The commune's year sent back with a comment: what to fix before it is sent again."""
     return TextDialog(
         f"Trả lại năm {year} của xã",
