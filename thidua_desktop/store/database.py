@@ -18,8 +18,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from thidua_desktop import paths, settings
 from thidua_desktop.errors import Refused
@@ -37,6 +36,9 @@ from thidua_desktop.store.queries import QueryRepository
 from thidua_desktop.store.register import RegisterRepository
 from thidua_desktop.store.runs import RunRepository
 from thidua_desktop.store.upper_level import UpperLevelRepository
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def _sqlite_messages(path: Path | str) -> dict[int, str]:
@@ -105,7 +107,7 @@ class Store:
 
     def __init__(self, path: Path, actor: str, conn: sqlite3.Connection):
         self.path, self.actor, self.conn = path, actor, conn
-        self.db = Database(conn, execute_plugins=False)
+        self._db: Database | None = None
         self._depth = 0  # transactions in progress: an inner one joins the outer
         self.register = RegisterRepository(self)
         self.meetings = MeetingRepository(self)
@@ -114,6 +116,16 @@ class Store:
         self.upper_level = UpperLevelRepository(self)
         self.runs = RunRepository(self)
         self.queries = QueryRepository(self)
+
+    @property
+    def db(self) -> Database:
+        """sqlite-utils over the connection, for migrations (loaded when first asked for: most starts
+        never need it)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod
@@ -136,6 +148,7 @@ class Store:
                 conn.row_factory = sqlite3.Row
                 conn.create_function("thidua_actor", 0, lambda: store.actor)
                 conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it on every connection
                 # A rollback journal with full sync: safe on a power cut, and safe on a network share.
                 conn.execute("PRAGMA journal_mode = DELETE")
                 conn.execute("PRAGMA synchronous = FULL")
@@ -147,7 +160,7 @@ class Store:
         return store
 
     def _migrate(self) -> None:
-        applied = {m.name for m in migrations.applied(self.db)}
+        applied = set(migrations.applied_names(self.conn))
         known = {m.name for m in migrations._migrations}
         app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
         has_tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
@@ -158,8 +171,7 @@ class Store:
                 f"Tệp {self.path} được tạo bởi một phiên bản ThiDua mới hơn phiên bản đang chạy. "
                 "Hãy cài phiên bản mới nhất rồi mở lại; tệp không bị thay đổi."
             )
-        pending = migrations.pending(self.db)
-        if not pending:
+        if not known - applied:
             return
         if applied:
             self.backup("truoc-nang-cap")
@@ -253,7 +265,7 @@ class Store:
             c.execute("DROP INDEX IF EXISTS audit_household")
             marks = pause_insert_audit(c)
             yield c
-            resume_insert_audit(self.db, marks)
+            resume_insert_audit(c, marks)
             c.execute(AUDIT_HOUSEHOLD_INDEX)
 
     # --- settings (typed in thidua_desktop/settings.py) ---------------------------------------

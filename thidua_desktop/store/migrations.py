@@ -1,16 +1,80 @@
 """Numbered schema migrations. Never edit one that has been released: add the next.
 
-Each runs in a transaction with the record of it being applied (sqlite-utils Migrations).
+Each runs in a transaction with the record of it being applied (sqlite-utils Migrations). sqlite-utils
+is loaded only when a file has a migration to apply: opening a file that is up to date reads which
+migrations it has with one plain query (`applied_names`), so the program starts without it.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 APPLICATION_ID = 0x54484455  # "THDU": marks a SQLite file as ours
+MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of the migrations applied
 
-migrations = Migrations("thidua")
+
+@dataclass
+class Migration:
+    name: str
+    fn: Callable[[Any], None]
+    transactional: bool = True
+
+
+class LazyMigrations:
+    """sqlite-utils' `Migrations` of one set, made (and sqlite-utils imported) on first use."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._migrations: list[Migration] = []
+        self._real: Any = None
+
+    def __call__(self, *, name: str | None = None, transactional: bool = True) -> Callable:
+        def inner(fn: Callable) -> Callable:
+            self._migrations.append(Migration(name or fn.__name__, fn, transactional))
+            return fn
+
+        return inner
+
+    def _made(self) -> Any:
+        if self._real is None:
+            from sqlite_utils.migrations import Migrations
+
+            real = Migrations(self.name)
+            for m in self._migrations:
+                real(name=m.name, transactional=m.transactional)(m.fn)
+            self._real = real
+        return self._real
+
+    def applied(self, db: Database) -> list:
+        return self._made().applied(db)
+
+    def pending(self, db: Database) -> list:
+        return self._made().pending(db)
+
+    def apply(self, db: Database, **kwargs: Any) -> None:
+        self._made().apply(db, **kwargs)
+
+    def applied_names(self, conn: sqlite3.Connection) -> list[str]:
+        """The migrations of this set a file has, read with plain SQL (what `applied` reads)."""
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+        ).fetchone():
+            return []
+        return [
+            r[0]
+            for r in conn.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid", (self.name,)
+            )
+        ]
+
+
+migrations = LazyMigrations("thidua")
 
 # Tables whose every change goes to audit_log: table -> (record id SQL, household id SQL, skipped columns).
 # In the SQL, R stands for NEW or OLD.
@@ -186,7 +250,7 @@ def pause_insert_audit(conn) -> dict[str, int]:
     return marks
 
 
-def resume_insert_audit(db: Database, marks: dict[str, int]) -> None:
+def resume_insert_audit(db: Database | sqlite3.Connection, marks: dict[str, int]) -> None:
     for table, (record_sql, household_sql, _skipped) in AUDITED.items():
         db.execute(
             f"""INSERT INTO audit_log (at, actor, tbl, record_id, household_id, action)
@@ -198,14 +262,14 @@ def resume_insert_audit(db: Database, marks: dict[str, int]) -> None:
     create_audit_triggers(db)
 
 
-def create_audit_triggers(db: Database) -> None:
+def create_audit_triggers(db: Database | sqlite3.Connection) -> None:
     """(Re)create the triggers that write audit_log; call again after a migration adds columns.
 
     thidua_actor() is a function every connection of the application registers (store.py).
     """
     now = NOW_SQL
     for table, (record_sql, household_sql, skipped) in AUDITED.items():
-        columns = [c.name for c in db[table].columns if c.name not in skipped]
+        columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall() if r[1] not in skipped]
         for event in ("insert", "update", "delete"):
             db.execute(f"DROP TRIGGER IF EXISTS audit_{table}_{event}")
         new_rec, new_hh = record_sql.replace("R.", "NEW."), household_sql.replace("R.", "NEW.")
