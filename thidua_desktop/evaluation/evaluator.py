@@ -172,6 +172,25 @@ def _date(iso: str) -> str:
     return f"{d}/{m}/{y}"
 
 
+# What a met category needs of the year's record: a category is met only when every criterion it judges
+# is, so B (poor or near-poor) needs effort and registration to exit, A (not poor) needs initiative,
+# effort, support of others, being a model and the cultural title. (statuses, judgements that must be true)
+ELIGIBLE_NEEDS = (
+    (("poor", "near_poor"), ("effort", "registered_to_exit")),
+    (("near_poor", "non_poor"), ("cultural_family", "effort", "initiative", "supports_others", "role_model")),
+)
+
+
+def could_be_eligible(record: dict) -> bool:
+    """Whether a household's record of the year leaves it any chance of being eligible (ELIGIBLE_NEEDS):
+    the level above judges only these households to count the eligible."""
+    a = record.get("assessments") or {}
+    return any(
+        record["status"] in statuses and all((a.get(j) if j in a else record.get(j)) is True for j in judgements)
+        for statuses, judgements in ELIGIBLE_NEEDS
+    )
+
+
 def evaluate_household(
     view: HouseholdView, year: int, criteria: CriteriaSet, area: str, meetings_by_household: dict
 ) -> dict:
@@ -441,10 +460,36 @@ def _improvement(views: list[HouseholdView], year: int, before: Counts, now: Cou
 def evaluate_commune(
     data: dict, views: list[HouseholdView], year: int, criteria: CriteriaSet, counts: dict[int, Counts]
 ) -> dict:
-    commune = data["commune"]
+    relapses = sum(1 for v in views if v.relapsed(year))
+    found = _commune_criteria(data["commune"], views, year, criteria, counts, relapses)
+    poverty_rates, near_poor_rates = rates_of(counts)
+    return {
+        "verdict": group(c["verdict"] for c in found.values()),
+        "criteria": found,
+        "poverty_rates": poverty_rates,
+        "near_poor_rates": near_poor_rates,
+    }
+
+
+def commune_verdict(
+    commune: dict, policy_views: list[HouseholdView], year: int, criteria: CriteriaSet, counts: dict[int, Counts]
+) -> str:
+    """The commune's verdict alone, from its counts and its policy households (the level above's
+    overview): the number of relapses is in C3's reason only, so it is not counted here."""
+    return group(c["verdict"] for c in _commune_criteria(commune, policy_views, year, criteria, counts, 0).values())
+
+
+def _commune_criteria(
+    commune: dict,
+    views: list[HouseholdView],
+    year: int,
+    criteria: CriteriaSet,
+    counts: dict[int, Counts],
+    relapses: int,
+) -> dict:
+    """C1-C7; of the households, C6 looks at the policy households only (`views` may be just those)."""
     facts: dict = next((cy for cy in commune.get("years") or () if cy["year"] == year), {})
     a = facts.get("assessments") or {}
-    relapses = sum(1 for v in views if v.relapsed(year))
 
     def assessment(key: str, extra: str = "") -> dict:
         return crit(
@@ -455,7 +500,7 @@ def evaluate_commune(
     c4 = reduction_criterion(
         counts, range(criteria.period_start, last + 1), criteria.commune_reduction, criteria, "Tỷ lệ hộ nghèo"
     )
-    found = {
+    return {
         "C1": assessment("socioeconomic_targets"),
         "C2": assessment("funds_settled_on_time"),
         "C3": assessment("mobilization", f" Số hộ tái nghèo năm {year}: {relapses}."),
@@ -463,13 +508,6 @@ def evaluate_commune(
         "C5": _end_rates(commune.get("region"), counts.get(last), last, year, criteria),
         "C6": _policy(views, year, criteria.policy_deadline_commune),
         "C7": assessment("reporting_on_time"),
-    }
-    poverty_rates, near_poor_rates = rates_of(counts)
-    return {
-        "verdict": group(c["verdict"] for c in found.values()),
-        "criteria": found,
-        "poverty_rates": poverty_rates,
-        "near_poor_rates": near_poor_rates,
     }
 
 
@@ -624,17 +662,23 @@ class GroupOfCommunes:
         self.add_views([HouseholdView.of(hh) for hh in data["households"]])
 
     def add_views(self, views: list[HouseholdView]) -> None:
+        self.add_counts(
+            counts_by_year(views),
+            counts_by_year(v for v in views if (v.data["head"].get("ethnicity") or "Kinh") != "Kinh"),
+            [v for v in views if v.data.get("policy_household")],
+        )
+
+    def add_counts(self, counts: dict[int, Counts], minority: dict[int, Counts], policy: list[HouseholdView]) -> None:
+        """One commune by its counts by year (all households, and those whose head is of an ethnic
+        minority) and its policy households."""
         self.communes += 1
-        for into, counts in (
-            (self.counts, counts_by_year(views)),
-            (self.minority, counts_by_year(v for v in views if (v.data["head"].get("ethnicity") or "Kinh") != "Kinh")),
-        ):
-            for year, c in counts.items():
+        for into, by_year in ((self.counts, counts), (self.minority, minority)):
+            for year, c in by_year.items():
                 total = into.setdefault(year, Counts())
                 total.households += c.households
                 total.poor += c.poor
                 total.near_poor += c.near_poor
-        self.policy += [v for v in views if v.data.get("policy_household")]
+        self.policy += policy
 
     def evaluate(self, year: int, criteria: CriteriaSet, poor_district: bool = False) -> dict:
         """III.1.2 for the group, and the province's targets (I.1) as progress."""

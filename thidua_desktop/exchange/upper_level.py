@@ -20,7 +20,7 @@ from pathlib import Path
 
 from thidua_desktop import care, paths, settings, text
 from thidua_desktop.errors import Refused, log_bug
-from thidua_desktop.evaluation import evaluator
+from thidua_desktop.evaluation import evaluator, service
 from thidua_desktop.evaluation.criteria import CriteriaSet
 from thidua_desktop.exchange import checks, keys, package
 from thidua_desktop.exchange.keys import b64, fingerprint, same_fingerprint
@@ -774,29 +774,27 @@ def overview(store: Store, year: int, chosen: CriteriaSet, progress: Progress | 
             progress(int(100 * i / max(len(listed), 1)), f"Đang đánh giá xã {c.name}…")
         s = commune_store(store, c.code)
         try:
-            data = dataset.export_data(s)
+            # Counted, not judged household by household: reasons are built when a commune is opened.
+            counted = service.count_year(s, year, chosen, group_)
         finally:
             s.close()
-        views = evaluator.views_of(data)
-        report = evaluator.evaluate(data, year, chosen, group_, views)
-        eligible = sum(1 for h in report["households"] if h["verdict"] == "eligible")
         own = _own_evaluation(store, c.code, year)
         differs = own is not None and (
-            own.get("commune_verdict") != report["commune"]["verdict"] or own.get("eligible") != eligible
+            own.get("commune_verdict") != counted["verdict"] or own.get("eligible") != counted["eligible"]
         )
         rows.append(
             {
                 "code": c.code,
                 "name": c.name,
-                "households": len(report["households"]),
-                "poverty_rates": report["commune"]["poverty_rates"],
-                "near_poor_rates": report["commune"]["near_poor_rates"],
-                "verdict": report["commune"]["verdict"],
-                "eligible": eligible,
+                "households": counted["households"],
+                "poverty_rates": counted["poverty_rates"],
+                "near_poor_rates": counted["near_poor_rates"],
+                "verdict": counted["verdict"],
+                "eligible": counted["eligible"],
                 "own": own,
                 "differs": differs,
                 # Per year: households there, those with a record (the rates' base), complete or not.
-                "coverage": evaluator.coverage_by_year(views),
+                "coverage": counted["coverage"],
                 "state": (states.get(c.code) or {}).get("state"),  # received / checked / returned / approved
             }
         )
@@ -823,11 +821,12 @@ def received_nominations(store: Store, year: int | None = None) -> list[dict]:
             continue
         s = commune_store(store, c.code)
         try:
-            heads = {h.id: h.head_name for h in s.register.household_names(include_deleted=True).values()}
+            sent = [n for n in s.nominations.find(year) if n["status"] in ("sent", "decided", "returned")]
+            nominated = [n["household_id"] for n in sent if n["household_id"]]  # only theirs: the names are read
+            found = s.register.household_names(ids=nominated, include_deleted=True) if nominated else {}
+            heads = {h.id: h.head_name for h in found.values()}
             villages = {v["id"]: v["name"] for v in s.register.villages(include_deleted=True)}
-            for n in s.nominations.find(year):
-                if n["status"] not in ("sent", "decided", "returned"):
-                    continue
+            for n in sent:
                 name = (
                     f"Hộ {heads.get(n['household_id'], '?')}"
                     if n["nominee_kind"] == "household"
