@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from thidua_desktop import __version__, care, excel, paths, settings
-from thidua_desktop.documents import annual_report
+from thidua_desktop import __version__
 from thidua_desktop.errors import Refused, bug_message, log_bug
-from thidua_desktop.evaluation import criteria, service
-from thidua_desktop.files import atomic_write, read_input
-from thidua_desktop.register import dataset
-from thidua_desktop.store import Store
+
+if TYPE_CHECKING:
+    from thidua_desktop.evaluation.criteria import CriteriaSet
+    from thidua_desktop.store import Store
+
+# Each command imports what it needs when it runs: the window and every command start without the rest.
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -47,6 +47,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from thidua_desktop.evaluation.criteria import DEFAULT_SET
+
     parser = _Parser(
         prog="main.py",
         description="ThiDua Desktop: phong trào 'Cả nước chung tay vì người nghèo - Không để ai bị bỏ lại phía sau'. "
@@ -181,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--criteria",
         default=None,
         metavar="TÊN",
-        help=f"bộ tiêu chí (mặc định: bộ đã chọn trong chương trình, hoặc {criteria.DEFAULT_SET})",
+        help=f"bộ tiêu chí (mặc định: bộ đã chọn trong chương trình, hoặc {DEFAULT_SET})",
     )
     return parser
 
@@ -193,17 +195,24 @@ def _iso_date(text: str) -> _dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' không phải ngày dạng năm-tháng-ngày (ví dụ 2020-01-05)") from None
 
 
-def _criteria(store: Store, args: argparse.Namespace) -> criteria.CriteriaSet:
+def _criteria(store: Store, args: argparse.Namespace) -> CriteriaSet:
+    from thidua_desktop.evaluation import criteria
+
     return criteria.load(args.criteria or criteria.chosen_name(store))
 
 
 def open_store(args: argparse.Namespace) -> Store:
+    from thidua_desktop import paths
+    from thidua_desktop.store import Store
+
     return Store.open(args.db or paths.default_db(), actor=args.officer)
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Run a headless command; returns the exit code. A refusal is told as it is (exit 1); anything else
     is our bug: logged with its traceback and told with the log's path (exit 3)."""
+    from thidua_desktop import care
+
     log_path = care.setup_logging()
     store = None
     try:
@@ -222,21 +231,18 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _dispatch(store: Store, args: argparse.Namespace) -> int:
+    if args.command in ("excel-template", "import-excel", "export-households"):
+        return _excel(store, args)
     if args.command == "import-json":
+        from thidua_desktop.register import dataset
+
         result = dataset.import_file(store, args.file)
         print(result.summary())
         if result.backup:
             print(f"Bản sao lưu trước khi nhập: {result.backup}")
-    elif args.command == "excel-template":
-        excel.write_template(args.file, store if store.register.commune() else None)
-        print(f"Đã ghi mẫu nhập danh sách hộ: {args.file}")
-    elif args.command == "import-excel":
-        _commune_of(store)
-        print(excel.import_file(store, args.file, args.create_villages).summary())
-    elif args.command == "export-households":
-        count = excel.export_store(store, args.file)
-        print(f"Đã xuất {store.register.household_count()} hộ ({count} dòng) ra tệp {args.file}.")
     elif args.command == "export-report":
+        from thidua_desktop.documents import annual_report
+
         _commune_of(store)
         annual_report.write(store, args.year, _criteria(store, args), args.out)
         print(f"Đã ghi báo cáo năm {args.year}: {args.out}")
@@ -249,8 +255,25 @@ def _dispatch(store: Store, args: argparse.Namespace) -> int:
     elif args.command == "upper":
         return _upper(store, args)
     elif args.command == "export-json":
-        data = dataset.export_file(store, args.file)
-        print(f"Đã xuất {len(data['villages'])} thôn, {len(data['households'])} hộ ra tệp {args.file}.")
+        from thidua_desktop.register import dataset
+
+        done = dataset.write_file(store, args.file)
+        print(f"Đã xuất {done.villages} thôn, {done.households} hộ ra tệp {args.file}.")
+    return EXIT_OK
+
+
+def _excel(store: Store, args: argparse.Namespace) -> int:
+    from thidua_desktop import excel
+
+    if args.command == "excel-template":
+        excel.write_template(args.file, store if store.register.commune() else None)
+        print(f"Đã ghi mẫu nhập danh sách hộ: {args.file}")
+    elif args.command == "import-excel":
+        _commune_of(store)
+        print(excel.import_file(store, args.file, args.create_villages).summary())
+    else:
+        count = excel.export_store(store, args.file)
+        print(f"Đã xuất {store.register.household_count()} hộ ({count} dòng) ra tệp {args.file}.")
     return EXIT_OK
 
 
@@ -262,6 +285,10 @@ def _commune_of(store: Store) -> dict:
 
 
 def _evaluate(store: Store, args: argparse.Namespace) -> int:
+    import json
+
+    from thidua_desktop.evaluation import service
+
     commune = _commune_of(store)
     chosen = _criteria(store, args)
     result = service.run(store, args.year, chosen)
@@ -275,7 +302,11 @@ def _evaluate(store: Store, args: argparse.Namespace) -> int:
 
 
 def _package(store: Store, args: argparse.Namespace) -> int:
+    import json
+
+    from thidua_desktop import settings
     from thidua_desktop.exchange import outbox, package
+    from thidua_desktop.files import read_input
 
     if args.action == "setup":
         raw = read_input(args.file, package.MAX_SIGNED_FILE, "tệp thiết lập")
@@ -327,7 +358,11 @@ def _package(store: Store, args: argparse.Namespace) -> int:
 
 
 def _upper(store: Store, args: argparse.Namespace) -> int:
+    import json
+
+    from thidua_desktop.evaluation import criteria
     from thidua_desktop.exchange import upper_level
+    from thidua_desktop.files import atomic_write
 
     if args.action == "init":
         setup = upper_level.init(store, args.name, args.level, args.address)
