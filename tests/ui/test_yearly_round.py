@@ -11,24 +11,35 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QWidget
 
 from tests.ui.keys import type_text
+from thidua_desktop.exchange import outbox, upper_level
 from ui.commune.commune_page import CommuneDialog
 from ui.main_window import MainWindow
+from ui.upper.upper_window import UpperWindow
 
 ALT, CTRL = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
+WORKING_IN: dict[str, QWidget] = {}  # the main window the officer works in, which gets the keyboard back
+
+
+def work_in(qtbot, window: QWidget) -> None:
+    WORKING_IN["window"] = window
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
 def key(key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     """A key pressed where the focus is, as the officer presses it."""
     if QApplication.activeWindow() is None:  # a dialog just closed: a window manager gives the window back
-        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
-        back = QApplication.activeModalWidget() or (shown[-1] if shown else None)
+        back = QApplication.activeModalWidget() or WORKING_IN.get("window")
         if back is not None:
             back.activateWindow()
             QApplication.processEvents()
-    target = QApplication.activePopupWidget() or QApplication.focusWidget() or QApplication.activeWindow()
+    focused = QApplication.focusWidget()
+    if focused is not None and not focused.isVisible():  # left on a page that a tab change hid
+        focused = None
+    target = QApplication.activePopupWidget() or focused or QApplication.activeWindow()
     assert target is not None, "no window has the keyboard"
     QTest.keyClick(target, key, modifier)
     QApplication.processEvents()  # what the key set going (fields shown, checks re-run) before the next
@@ -164,8 +175,7 @@ def test_a_whole_yearly_round_by_keyboard(qtbot, store, store_factory, files, tm
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    work_in(qtbot, window)
     assert window.households.first_steps_box.isVisible()
     from ui.register.village_page import VillageDialog
 
@@ -230,3 +240,130 @@ def test_a_whole_yearly_round_by_keyboard(qtbot, store, store_factory, files, tm
     assert grid.model.pending
     key(Qt.Key.Key_S, CTRL)
     assert not grid.model.pending and "Đã lưu 1 hộ" in grid.status.text()
+
+    # --- the evaluation: F5, then Enter opens the household at its criterion; Esc closes it ---------
+    key(Qt.Key.Key_6, CTRL)
+    evaluation = window.evaluation
+    assert evaluation.year.value() == 2021
+    with qtbot.waitSignal(evaluation.evaluated, timeout=30000):
+        key(Qt.Key.Key_F5)
+    assert evaluation.report["year"] == 2021 and "Tỷ lệ hộ nghèo năm 2021" in evaluation.summary.text()
+    looked = when_shown(HouseholdDialog, lambda d: key(Qt.Key.Key_Escape))
+    evaluation.household_table.setFocus()
+    key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: closed(looked))
+
+    # --- a meeting: Ctrl+N, the counts and times typed, Ctrl+S; then its minutes printed --------------
+    from ui.meetings.meeting_dialog import MeetingDialog
+    from ui.printing.preview import PdfPreview
+
+    def a_meeting(d):
+        assert d.rows, "the households to consider come from the evaluation"
+        key(Qt.Key.Key_P, ALT)  # "Số người dự họ&p"
+        key(Qt.Key.Key_A, CTRL)
+        typed("30")
+        key(Qt.Key.Key_H, ALT)  # "Ngày &họp": Tab goes through its day, month and year, then its two times
+        for _ in range(3):
+            if QApplication.focusWidget() is not d.start_time:
+                key(Qt.Key.Key_Tab)
+        focus_is(d.start_time)
+        typed("19:30")
+        key(Qt.Key.Key_Tab)
+        focus_is(d.end_time)
+        typed("21:00")
+        key(Qt.Key.Key_C, ALT)  # "&Chủ trì"
+        typed("Ma Văn Tâm")
+        key(Qt.Key.Key_K, ALT)  # "Thư &ký"
+        typed("Lò Thị Hoa")
+        for _hid, agree, _disagree, _abstain in d.rows:  # each household's votes, Tab after Tab
+            while QApplication.focusWidget() is not agree:
+                key(Qt.Key.Key_Tab)
+            key(Qt.Key.Key_A, CTRL)
+            typed("25")
+        key(Qt.Key.Key_S, CTRL)
+
+    key(Qt.Key.Key_5, CTRL)
+    meeting = when_shown(MeetingDialog, a_meeting)
+    key(Qt.Key.Key_N, CTRL)
+    qtbot.waitUntil(lambda: closed(meeting))
+    [held] = store.meetings.find(2021, with_times=True)
+    assert (held["attendees"], held["start_time"], held["end_time"]) == (30, "19:30", "21:00")
+    assert all(d["agree"] == 25 for d in held["decisions"])
+    window.meetings.table.setFocus()
+    previewed = when_shown(PdfPreview, lambda d: alt(qtbot, Qt.Key.Key_N))  # "Đó&ng"
+    alt(qtbot, Qt.Key.Key_B)  # "In &biên bản để ký..."
+    qtbot.waitUntil(lambda: closed(previewed), timeout=30000)
+
+    # --- nominations: an individual proposed by the form, then approved by the commune ----------------
+    from ui.nominations.nomination_dialog import NominationDialog
+
+    def a_nominee(d):
+        assert d.kind.value() == "individual"
+        key(Qt.Key.Key_N, ALT)  # "Tê&n"
+        typed("Hoàng Văn Sơn")
+        key(Qt.Key.Key_T, ALT)  # "Tóm tắt &thành tích"
+        typed("Trưởng thôn, vận động 5 hộ thoát nghèo")
+        key(Qt.Key.Key_S, CTRL)
+
+    key(Qt.Key.Key_7, CTRL)
+    nominations = window.nominations
+    proposed = when_shown(NominationDialog, a_nominee)
+    key(Qt.Key.Key_N, CTRL)
+    qtbot.waitUntil(lambda: closed(proposed))
+    assert [n["nominee_name"] for n in nominations.rows] == ["Hoàng Văn Sơn"]
+    nominations.table.setFocus()
+    key(Qt.Key.Key_A, CTRL)
+    alt(qtbot, Qt.Key.Key_D)  # "Xã &duyệt"
+    assert {n["status"] for n in store.nominations.find(2021)} == {"approved"}
+
+    # --- the household list out to Excel, from the menu ------------------------------------------------
+    files["save"] = tmp_path / "danh-sach-ra.xlsx"
+    key(Qt.Key.Key_1, CTRL)
+    with qtbot.waitSignal(window.job_done, timeout=30000):
+        key(Qt.Key.Key_T, ALT)
+        key(Qt.Key.Key_D)  # "Xuất &danh sách hộ đang hiện ra Excel..."
+    assert (tmp_path / "danh-sach-ra.xlsx").exists()
+
+    # --- the package: the level above's setup file, a new package, written to a folder (the stick) -----
+    province = store_factory("tinh.sqlite")
+    setup = tmp_path / "thiet-lap.setup"
+    setup.write_bytes(upper_level.init(province, "UBND tỉnh Tuyên Quang", "province"))
+    stick = tmp_path / "usb"
+    key(Qt.Key.Key_8, CTRL)
+    files["open"] = setup
+    alt(qtbot, Qt.Key.Key_H)  # "N&hận tệp thiết lập của cấp trên..."
+    assert outbox.upper_of(store) is not None
+    key(Qt.Key.Key_N, CTRL)  # a new package
+    files["folder"] = stick
+    alt(qtbot, Qt.Key.Key_I)  # "Gh&i vào thư mục..."
+    assert list(stick.glob("*.tdgoi")) and "Đã ghi gói số 1" in window.outbox.status.text()
+
+    # --- the level above: the stick checked, the commune's key confirmed by phone, the package taken ---
+    upper = UpperWindow(province)
+    qtbot.addWidget(upper)
+    upper.show()
+    work_in(qtbot, upper)
+    key(Qt.Key.Key_2, CTRL)
+    importer = upper.importer
+    files["folder"] = stick
+    alt(qtbot, Qt.Key.Key_M)  # "Lấy cả thư &mục (USB)..."
+    qtbot.waitUntil(lambda: importer.table.item(0, 6) is not None, timeout=30000)
+    assert "chưa được xác nhận" in importer.table.item(0, 6).text()
+    key(Qt.Key.Key_1, CTRL)
+    read_out = outbox.own_keys(store).fingerprint  # what the commune's officer reads over the phone
+    phoned = when_shown(QInputDialog, lambda box: (typed(read_out.lower()), key(Qt.Key.Key_Return)))
+    upper.communes.pending_table.setFocus()
+    key(Qt.Key.Key_Return)  # Enter on the waiting commune: the phone check
+    qtbot.waitUntil(lambda: closed(phoned))
+    assert upper_level.communes(province)[0].trusted
+    key(Qt.Key.Key_2, CTRL)
+    qtbot.waitUntil(lambda: importer.import_button.isEnabled(), timeout=30000)  # checked again at once
+    alt(qtbot, Qt.Key.Key_N)  # "&Nhập các gói hợp lệ và ghi biên nhận"
+    qtbot.waitUntil(lambda: "Đã nhập 1 gói" in importer.summary.text(), timeout=30000)
+
+    # --- back at the commune: the receipt taken in -------------------------------------------------------
+    work_in(qtbot, window)
+    files["open"] = next(stick.glob("*.bien-nhan.json"))
+    alt(qtbot, Qt.Key.Key_B)  # "Nhận &biên nhận..."
+    assert store.outbox.entries()[0].status == "received"
+    assert window.outbox.status.text().startswith("Gói số 1: cấp trên đã nhận.")

@@ -283,12 +283,48 @@ def add_labelled(bar: QHBoxLayout, *pairs: tuple[str, QWidget]) -> None:
         bar.addWidget(widget)
 
 
-def latest_year_spin(store, what: str = "Năm") -> RangeSpin:
+class LatestYearSpin(RangeSpin):
+    """The year a page shows: the latest year that has review records (or this year), following the
+    years that come (an import, a new year's records) until the officer chooses a year himself."""
+
+    def __init__(self, store, what: str = "Năm", parent: QWidget | None = None):
+        super().__init__(MIN_YEAR, MAX_YEAR, what, parent)
+        self.store = store
+        self.chosen = False
+        QSpinBox.setValue(self, self._latest())
+
+    def _latest(self) -> int:
+        years = self.store.register.record_years()
+        return years[-1] if years else _dt.date.today().year
+
+    def setValue(self, value: int) -> None:  # a year set on purpose stays
+        self.chosen = True
+        super().setValue(value)
+
+    def stepBy(self, steps: int) -> None:
+        self.chosen = True
+        super().stepBy(steps)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.text().isdigit():
+            self.chosen = True
+        super().keyPressEvent(event)
+
+    def follow(self) -> bool:
+        """Show the latest year with records, unless a year was chosen; quietly (the page is reloading
+        anyway). True when the year changed."""
+        latest = self._latest()
+        if self.chosen or latest == self.value():
+            return False
+        self.blockSignals(True)
+        QSpinBox.setValue(self, latest)
+        self.blockSignals(False)
+        return True
+
+
+def latest_year_spin(store, what: str = "Năm") -> LatestYearSpin:
     """A year chooser starting at the latest year that has review records (or this year)."""
-    spin = RangeSpin(MIN_YEAR, MAX_YEAR, what)
-    years = store.register.record_years()
-    spin.setValue(years[-1] if years else _dt.date.today().year)
-    return spin
+    return LatestYearSpin(store, what)
 
 
 def year_bar(

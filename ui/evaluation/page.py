@@ -664,6 +664,7 @@ class EvaluationPage(QWidget):
 
     def reload(self) -> None:
         """The data changed elsewhere: the shown verdicts may be stale until judged again."""
+        self.year.follow()
         if self.report:
             self.summary.setText(
                 self.summary.text().split(" (Dữ liệu")[0] + " (Dữ liệu đã thay đổi: bấm Đánh giá để cập nhật.)"

@@ -89,6 +89,7 @@ class MeetingsPage(QWidget):
         return chosen_criteria(self, self.store)
 
     def reload(self, *_args) -> None:
+        self.year.follow()
         chosen = self.village.value()
         self.village.blockSignals(True)
         self.village.clear()

@@ -200,6 +200,7 @@ class NominationsPage(LoadsWhenShown, QWidget):
 
     def load(self) -> None:
         """List the year's proposals with what the evaluation says of each nominee."""
+        self.year.follow()
         rules = self.criteria()
         if rules is None:
             return

@@ -353,6 +353,7 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
         super().reload()
 
     def load(self) -> None:
+        self.year.follow()  # a year that came since (an import, a household's new record)
         self.village.blockSignals(True)
         chosen = self.village.currentData()
         self.village.clear()
