@@ -36,8 +36,11 @@ def test_a_refused_package_says_the_level_aboves_refusal_and_the_next_step(qtbot
     window.tabs.setCurrentWidget(page)
     page.table.selectRow(0)
     said = page.table.item(0, 6).text()
-    assert said.startswith("Cấp trên từ chối:") and "Việc cần làm:" in said
+    assert said.startswith("Cấp trên từ chối. Việc cần làm:")
+    assert "upper trust" not in said  # the level above's own words for its officer stay in the detail
     assert "tạo gói mới" in page.next_step.text() and page.resend_button.isVisible()
+    page.show_entry(0)
+    assert prompts[-1].startswith("Số: 1") and "Cấp trên từ chối:" in prompts[-1]
     upper_level.trust(province, commune.register.commune()["code"], outbox.own_keys(commune).fingerprint)
     page.resend_button.click()
     assert commune.outbox.entries()[0].status == "waiting"

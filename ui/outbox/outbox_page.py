@@ -47,6 +47,16 @@ STATUS_COLUMN = 4
 SEND_EVERY_MS = 60_000
 
 
+ADVICE = "Việc cần làm:"
+
+
+def advice_of(entry: outbox.OutboxEntry) -> str:
+    """What the level above's refusal asks the commune to do ("Việc cần làm: ..."), or its whole message
+    when it gives none: the rest of the message is written for the level above's own officer."""
+    message = entry.receipt_message or ""
+    return message[message.index(ADVICE) :] if ADVICE in message else message
+
+
 def signed_file(path: str, what: str) -> bytes:
     """A setup file or a receipt the officer chose, read within the command line's bound (or refused)."""
     from thidua_desktop.exchange.package import MAX_SIGNED_FILE
@@ -176,7 +186,7 @@ class OutboxPage(LoadsWhenShown, QWidget):
         if e.sequence in self.overdue:
             status = f"⚠ {status}: quá {settings.RECEIPT_OVERDUE_DAYS.get(self.store)} ngày"
         if e.status == "refused":
-            said = f"Cấp trên từ chối: {e.receipt_message or ''}".strip()
+            said = f"Cấp trên từ chối. {advice_of(e)}".strip()
         else:
             said = e.receipt_message or (f"Lỗi lần {e.attempts}: {e.last_error}" if e.last_error else "")
         return [
@@ -193,9 +203,9 @@ class OutboxPage(LoadsWhenShown, QWidget):
         days = settings.RECEIPT_OVERDUE_DAYS.get(self.store)
         if e.status == "refused":
             return (
-                f"Cấp trên từ chối gói số {e.sequence}: {e.receipt_message or ''} Bước tiếp theo: sửa theo lời cấp "
-                "trên rồi tạo gói mới (Ctrl+N); hoặc, nếu cấp trên chỉ chờ xác nhận mã nhận diện của xã, gọi điện "
-                "đọc mã cho cấp trên, rồi gửi lại chính gói này."
+                f"Cấp trên từ chối gói số {e.sequence}. {advice_of(e)} Bước tiếp theo: nếu cấp trên chỉ chờ xác nhận "
+                "mã nhận diện của xã, gọi điện đọc mã cho cấp trên rồi gửi lại chính gói này; nếu phải sửa dữ liệu, "
+                "sửa xong tạo gói mới (Ctrl+N). Enter trên dòng này xem lời cấp trên đầy đủ."
             )
         if e.sequence in self.overdue:
             return (
@@ -222,6 +232,8 @@ class OutboxPage(LoadsWhenShown, QWidget):
             return
         e = self.entries[row]
         values = self._row(e)
+        if e.status == "refused":  # the level above's words whole, as its receipt gave them
+            values[-1] = f"Cấp trên từ chối: {e.receipt_message or ''}"
         lines = [f"{h}: {v}" for h, v in zip(self.HEADERS, values) if v not in ("", None)]
         show_done(self, "\n".join(lines + ["", self._next_step(e)]), f"Gói số {e.sequence}")
 
