@@ -165,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("code", metavar="COMMUNE_CODE")
     q.add_argument("--household", required=True, metavar="HOUSEHOLD_ID")
     q.add_argument("--text", required=True, metavar="NỘI_DUNG")
+    q.add_argument("--year", type=int, default=None, metavar="NĂM", help="năm mà câu hỏi nói tới (nếu có)")
     q = usub.add_parser("return", help="trả lại dữ liệu một năm của xã kèm ý kiến")
     q.add_argument("code", metavar="COMMUNE_CODE")
     q.add_argument("--year", type=int, required=True, metavar="NĂM")
@@ -423,7 +424,7 @@ def _upper(store: Store, args: argparse.Namespace) -> int:
                 print(f"[{f.commune_code}] {f.message}")
             print(f"Năm {args.year}: {len(flags)} cảnh báo.")
     elif args.action == "query":
-        query_id = upper_level.ask(store, args.code, args.household, args.text)
+        query_id = upper_level.ask(store, args.code, args.household, args.text, args.year)
         print(f"Đã ghi câu hỏi {query_id}; xã nhận được trong biên nhận tiếp theo (upper receipt để ghi ngay).")
     elif args.action == "return":
         query_id = upper_level.return_year(store, args.code, args.year, args.text)

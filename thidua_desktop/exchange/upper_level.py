@@ -629,8 +629,9 @@ def _known_commune(store: Store, code: str) -> None:
         raise Refused(f"Chưa nhập gói nào của xã {code}; chưa hỏi hay trả lại được.")
 
 
-def ask(store: Store, code: str, household_id: str, text: str) -> str:
-    """A question to the commune about one of its households; it goes down in the next receipt."""
+def ask(store: Store, code: str, household_id: str, text: str, year: int | None = None) -> str:
+    """A question to the commune about one of its households (and, from a check, the year it is about);
+    it goes down in the next receipt."""
     _known_commune(store, code)
     text = _said(text)
     copy = commune_store(store, code)
@@ -640,7 +641,7 @@ def ask(store: Store, code: str, household_id: str, text: str) -> str:
         copy.close()
     if household_id not in found:
         raise Refused(f"Xã {code} không có hộ mang mã {household_id[:40]} trong gói đã nhập gần nhất.")
-    return store.queries.ask(code, "query", text, household_id, None)
+    return store.queries.ask(code, "query", text, household_id, year)
 
 
 def return_year(store: Store, code: str, year: int, text: str) -> str:
