@@ -226,7 +226,7 @@ VIETNAMESE = {
         "Selection": "Phần đã chọn",
         "Specify pages or ranges separated by commas. Ranges are specified by two numbers separated by a hyphen. E.g: 3,5-7,9 prints pages 3, 5, 6, 7 and 9.": "Ghi các trang hoặc dãy trang, ngăn bằng dấu phẩy; một dãy là hai số nối bằng dấu gạch ngang. Ví dụ: 3,5-7,9 in các trang 3, 5, 6, 7 và 9.",
         "Output Settings": "Cách in",
-        "Page &Set:": "&Trang in:",
+        "Page &Set:": "T&rang in:",
         "Options": "Tùy chọn",
         "Color Mode": "Màu",
         "Color": "In màu",

@@ -98,8 +98,12 @@ class RateChart(QWidget):
                 if v is not None:
                     p.setBrush(color)
                     p.drawEllipse(QPointF(x_of(i), y_of(v)), 3.5, 3.5)
+                    # the first year's figure leans right, off the axis's own figures
+                    shift = 24 if i == 0 and len(years) > 1 else 0
                     p.drawText(
-                        QRectF(x_of(i) - 30, y_of(v) - 22, 60, 16), Qt.AlignmentFlag.AlignCenter, format_decimal(v)
+                        QRectF(x_of(i) - 30 + shift, y_of(v) - 22, 60, 16),
+                        Qt.AlignmentFlag.AlignCenter,
+                        format_decimal(v),
                     )
         # years, the households their rates were computed over, and reductions against the target
         small = QFont(self.font())

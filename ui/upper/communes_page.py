@@ -15,6 +15,7 @@ from thidua_desktop.store import Store
 
 from ..common.tables import ReadOnlyTable
 from ..common.widgets import run_guarded, show_done, show_error
+from ..register.history import local_time
 from .talk_back import YEAR_STATE_COLORS, state_details, state_label
 from .year_page import YearTablePage
 
@@ -76,7 +77,7 @@ class CommunesPage(YearTablePage):
                     "Đã xác nhận" if r.trusted else "Chưa xác nhận",
                     r.fingerprint or "",
                     r.last_sequence or "",
-                    (r.last_package_at or "")[:16].replace("T", " "),
+                    _when(r.last_package_at),
                     upper_level.COMPLETENESS_LABELS.get(state.get(r.code), ""),
                     state_label(self.reviewed.get(r.code)),
                     r.merged_into or "",
@@ -143,5 +144,6 @@ class CommunesPage(YearTablePage):
             show_done(self, "\n".join(lines), self.rows[row].name or self.rows[row].code)
 
 
-def _when(iso: str) -> str:
-    return (iso or "")[:16].replace("T", " ")
+def _when(iso: str | None) -> str:
+    """A stored moment in the PC's time, as Vietnamese write it (01/12/2026 18:18)."""
+    return local_time(iso, seconds=False) if iso else ""
