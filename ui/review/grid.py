@@ -403,9 +403,9 @@ class ReviewGridPage(LoadsWhenShown, QWidget):
         if index.column() != DEPRIVATIONS:
             return
         rec = self.model.record(index.row())
-        dialog = DeprivationDialog(
-            self.model.rows[index.row()]["name"], self.model.year, rec["deprivations"] if rec else None, self
-        )
+        info = self.model.rows[index.row()]
+        who = f"{info['name']} ({info['code'] or 'không mã'}, {info['village']})"  # heads share names
+        dialog = DeprivationDialog(who, self.model.year, rec["deprivations"] if rec else None, self)
         if exec_dialog(dialog):
             self.model.set_deprivations(index.row(), dialog.keys())
 
