@@ -8,7 +8,7 @@ import re
 from collections import Counter
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -253,3 +253,20 @@ def test_enter_on_a_list_in_a_form_opens_the_row_and_does_not_save_the_form(qtbo
     QTest.keyClick(table, Qt.Key.Key_Return)
     QApplication.processEvents()
     assert opened and dialog.isVisible() and dialog.result() == 0  # the loan opened; the household not saved
+
+
+def test_an_editable_drop_down_finds_its_items_by_any_word_without_diacritics(qtbot):
+    from PySide6.QtWidgets import QComboBox
+
+    from ui.common.widgets import searchable
+
+    combo = QComboBox()
+    qtbot.addWidget(combo)
+    combo.setEditable(True)
+    combo.addItems(["Nguyễn Văn An (H00001, Thôn Nà Khà)", "Lò Văn Páo (H00002, Thôn Khuổi Phầy)"])
+    searchable(combo)
+    completer = combo.typed_completer
+    completer.setCompletionPrefix("khuoi")
+    assert completer.completionCount() == 1
+    completer.activated[QModelIndex].emit(completer.completionModel().index(0, 0))
+    assert combo.currentText() == "Lò Văn Páo (H00002, Thôn Khuổi Phầy)"

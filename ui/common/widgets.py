@@ -107,6 +107,7 @@ class SearchCombo(QComboBox):
 def searchable(combo: QComboBox) -> None:
     """An editable drop-down over many items (households): what is typed, without diacritics, finds
     items by any word of their text in a list under the field; Enter or a click picks one."""
+    index, text = combo.currentIndex(), combo.currentText()
     for i in range(combo.count()):
         combo.setItemData(i, fold(combo.itemText(i)), FOLDED_ROLE)
     completer = QCompleter(combo.model(), combo)
@@ -132,6 +133,8 @@ def searchable(combo: QComboBox) -> None:
     line.textEdited.connect(typed)
     completer.activated[QModelIndex].connect(picked)
     combo.typed_completer = completer
+    combo.setCurrentIndex(index)  # as it was before: a value typed by hand included
+    combo.setEditText(text)
 
 
 class TriStateCombo(SearchCombo):

@@ -88,6 +88,7 @@ class NominationDialog(FormDialog):
         self.award.setEditable(True)
         self.award.addItems(award_choices(store, nomination["award"]))
         self.award.setCurrentText(nomination["award"])
+        searchable(self.award)
         form.addRow("Hình thức &khen thưởng", self.award)
         self.reason = QPlainTextEdit(nomination.get("override_reason") or "")
         self.reason.setPlaceholderText("Bắt buộc khi người được đề nghị chưa đủ điều kiện theo kết quả đánh giá")

@@ -12,7 +12,6 @@ from PySide6.QtCore import QRectF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -29,7 +28,7 @@ from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
 from ..common import screen
-from ..common.widgets import button_row, delete_now, run_guarded, show_error, wrapped
+from ..common.widgets import SearchCombo, button_row, delete_now, run_guarded, show_error, wrapped
 
 PREVIEW_DPI = 96
 
@@ -109,7 +108,7 @@ class PdfPreview(QDialog):
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.chooser = QComboBox()
+        self.chooser = SearchCombo()
         for f in files:
             self.chooser.addItem(f.name, str(f))
         self.chooser.currentIndexChanged.connect(self.show_file)

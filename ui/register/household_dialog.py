@@ -44,6 +44,7 @@ from ..common.widgets import (
     exec_dialog,
     run_guarded,
     scrolled,
+    searchable,
     set_error,
     tell_on,
 )
@@ -163,6 +164,7 @@ class HouseholdDialog(FormDialog):
         self.ethnicity.setEditable(True)
         self.ethnicity.addItems([""] + ETHNICITY_CHOICES)
         self.ethnicity.setCurrentText(head.get("ethnicity") or "")
+        searchable(self.ethnicity)  # "hmong" finds "H'Mông"
         form.addRow("&Dân tộc", self.ethnicity)
         self.id_number = QLineEdit(head.get("id_number") or "")
         self.id_number.setMaxLength(12)
@@ -658,6 +660,7 @@ class LoanDialog(FormDialog):
         self.program.setEditable(True)
         self.program.addItems(LOAN_PROGRAMS)
         self.program.setCurrentText(self.loan.get("program") or LOAN_PROGRAMS[0])
+        searchable(self.program)
         form.addRow("&Chương trình", self.program)
         self.amount = MoneyEdit()
         self.amount.set_amount(self.loan.get("amount_vnd"))
