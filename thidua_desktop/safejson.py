@@ -9,9 +9,12 @@ way it is compared and searched.
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
 import unicodedata
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 from thidua_desktop.errors import Refused
 
@@ -42,6 +45,8 @@ def loads(raw: bytes | str, source: str, nfc: bool = True) -> Any:
         raise JsonRefused(source, "dữ liệu lồng nhau quá sâu, không phải tệp của ThiDua.") from None
     except _Bad as exc:
         raise JsonRefused(source, f"{exc}") from None
+    if _plain(text):
+        return _deep_checked(value, source)
     return _checked(value, source, nfc)
 
 
@@ -88,6 +93,37 @@ def _constant(text: str) -> float:
     raise _Bad(f"giá trị {text} không phải số.")
 
 
+_LONG_STRING = re.compile(f'"[^"]{{{MAX_STRING + 1}}}')
+
+
+def _plain(text: str) -> bool:
+    """Whether no string of the document can break a limit or need normalising, told from the text
+    itself: no \\u escape (so no NUL, no lone surrogate, nothing an escape turns into a combining mark),
+    no escaped quote, no run after a quote longer than a string may be (an escape only shortens a
+    string), and the whole text NFC (cut at its ASCII quotes, each string is NFC then). Our own files
+    are such; any other is walked string by string."""
+    return (
+        "\\u" not in text
+        and '\\"' not in text
+        and unicodedata.is_normalized("NFC", text)
+        and (len(text) <= MAX_STRING or _LONG_STRING.search(text) is None)
+    )
+
+
+def _deep_checked(value: Any, source: str, depth: int = 1) -> Any:
+    """The depth alone, walked without recursion (a `_plain` document's strings need nothing); `depth`
+    is the value's own in its document."""
+    stack: list[tuple[Any, int]] = [(value, depth)] if isinstance(value, (dict, list)) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise JsonRefused(source, "dữ liệu lồng nhau quá sâu, không phải tệp của ThiDua.")
+        for item in node.values() if isinstance(node, dict) else node:
+            if isinstance(item, (dict, list)):
+                stack.append((item, depth + 1))
+    return value
+
+
 def _checked(value: Any, source: str, nfc: bool) -> Any:
     """Depth and strings, walked without recursion; strings normalised to NFC in place."""
     stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, (dict, list)) else []
@@ -118,3 +154,118 @@ def _string(text: str, source: str, nfc: bool) -> str:
     except UnicodeEncodeError:
         raise JsonRefused(source, "có ký tự không hợp lệ (nửa cặp UTF-16) trong dữ liệu.") from None
     return unicodedata.normalize("NFC", text) if nfc else text
+
+
+# --- a file read a piece at a time ----------------------------------------------------------------------
+
+
+class NotStreamed(Exception):
+    """The file is not one `iter_document` reads as it is: read it whole (with `loads`) instead, which
+    takes it or refuses it in words."""
+
+
+ARRAY = object()  # the value `iter_document` gives for its streamed key, before the array's items
+_SPACE = re.compile(r"[ \t\n\r]*")
+_CHUNK = 1 << 20
+
+
+class _Reader:
+    def __init__(self, fh: IO[bytes]):
+        self.fh, self.buf, self.pos, self.eof = fh, "", 0, False
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+        self.json = json.JSONDecoder(
+            object_pairs_hook=_object, parse_int=_integer, parse_float=_number, parse_constant=_constant
+        )
+
+    def more(self, at_least: int = _CHUNK) -> bool:
+        if self.eof:
+            return False
+        if self.pos > _CHUNK:
+            self.buf, self.pos = self.buf[self.pos :], 0
+        raw = self.fh.read(at_least)
+        try:
+            self.buf += self.decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError:
+            raise NotStreamed from None
+        self.eof = not raw
+        return True
+
+    def char(self) -> str:
+        """The next character after white space ('' at the end)."""
+        while True:
+            match = _SPACE.match(self.buf, self.pos)
+            self.pos = match.end() if match else self.pos
+            if self.pos < len(self.buf) or not self.more():
+                return self.buf[self.pos : self.pos + 1]
+
+    def take(self, expected: str) -> None:
+        if self.char() != expected:
+            raise NotStreamed
+        self.pos += 1
+
+    def value(self, depth: int, walk: bool = True) -> Any:
+        """The value at the position, read as `loads` reads it, of a document whose strings are plain
+        (without `walk`, its depth is left to the caller)."""
+        self.char()
+        want = _CHUNK
+        while True:
+            try:
+                value, end = self.json.raw_decode(self.buf, self.pos)
+                if end < len(self.buf) or self.eof:  # a number cut by the buffer's end is read again
+                    break
+            except json.JSONDecodeError:
+                if self.eof:
+                    raise NotStreamed from None
+            except (_Bad, ValueError, RecursionError):
+                raise NotStreamed from None
+            self.more(want)
+            want *= 2
+        text, self.pos = self.buf[self.pos : end], end
+        if not _plain(text):
+            raise NotStreamed
+        if not walk:
+            return value
+        try:
+            return _deep_checked(value, "", depth)
+        except JsonRefused:
+            raise NotStreamed from None
+
+
+def iter_document(fh: IO[bytes], streamed: str, walk_items: bool = True) -> Iterator[tuple[str, Any]]:
+    """A JSON object read from `fh` a piece at a time: (key, value) in the file's order; for `streamed`,
+    (key, ARRAY) when its value is an array, then (key, item) for each of its items. Every value is read
+    as `loads` would read it, in a document `loads` would take whole; anything else (not an object, a
+    key twice, a string that is not plain, nothing or something more after it...) raises NotStreamed.
+    Without `walk_items`, how deep the items nest is left to the caller (whose shape bounds it)."""
+    reader = _Reader(fh)
+    reader.take("{")
+    seen: set[str] = set()
+    if reader.char() == "}":
+        reader.pos += 1
+    else:
+        while True:
+            key = reader.value(1)
+            if not isinstance(key, str) or key in seen:
+                raise NotStreamed
+            seen.add(key)
+            reader.take(":")
+            if key == streamed and reader.char() == "[":
+                reader.pos += 1
+                yield key, ARRAY
+                if reader.char() == "]":
+                    reader.pos += 1
+                else:
+                    while True:
+                        yield key, reader.value(3, walk_items)
+                        if reader.char() == "]":
+                            reader.pos += 1
+                            break
+                        reader.take(",")
+            else:
+                yield key, reader.value(2)
+            if reader.char() == "}":
+                reader.pos += 1
+                break
+            reader.take(",")
+    if reader.char() != "":
+        raise NotStreamed

@@ -13,8 +13,9 @@ from thidua_desktop import safejson
 from thidua_desktop.errors import Refused
 from thidua_desktop.files import atomic_write, reason
 from thidua_desktop.register import rules
-from thidua_desktop.register.schema_check import Problem, check_dataset_shape
+from thidua_desktop.register.schema_check import Problem, check_dataset_shape, fits, required_keys
 from thidua_desktop.store import Store
+from thidua_desktop.store.register import HouseholdRows
 
 Progress = Callable[[int, str], None]  # percent done, what is happening (Vietnamese)
 MAX_DATASET_BYTES = 512 * 1024 * 1024  # a commune of 20,000 households is about 40 MB of JSON
@@ -89,7 +90,7 @@ def check(data: Any, store: Store, mirror: bool = False) -> list[Problem]:
     """Every problem of the dataset against the schema, the register's rules and the store. With
     `mirror` the dataset is to replace what the store holds, so it must stand on its own: households
     may refer only to its own villages, and a CCCD is checked within the file alone."""
-    problems = check_dataset_shape(data)
+    problems = [] if fits(data) else check_dataset_shape(data)
     if problems:
         return [Problem(_label(data, p.path) if isinstance(data, dict) else p.path, p.message) for p in problems]
     known = [] if mirror else [v["id"] for v in store.register.villages(include_deleted=True)]
@@ -168,7 +169,7 @@ def import_data(
         if again:
             raise DatasetRefused(source, [Problem(_label(data, p.path), p.message) for p in again])
         existing = store.register.household_id_set()
-        result.removed = store.register.write_dataset(data, mirror, and_then)
+        result.removed = store.register.write_dataset(data, mirror, and_then, known=existing)
     say(100, "Xong.")
     result.villages = len(data["villages"])
     result.households = len(data["households"])
@@ -180,7 +181,88 @@ def import_data(
 
 
 def import_file(store: Store, path: Path | str, progress: Progress | None = None) -> ImportResult:
-    return import_data(store, read_file(path), str(path), progress)
+    """`import_data` of the file. A file as the program writes it is read a household at a time, each
+    checked and turned into the rows that store it, so a large commune is never held whole; any other
+    (or one with any problem) is read whole, and refused as `import_data` says."""
+    try:
+        return _import_streamed(store, Path(path), progress)
+    except safejson.NotStreamed:
+        return import_data(store, read_file(path), str(path), progress)
+
+
+def _import_streamed(store: Store, path: Path, progress: Progress | None) -> ImportResult:
+    """`import_data(store, read_file(path))` for a file that has no problem, or NotStreamed before
+    anything is written: the same checks (shape, rules, the store's commune and CCCDs), as it is read."""
+    say = progress or (lambda pct, text: None)
+    try:
+        if path.stat().st_size > MAX_DATASET_BYTES:
+            raise safejson.NotStreamed
+        fh = open(path, "rb")
+    except OSError:
+        raise safejson.NotStreamed from None
+    say(5, "Đang kiểm tra tệp...")
+    checks = rules.DatasetRules(v["id"] for v in store.register.villages(include_deleted=True))
+    rows = HouseholdRows()
+    data: dict[str, Any] = {}
+    owner: dict[str, str] = {}  # CCCD -> the first household holding it
+    with fh:
+        # A household that fits its shape nests six deep at most: the reader need not walk it for depth.
+        for key, value in safejson.iter_document(fh, "households", walk_items=False):
+            if value is safejson.ARRAY:
+                data[key] = []
+                continue
+            if key != "households" or key not in data:
+                if key in data or not fits(value, f"properties/{key}"):
+                    raise safejson.NotStreamed
+                data[key] = value
+                continue
+            if len(rows) == 0:  # the first household: the villages must have come before it
+                if "villages" not in data:
+                    raise safejson.NotStreamed
+                checks.villages(data["villages"])
+            if not fits(value, "household"):
+                raise safejson.NotStreamed
+            checks.household(len(rows), value)
+            number = value["head"].get("id_number")
+            if checks.problems or (number and owner.setdefault(number, value["id"]) != value["id"]):
+                raise safejson.NotStreamed
+            rows.add(value)
+    if not required_keys() <= data.keys():
+        raise safejson.NotStreamed
+    if not rows:
+        checks.villages(data["villages"])
+    checks.commune(data["commune"])
+    checks.meetings(data["meetings"])
+    checks.nominations(data.get("nominations") or ())
+    if checks.problems or _clashes(data, owner, store):
+        raise safejson.NotStreamed
+    result = ImportResult()
+    if store.register.commune() is not None:
+        say(25, "Đang sao lưu dữ liệu hiện có...")
+        result.backup = store.backup("truoc-nhap-json")
+    say(40, "Đang ghi dữ liệu...")
+    with store.transaction():  # the write lock first: what another writer did meanwhile is checked again
+        if _clashes(data, owner, store):
+            raise safejson.NotStreamed
+        existing = store.register.household_id_set()
+        result.removed = store.register.write_dataset(data, households=rows, known=existing)
+    say(100, "Xong.")
+    result.villages = len(data["villages"])
+    result.households = len(rows)
+    result.new_households = sum(1 for h in rows.households if h[0] not in existing)
+    result.records = len(rows.records)
+    result.meetings = len(data["meetings"])
+    result.nominations = len(data.get("nominations") or [])
+    return result
+
+
+def _clashes(data: dict, owner: dict[str, str], store: Store) -> bool:
+    """What `_store_problems` finds, found or not: the store's commune is another, or a CCCD of the file
+    belongs to another household of the store."""
+    current = store.register.commune()
+    if current and current["code"] != data["commune"]["code"]:
+        return True
+    return bool(owner) and any(owner[n] != hid for n, hid, _ in store.register.heads_with_id_numbers(owner))
 
 
 def export_data(store: Store, exported_at: str | None = None) -> dict:

@@ -159,45 +159,64 @@ def check_dataset_rules(data: dict[str, Any], known_village_ids: Iterable[str] =
 
     `known_village_ids` are villages already in the store, which households may refer to.
     """
-    out: list[Problem] = []
-    add = out.append
-    seen_ids: dict[str, str] = {}
-
-    def unique_id(value: str, path: str) -> None:
-        first = seen_ids.setdefault(value, path)
-        if first != path:
-            add(Problem(join(path, "id"), f"mã {value} trùng với {first}"))
-
-    commune = data["commune"]
-    if len(commune.get("district_name") or "") > MAX_NAME:
-        add(Problem("commune.district_name", f"tên huyện dài quá {MAX_NAME} ký tự"))
-    years_seen: set[int] = set()
-    for i, cy in enumerate(commune.get("years") or ()):
-        if cy["year"] in years_seen:
-            add(Problem(f"commune.years[{i}].year", f"năm {cy['year']} được ghi hai lần"))
-        years_seen.add(cy["year"])
-
-    villages = set(known_village_ids)
-    for i, village in enumerate(data["villages"]):
-        path = f"villages[{i}]"
-        unique_id(village["id"], path)
-        villages.add(village["id"])
-        if not clean(village["name"]):
-            add(Problem(join(path, "name"), "tên thôn không được để trống"))
-        seen: set[int] = set()
-        for j, vy in enumerate(village.get("years") or ()):
-            if vy["year"] in seen:
-                add(Problem(f"{path}.years[{j}].year", f"năm {vy['year']} được ghi hai lần"))
-            seen.add(vy["year"])
-            out.extend(_over(vy, f"{path}.years[{j}]", ("replicated_models", "community_resources_vnd")))
-
-    households: dict[str, dict] = {}
+    checker = DatasetRules(known_village_ids)
+    checker.commune(data["commune"])
+    checker.villages(data["villages"])
     for i, hh in enumerate(data["households"]):
+        checker.household(i, hh)
+    checker.meetings(data["meetings"])
+    checker.nominations(data.get("nominations") or ())
+    return checker.problems
+
+
+class DatasetRules:
+    """`check_dataset_rules` a part at a time, for a dataset read piece by piece: the commune, the
+    villages (before any household), each household, then the meetings and nominations; the problems
+    gather in `problems` in that order."""
+
+    def __init__(self, known_village_ids: Iterable[str] = ()):
+        self.problems: list[Problem] = []
+        self.seen_ids: dict[str, str] = {}
+        self.village_ids = set(known_village_ids)
+        self.household_ids: set[str] = set()
+
+    def _unique_id(self, value: str, path: str) -> None:
+        first = self.seen_ids.setdefault(value, path)
+        if first != path:
+            self.problems.append(Problem(join(path, "id"), f"mã {value} trùng với {first}"))
+
+    def commune(self, commune: dict) -> None:
+        add = self.problems.append
+        if len(commune.get("district_name") or "") > MAX_NAME:
+            add(Problem("commune.district_name", f"tên huyện dài quá {MAX_NAME} ký tự"))
+        years_seen: set[int] = set()
+        for i, cy in enumerate(commune.get("years") or ()):
+            if cy["year"] in years_seen:
+                add(Problem(f"commune.years[{i}].year", f"năm {cy['year']} được ghi hai lần"))
+            years_seen.add(cy["year"])
+
+    def villages(self, villages: Iterable[dict]) -> None:
+        add = self.problems.append
+        for i, village in enumerate(villages):
+            path = f"villages[{i}]"
+            self._unique_id(village["id"], path)
+            self.village_ids.add(village["id"])
+            if not clean(village["name"]):
+                add(Problem(join(path, "name"), "tên thôn không được để trống"))
+            seen: set[int] = set()
+            for j, vy in enumerate(village.get("years") or ()):
+                if vy["year"] in seen:
+                    add(Problem(f"{path}.years[{j}].year", f"năm {vy['year']} được ghi hai lần"))
+                seen.add(vy["year"])
+                self.problems.extend(_over(vy, f"{path}.years[{j}]", ("replicated_models", "community_resources_vnd")))
+
+    def household(self, i: int, hh: dict) -> None:
+        add = self.problems.append
         path = f"households[{i}]"
-        unique_id(hh["id"], path)
-        households[hh["id"]] = hh
+        self._unique_id(hh["id"], path)
+        self.household_ids.add(hh["id"])
         head = hh["head"]
-        if hh["village_id"] not in villages:
+        if hh["village_id"] not in self.village_ids:
             add(Problem(join(path, "village_id"), f"không có thôn nào mang mã {hh['village_id']}"))
         if not clean(head["name"]):
             add(Problem(f"{path}.head.name", "họ và tên chủ hộ không được để trống"))
@@ -221,25 +240,26 @@ def check_dataset_rules(data: dict[str, Any], known_village_ids: Iterable[str] =
             msg = check_deprivations(year, record.get("deprivations"))
             if msg:
                 add(Problem(join(rpath, "deprivations"), msg))
-            out.extend(_over(record, rpath, ("income_per_capita",)))
+            self.problems.extend(_over(record, rpath, ("income_per_capita",)))
         for j, loan in enumerate(hh.get("loans") or ()):
             lpath = f"{path}.loans[{j}]"
-            unique_id(loan["id"], lpath)
+            self._unique_id(loan["id"], lpath)
             msg = check_loan_dates(loan["disbursed_on"], loan.get("due_on"))
             if msg:
                 add(Problem(lpath, msg))
-            out.extend(_over(loan, lpath, ("amount_vnd",)))
+            self.problems.extend(_over(loan, lpath, ("amount_vnd",)))
 
-    for i, meeting in enumerate(data["meetings"]):
-        path = f"meetings[{i}]"
-        unique_id(meeting["id"], path)
-        out += check_meeting(meeting, villages, households, path)
+    def meetings(self, meetings: Iterable[dict]) -> None:
+        for i, meeting in enumerate(meetings):
+            path = f"meetings[{i}]"
+            self._unique_id(meeting["id"], path)
+            self.problems += check_meeting(meeting, self.village_ids, self.household_ids, path)
 
-    for i, nom in enumerate(data.get("nominations") or ()):
-        path = f"nominations[{i}]"
-        unique_id(nom["id"], path)
-        out += check_nomination(nom, villages, households, path)
-    return out
+    def nominations(self, nominations: Iterable[dict]) -> None:
+        for i, nom in enumerate(nominations):
+            path = f"nominations[{i}]"
+            self._unique_id(nom["id"], path)
+            self.problems += check_nomination(nom, self.village_ids, self.household_ids, path)
 
 
 # The most a field can hold: the schema gives no maximum, and a number far past any real one is a

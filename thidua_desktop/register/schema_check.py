@@ -294,3 +294,140 @@ def check_shape(value: Any, definition: str) -> list[Problem]:
     out: list[Problem] = []
     _definition_checker(definition)(value, None, out)
     return out
+
+
+def required_keys() -> frozenset[str]:
+    return frozenset(load_schema().get("required", ()))
+
+
+# --- whether a value fits, fast ------------------------------------------------------------------------
+# The checker above says where and why; most files fit, and telling that is all most imports need. The
+# same subset of the schema is compiled here into Python source, one function a node, that only answers
+# whether the value fits (several times faster); a file that does not is checked again above for the
+# problems to list. tests/core/test_streaming.py keeps the two in agreement.
+
+
+class _FastCompiler:
+    """Each node as one Python expression of the value (its references, alternatives and leaf checks
+    inline), objects and arrays as functions that loop over their keys and items."""
+
+    def __init__(self, root: dict):
+        self.root = root
+        self.names: dict[int, str] = {}
+        self.sources: list[str] = []
+        self.consts: dict[str, Any] = {"_unique": _unique, "_is_datetime": _is_datetime}
+
+    def const(self, value: Any) -> str:
+        name = f"_c{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def resolve(self, pointer: str) -> dict:
+        node = self.root
+        for part in pointer.lstrip("#/").split("/"):
+            node = node[part]
+        return node
+
+    def expr(self, node: dict, x: str) -> str:
+        parts = []
+        if "$ref" in node:
+            parts.append(self.expr(self.resolve(node["$ref"]), x))
+        if "anyOf" in node:
+            parts.append("(" + " or ".join(self.expr(n, x) for n in node["anyOf"]) + ")")
+        leaf = self.leaf(node, x)
+        if leaf:
+            parts.append(leaf)
+        if "properties" in node or "required" in node:
+            parts.append(f"{self.object_function(node)}({x})")
+        if "items" in node or node.get("uniqueItems"):
+            parts.append(f"{self.array_function(node)}({x})")
+        return "(" + " and ".join(parts) + ")" if parts else "True"
+
+    def _function(self, node: dict, lines: list[str]) -> str:
+        name = self.names[id(node)]
+        self.sources.append("\n".join([f"def {name}(v):", *(f"    {line}" for line in lines), "    return True"]))
+        return name
+
+    def object_function(self, node: dict) -> str:
+        if id(node) in self.names:
+            return self.names[id(node)]
+        self.names[id(node)] = f"_f{len(self.names)}"
+        lines = ["if type(v) is not dict: return True"]
+        if node.get("required"):
+            lines.append(f"if not {self.const(frozenset(node['required']))} <= v.keys(): return False")
+        lines.append("for k, x in v.items():")
+        for key, sub in node.get("properties", {}).items():
+            lines += [
+                f"    if k == {key!r}:",
+                f"        if not {self.expr(sub, 'x')}: return False",
+                "        continue",
+            ]
+        if node.get("additionalProperties") is False:
+            lines.append("    return False")
+        return self._function(node, lines)
+
+    def array_function(self, node: dict) -> str:
+        if id(node) in self.names:
+            return self.names[id(node)]
+        self.names[id(node)] = f"_f{len(self.names)}"
+        lines = ["if type(v) is not list: return True"]
+        if "items" in node:
+            lines += ["for x in v:", f"    if not {self.expr(node['items'], 'x')}: return False"]
+        if node.get("uniqueItems"):
+            lines.append("if len(v) > 1 and not _unique(v): return False")
+        return self._function(node, lines)
+
+    def leaf(self, node: dict, x: str) -> str:
+        preds = []
+        if "const" in node:
+            preds.append(f"{x} == {self.const(node['const'])} and type({x}) is {self.const(type(node['const']))}")
+        if "enum" in node:
+            keyed = self.const({(type(o), o) for o in node["enum"]})
+            preds.append(f"isinstance({x}, (str, int, float, bool, type(None))) and (type({x}), {x}) in {keyed}")
+        if "pattern" in node:
+            rx = self.const(re.compile(node["pattern"]))
+            preds.append(f"(not isinstance({x}, str) or {rx}.search({x}) is not None)")
+        if node.get("format") == "date-time":
+            preds.append(f"_is_datetime({x})")
+        if "minLength" in node:
+            preds.append(f"(not isinstance({x}, str) or len({x}) >= {int(node['minLength'])})")
+        if "maxLength" in node:
+            preds.append(f"(not isinstance({x}, str) or len({x}) <= {int(node['maxLength'])})")
+        for key, op in (("minimum", ">="), ("maximum", "<=")):
+            if key in node:
+                preds.append(f"(type({x}) not in (int, float) or {x} {op} {self.const(node[key])})")
+        types = node.get("type")
+        names = [types] if isinstance(types, str) else list(types or ())
+        if not names:
+            return " and ".join(f"({p})" for p in preds)
+        kinds = self.const(frozenset(t for n in names for t in _PY_TYPES[n]))
+        integral = f" or (type({x}) is float and {x}.is_integer())" if "integer" in names else ""
+        checked = " and ".join([f"(type({x}) in {kinds}{integral})", *(f"({p})" for p in preds)])
+        return f"({x} is None or ({checked}))" if "null" in names else f"({checked})"
+
+    def compiled(self, node: dict) -> Callable[[Any], bool]:
+        check = self.expr(node, "v")
+        scope = dict(self.consts)
+        exec("\n\n".join([*self.sources, f"def _root(v):\n    return {check}"]), scope)  # our own schema's checks
+        return scope["_root"]
+
+
+@cache
+def _fast(definition: str | None) -> Callable[[Any], bool]:
+    schema = load_schema()
+    compiler = _FastCompiler(schema)
+    if definition is None:
+        return compiler.compiled(schema)
+    if definition.startswith("properties/"):
+        return compiler.compiled(schema["properties"][definition.removeprefix("properties/")])
+    return compiler.compiled(compiler.resolve(f"#/$defs/{definition}"))
+
+
+def fits(value: Any, definition: str | None = None) -> bool:
+    """Whether `value` fits the dataset schema, one of its definitions ('household' ...) or what one of
+    its top-level keys holds ('properties/villages' ...; False for a key it does not have): exactly when
+    check_dataset_shape (or check_shape) finds no problem, answered several times faster."""
+    if definition is not None and definition.startswith("properties/"):
+        if definition.removeprefix("properties/") not in load_schema().get("properties", {}):
+            return False
+    return _fast(definition)(value)

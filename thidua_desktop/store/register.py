@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,10 +160,17 @@ class RegisterRepository(Repository):
             write_commune_years(c, [entry])
 
     def write_dataset(
-        self, data: dict, mirror: bool = False, and_then: Callable[[], object] | None = None
+        self,
+        data: dict,
+        mirror: bool = False,
+        and_then: Callable[[], object] | None = None,
+        households: HouseholdRows | None = None,
+        known: Container[str] | None = None,
     ) -> dict[str, int]:
         """A whole checked dataset in one bulk transaction: the commune, its villages, households (with
-        their records and loans), meetings with their votes, and nominations.
+        their records and loans), meetings with their votes, and nominations. The households are
+        `data`'s, or the rows gathered as the file was read (`households`, never mirrored); `known` are
+        the households the file had before (see `write_household_rows`).
 
         With `mirror`, the file becomes exactly the dataset: villages, households and meetings it does not
         hold go to the recycle bin (their last content stays, and the change history says who removed
@@ -173,7 +180,13 @@ class RegisterRepository(Repository):
         with self.db.bulk_transaction() as c:
             write_commune(c, data["commune"])
             write_villages(c, data["villages"])
-            write_households(c, data["households"], with_evidence=False)
+            if households is None:
+                households = HouseholdRows()
+                for hh in data["households"]:
+                    households.add(hh)
+            else:
+                assert not mirror  # a mirror removes what the dataset does not hold: it needs the households
+            write_household_rows(c, households, known)
             write_meetings(c, data["meetings"])
             write_nominations(c, data.get("nominations") or [])
             if and_then is not None:
@@ -716,25 +729,50 @@ def write_villages(c: sqlite3.Connection, villages: Sequence[dict]) -> None:
     )
 
 
+class HouseholdRows:
+    """Households as the rows that store them, gathered one household at a time (so a file read piece by
+    piece never holds its households), and written by `write_household_rows`."""
+
+    def __init__(self, with_evidence: bool = False):
+        self.with_evidence = with_evidence
+        self.households: list[tuple] = []
+        self.records: list[tuple] = []
+        self.record_years: list[tuple[str, list]] = []
+        self.loans: list[tuple] = []
+        self.loan_ids: list[tuple[str, list]] = []
+
+    def add(self, hh: dict) -> None:
+        hid = hh["id"]
+        loans = hh.get("loans") or ()
+        self.households.append(household_row(hh))
+        self.records += [review_row(hid, r, self.with_evidence) for r in hh["years"]]
+        self.record_years.append((hid, [r["year"] for r in hh["years"]]))
+        self.loans += [loan_row(hid, loan) for loan in loans]
+        self.loan_ids.append((hid, [loan["id"] for loan in loans]))
+
+    def __len__(self) -> int:
+        return len(self.households)
+
+
 def write_households(c: sqlite3.Connection, households: Sequence[dict], with_evidence: bool) -> None:
-    c.executemany(
-        upsert_sql("household", HOUSEHOLD_COLS, ("id",), "deleted_at = NULL"), [household_row(h) for h in households]
-    )
-    review_cols = REVIEW_COLS + (EVIDENCE_COLS if with_evidence else ())
-    c.executemany(
-        upsert_sql("review_record", review_cols, ("household_id", "year")),
-        [review_row(h["id"], r, with_evidence) for h in households for r in h["years"]],
-    )
-    delete_stale(
-        c, "review_record", "household_id", "year", [(h["id"], [r["year"] for r in h["years"]]) for h in households]
-    )
-    c.executemany(
-        upsert_sql("loan", LOAN_COLS, ("id",)),
-        [loan_row(h["id"], loan) for h in households for loan in h.get("loans") or ()],
-    )
-    delete_stale(
-        c, "loan", "household_id", "id", [(h["id"], [loan["id"] for loan in h.get("loans") or ()]) for h in households]
-    )
+    rows = HouseholdRows(with_evidence)
+    for hh in households:
+        rows.add(hh)
+    write_household_rows(c, rows)
+
+
+def write_household_rows(c: sqlite3.Connection, rows: HouseholdRows, known: Container[str] | None = None) -> None:
+    """Households with their records and loans; records and loans a household no longer has go. Given
+    `known` (the households the file had before), only those can have any to go: the others' records
+    and loans are all new (a record or loan points at a household that exists)."""
+    c.executemany(upsert_sql("household", HOUSEHOLD_COLS, ("id",), "deleted_at = NULL"), rows.households)
+    review_cols = REVIEW_COLS + (EVIDENCE_COLS if rows.with_evidence else ())
+    c.executemany(upsert_sql("review_record", review_cols, ("household_id", "year")), rows.records)
+    stale = rows.record_years if known is None else [k for k in rows.record_years if k[0] in known]
+    delete_stale(c, "review_record", "household_id", "year", stale)
+    c.executemany(upsert_sql("loan", LOAN_COLS, ("id",)), rows.loans)
+    stale = rows.loan_ids if known is None else [k for k in rows.loan_ids if k[0] in known]
+    delete_stale(c, "loan", "household_id", "id", stale)
 
 
 def _vn_date(iso: str) -> str:

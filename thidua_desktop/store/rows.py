@@ -156,7 +156,8 @@ def household_row(hh: dict) -> tuple:
     name = clean(head["name"])
     code = clean(hh["code"]) if hh.get("code") else None
     id_number = head.get("id_number") or None
-    search = " " + " ".join(filter(None, (fold(name), fold(code), id_number)))
+    folded = fold(name)
+    search = " " + " ".join(filter(None, (folded, fold(code), id_number)))
     return (
         hh["id"],
         hh["village_id"],
@@ -171,30 +172,50 @@ def household_row(hh: dict) -> tuple:
         int(bool(hh.get("policy_household"))),
         hh.get("left_in"),
         search,
-        sort_name(name),
+        f"{folded.rsplit(' ', 1)[-1]} {folded}",  # sort_name(name), its name folded once
     )
 
 
 def _key_list(keys: Iterable[str]) -> str:
     """A JSON list of indicator keys; they are plain identifiers, so joining is enough (and fast)."""
     keys = list(keys)
-    if all(k.isidentifier() and k.isascii() for k in keys):
-        return '["' + '","'.join(keys) + '"]' if keys else "[]"
+    if not keys:
+        return "[]"
+    joined = '","'.join(keys)
+    if joined.isascii() and all(k.isidentifier() for k in keys):
+        return f'["{joined}"]'
     return json.dumps(keys, ensure_ascii=False)
+
+
+_STORED = {True: 1, False: 0, None: None}  # _b for the values a checked record holds
 
 
 def review_row(household_id: str, r: dict, with_evidence: bool) -> tuple:
     a = r.get("assessments") or {}
     deps = r.get("deprivations")
-    row = (
+    judged: tuple[int | None, ...]
+    try:
+        judged = (
+            _STORED[r.get("cultural_family")],
+            _STORED[r.get("registered_to_exit")],
+            _STORED[a.get("effort")],
+            _STORED[a.get("initiative")],
+            _STORED[a.get("supports_others")],
+            _STORED[a.get("role_model")],
+        )
+    except (KeyError, TypeError):  # anything else a caller passes is taken for its truth, as _b takes it
+        judged = (
+            _b(r.get("cultural_family")),
+            _b(r.get("registered_to_exit")),
+            *(_b(a.get(k)) for k in HOUSEHOLD_ASSESSMENT_KEYS),
+        )
+    row: tuple = (
         household_id,
         r["year"],
         r["status"],
         r.get("income_per_capita"),
         None if deps is None else _key_list(deps),
-        _b(r.get("cultural_family")),
-        _b(r.get("registered_to_exit")),
-        *(_b(a.get(k)) for k in HOUSEHOLD_ASSESSMENT_KEYS),
+        *judged,
         r.get("note") or None,
     )
     if with_evidence:
