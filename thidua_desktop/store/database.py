@@ -283,7 +283,7 @@ class Store:
 
     def is_upper_level(self) -> bool:
         """A file of the level above (`upper init`), not of a commune."""
-        return self.read_setting("mode") == "upper"
+        return settings.MODE.get(self) == "upper"
 
 
 def default_actor() -> str:
