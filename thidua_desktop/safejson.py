@@ -46,7 +46,9 @@ def loads(raw: bytes | str, source: str, nfc: bool = True) -> Any:
     except _Bad as exc:
         raise JsonRefused(source, f"{exc}") from None
     if _plain(text):
-        return _deep_checked(value, source)
+        if _depth_of(raw if isinstance(raw, bytes) else text) > MAX_DEPTH:
+            raise JsonRefused(source, "dữ liệu lồng nhau quá sâu, không phải tệp của ThiDua.")
+        return value
     return _checked(value, source, nfc)
 
 
@@ -108,6 +110,25 @@ def _plain(text: str) -> bool:
         and unicodedata.is_normalized("NFC", text)
         and (len(text) <= MAX_STRING or _LONG_STRING.search(text) is None)
     )
+
+
+_BRACKETS = bytes.maketrans(b"[{]}", b"(())")
+_NOT_STRUCTURE = bytes(c for c in range(256) if c not in b'[]{}"')
+
+
+def _depth_of(document: bytes | str) -> int:
+    """How deep a valid `_plain` document (its text, or the UTF-8 bytes it was decoded from) nests, told
+    from its brackets outside strings (up to one past MAX_DEPTH): with no escaped quote, every other
+    piece between quotes is outside a string; each round takes away the innermost pairs. A UTF-8
+    sequence's bytes are never ASCII, so the bytes' brackets and quotes are the text's."""
+    raw = document.encode("utf-8") if isinstance(document, str) else document
+    kept = raw.translate(_BRACKETS, _NOT_STRUCTURE)
+    nesting = b"".join(kept.split(b'"')[::2])
+    depth = 0
+    while nesting and depth <= MAX_DEPTH:
+        nesting = nesting.replace(b"()", b"")
+        depth += 1
+    return depth
 
 
 def _deep_checked(value: Any, source: str, depth: int = 1) -> Any:

@@ -333,7 +333,8 @@ def test_the_fast_yes_or_no_is_the_checker_own(changes):
         except (KeyError, IndexError, TypeError):
             continue
     assert schema_check.fits(data) == (schema_check.check_dataset_shape(data) == [])
-    for hh in data.get("households") or [] if isinstance(data, dict) else []:
+    listed = data.get("households") if isinstance(data, dict) else None
+    for hh in listed if isinstance(listed, list) else []:
         assert schema_check.fits(hh, "household") == (schema_check.check_shape(hh, "household") == [])
     if isinstance(data, dict):
         for key, value in data.items():

@@ -98,7 +98,7 @@ class HouseholdView:
         return self.statuses.get(year)
 
     def exists_in(self, year: int) -> bool:
-        if not self.records or min(self.records) > year:
+        if not self.records or self.newest_first[-1] > year:  # the oldest record
             return False
         left = self.data.get("left_in")
         return left is None or left > year
@@ -179,11 +179,14 @@ ELIGIBLE_NEEDS = (
     (("poor", "near_poor"), ("effort", "registered_to_exit")),
     (("near_poor", "non_poor"), ("cultural_family", "effort", "initiative", "supports_others", "role_model")),
 )
+# Each category also needs its vote met (B4, A6): a vote in one of the year's meetings of this purpose.
+ELIGIBLE_VOTE = "emulation"
 
 
 def could_be_eligible(record: dict) -> bool:
-    """Whether a household's record of the year leaves it any chance of being eligible (ELIGIBLE_NEEDS):
-    the level above judges only these households to count the eligible."""
+    """Whether a household's record of the year leaves it any chance of being eligible (ELIGIBLE_NEEDS;
+    with a vote in a meeting of ELIGIBLE_VOTE that year): the level above judges only these households
+    to count the eligible."""
     a = record.get("assessments") or {}
     return any(
         record["status"] in statuses and all((a.get(j) if j in a else record.get(j)) is True for j in judgements)
@@ -575,31 +578,72 @@ def evaluate(
     The level above passes its GroupOfCommunes, which takes the commune in the same pass; a caller that
     also wants the year's `coverage` passes the views it made of the households (`views_of`).
     """
-    area = data["commune"]["area"]
     views = views_of(data) if views is None else views
-    if group_ is not None:
-        group_.add_views(views)
+    report, _ = judge(data["commune"], data["villages"], views, data.get("meetings") or (), year, criteria, group_)
+    return report
+
+
+def judge(
+    commune: dict,
+    villages: list[dict],
+    views: Iterable[HouseholdView],
+    meetings: Iterable[dict],
+    year: int,
+    criteria: CriteriaSet,
+    group_: GroupOfCommunes | None = None,
+    slim: bool = False,
+) -> tuple[dict, list[HouseholdView]]:
+    """`evaluate` of a commune whose households come one at a time: each is judged as it comes, and
+    with `slim` only what the villages, the commune and the coverage read of it is kept (`slimmed`),
+    so a large commune is never held whole. Returns the report and the views kept."""
+    area = commune["area"]
     meetings_by_household: dict[str, list] = {}
-    for meeting in data.get("meetings") or ():
+    for meeting in meetings:
         for vote in meeting["decisions"]:
             meetings_by_household.setdefault(vote["household_id"], []).append((meeting, vote))
-    households = [
-        evaluate_household(v, year, criteria, area, meetings_by_household) for v in views if v.exists_in(year)
-    ]
-    by_village: dict[str, list] = {}
+    households, kept = [], []
     for v in views:
+        if v.exists_in(year):
+            households.append(evaluate_household(v, year, criteria, area, meetings_by_household))
+        kept.append(slimmed(v) if slim else v)
+    if group_ is not None:
+        group_.add_views(kept)
+    by_village: dict[str, list] = {}
+    for v in kept:
         by_village.setdefault(v.data["village_id"], []).append(v)
-    villages = [
-        evaluate_village(village, by_village.get(village["id"], []), year, criteria) for village in data["villages"]
+    judged_villages = [
+        evaluate_village(village, by_village.get(village["id"], []), year, criteria) for village in villages
     ]
-    counts = counts_by_year(views)
-    return {
+    counts = counts_by_year(kept)
+    report = {
         "criteria_set": criteria.name,
         "year": year,
         "households": households,
-        "villages": villages,
-        "commune": evaluate_commune(data, views, year, criteria, counts),
+        "villages": judged_villages,
+        "commune": evaluate_commune({"commune": commune}, kept, year, criteria, counts),
     }
+    return report, kept
+
+
+def slimmed(view: HouseholdView) -> HouseholdView:
+    """A judged household as its village, its commune, the group and the coverage read it: where and
+    when it was, its statuses and deprivations by year, its head, whether a policy household."""
+    hh, head = view.data, view.data["head"]
+    data = {
+        "id": hh["id"],
+        "village_id": hh["village_id"],
+        "code": hh.get("code"),
+        "head": {
+            "name": head["name"],
+            "gender": head["gender"],
+            "single": head.get("single"),
+            "ethnicity": head.get("ethnicity"),
+        },
+        "policy_household": hh.get("policy_household"),
+        "left_in": hh.get("left_in"),
+    }
+    records = {y: {"deprivations": r.get("deprivations")} for y, r in view.records.items()}
+    return HouseholdView(data, records, view.statuses, view.newest_first)
 
 
 def views_of(data: dict) -> list[HouseholdView]:

@@ -21,19 +21,22 @@ class Evaluation:
 
 
 def run(store: Store, year: int, criteria: CriteriaSet) -> Evaluation:
-    """Judge the store's commune for a year; record which criteria set and version did it."""
-    data = dataset.export_data(store)
-    views = evaluator.views_of(data)
-    report = evaluator.evaluate(data, year, criteria, views=views)
+    """Judge the store's commune for a year; record which criteria set and version did it. The
+    households are read and judged a batch at a time (only what the villages and the commune need of
+    each is kept): the report is `evaluator.evaluate(dataset.export_data(store), ...)`'s."""
+    commune = dataset.commune_to_export(store)
+    views = (evaluator.HouseholdView.of(hh) for hh in store.register.iter_households())
+    villages = store.register.villages()
+    report, kept = evaluator.judge(commune, villages, views, store.meetings.find(), year, criteria, slim=True)
     eligible = sum(1 for h in report["households"] if h["verdict"] == "eligible")
     store.runs.record(
         year, criteria.name, criteria.version, len(report["households"]), eligible, report["commune"]["verdict"]
     )
     by_village: dict[str, list] = {}
-    for hh in data["households"]:
-        by_village.setdefault(hh["village_id"], []).append(hh)
-    series = {v["id"]: evaluator.rate_series(by_village.get(v["id"], [])) for v in data["villages"]}
-    return Evaluation(report, series, evaluator.coverage_by_year(views))
+    for view in kept:
+        by_village.setdefault(view.data["village_id"], []).append(view)
+    series = {v["id"]: evaluator.rates_of(evaluator.counts_by_year(by_village.get(v["id"], []))) for v in villages}
+    return Evaluation(report, series, evaluator.coverage_by_year(kept))
 
 
 _ASSESSMENTS = ("effort", "initiative", "supports_others", "role_model")
@@ -48,7 +51,7 @@ def count_year(store: Store, year: int, criteria: CriteriaSet, group_: evaluator
     household: the households there, the rates by year, the commune's verdict, the eligible households
     and each year's coverage, exactly as `evaluate` and `coverage_by_year` give them. The store counts
     and returns tuples of the columns wanted; only households whose record of the year could make them
-    eligible (`evaluator.ELIGIBLE_NEEDS`) are judged, with their statuses, loans and votes. A group takes the
+    eligible (`evaluator.ELIGIBLE_NEEDS`, a vote) are judged, with their statuses, loans and votes. A group takes the
     commune's counts and policy households as `GroupOfCommunes.add` would."""
     reg = store.register
     commune = reg.commune()
@@ -122,7 +125,8 @@ def _eligible(store: Store, commune: dict, year: int, criteria: CriteriaSet) -> 
     """How many households `evaluate` finds eligible: those that could be are judged as it judges them."""
     reg = store.register
     candidates = {}
-    for hid, status, cultural, registered, *assessed in reg.year_records(year, evaluator.ELIGIBLE_NEEDS):
+    chosen = reg.year_records(year, evaluator.ELIGIBLE_NEEDS, evaluator.ELIGIBLE_VOTE)
+    for hid, status, cultural, registered, *assessed in chosen:
         candidates[hid] = {
             "year": year,
             "status": status,

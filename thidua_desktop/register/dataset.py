@@ -265,11 +265,17 @@ def _clashes(data: dict, owner: dict[str, str], store: Store) -> bool:
     return bool(owner) and any(owner[n] != hid for n, hid, _ in store.register.heads_with_id_numbers(owner))
 
 
-def export_data(store: Store, exported_at: str | None = None) -> dict:
-    """The whole commune (recycle bin left out) in the dataset format."""
+def commune_to_export(store: Store) -> dict:
+    """The commune's own part of its dataset, or refused for a file that has no commune yet."""
     commune = store.register.commune()
     if commune is None:
         raise Refused(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa có gì để xuất.")
+    return commune
+
+
+def export_data(store: Store, exported_at: str | None = None) -> dict:
+    """The whole commune (recycle bin left out) in the dataset format."""
+    commune = commune_to_export(store)
     households = list(store.register.iter_households())
     return {
         "format": "thidua-dataset",
@@ -355,9 +361,7 @@ class Exported:
 def write_file(store: Store, path: Path | str, exported_at: str | None = None) -> Exported:
     """The bytes of `json_bytes(export_data(store))`, written a batch of households at a time: a commune
     of 300,000 households goes out without ever being in memory whole."""
-    commune = store.register.commune()
-    if commune is None:
-        raise Refused(f"Tệp dữ liệu {store.path} chưa có thông tin xã nên chưa có gì để xuất.")
+    commune = commune_to_export(store)
     villages = store.register.villages()
     head = {
         "format": "thidua-dataset",

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import getpass
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from thidua_desktop import paths, settings
 from thidua_desktop.errors import Refused
-from thidua_desktop.files import make_private
+from thidua_desktop.files import fsync_folder, make_private
 from thidua_desktop.store.meetings import MeetingRepository, NominationRepository
 from thidua_desktop.store.migrations import (
     APPLICATION_ID,
@@ -129,7 +131,7 @@ class Store:
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str, actor: str | None = None) -> Store:
+    def open(cls, path: Path | str, actor: str | None = None, _from_new: bool = True) -> Store:
         path = Path(path)
         if path.exists() and path.stat().st_size > 0:
             _check_header(path)
@@ -137,6 +139,8 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise Refused(f"Không tạo được thư mục {path.parent}: {exc.strerror}") from exc
+        if _from_new and str(path) != ":memory:" and not path.exists():
+            _start_as_new(path)
         with _sqlite_refusals(path):
             conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False, factory=_Connection)
         conn.path = path
@@ -284,6 +288,37 @@ class Store:
     def is_upper_level(self) -> bool:
         """A file of the level above (`upper init`), not of a commune."""
         return settings.MODE.get(self) == "upper"
+
+
+_NEW_FILE: list[bytes] = []  # an empty file migrated once in this process
+_NEW_FILE_LOCK = threading.Lock()
+
+
+def _start_as_new(path: Path) -> None:
+    """A new file starts as a copy of an empty file migrated once in this process: migrating takes a
+    tenth of a second, and the level above makes a file for each of its communes. The copy is made
+    exclusively and reaches the disk before it is opened; where it cannot be made (another opener made
+    the file meanwhile, a folder that refuses it), the file is left to SQLite to make or refuse."""
+    with _NEW_FILE_LOCK:
+        if not _NEW_FILE:
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="thidua-") as tmp:
+                made = Path(tmp) / "new.sqlite"
+                Store.open(made, "", _from_new=False).close()
+                _NEW_FILE.append(made.read_bytes())
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_NEW_FILE[0])
+            fh.flush()
+            os.fsync(fh.fileno())
+        fsync_folder(path.parent)
+    except OSError:
+        path.unlink(missing_ok=True)
 
 
 def default_actor() -> str:

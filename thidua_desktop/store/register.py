@@ -186,7 +186,12 @@ class RegisterRepository(Repository):
                     households.add(hh)
             else:
                 assert not mirror  # a mirror removes what the dataset does not hold: it needs the households
+            # Into a file with no household yet, the lists' indexes are built once at the end, not row by row.
+            fresh = not c.execute("SELECT EXISTS (SELECT 1 FROM household)").fetchone()[0]
+            rebuilt = _drop_indexes(c, ("household", "review_record", "loan")) if fresh else []
             write_household_rows(c, households, known)
+            for sql in rebuilt:
+                c.execute(sql)
             write_meetings(c, data["meetings"])
             write_nominations(c, data.get("nominations") or [])
             if and_then is not None:
@@ -456,11 +461,14 @@ class RegisterRepository(Repository):
             "WHERE h.deleted_at IS NULL AND h.policy_household = 1 ORDER BY h.pk, r.year"
         )
 
-    def year_records(self, year: int, needs: Iterable[tuple[Iterable[str], Iterable[str]]]) -> list[tuple]:
+    def year_records(
+        self, year: int, needs: Iterable[tuple[Iterable[str], Iterable[str]]], voted_in: str | None = None
+    ) -> list[tuple]:
         """The year's record of the households there that year (not left by then) whose record has, for one
-        of `needs` (statuses, judgements), one of the statuses and every judgement true: (household id,
-        status, cultural family, registered to exit, effort, initiative, supports others, role model), the
-        judgements as stored (1, 0 or None)."""
+        of `needs` (statuses, judgements), one of the statuses and every judgement true, and (given
+        `voted_in`) that a meeting of that purpose that year voted on: (household id, status, cultural
+        family, registered to exit, effort, initiative, supports others, role model), the judgements as
+        stored (1, 0 or None)."""
         either: list[str] = []
         params: list[object] = [year, year]
         for statuses, judgements in needs:
@@ -472,11 +480,18 @@ class RegisterRepository(Repository):
                 f"(r.status IN (SELECT value FROM json_each(?)){''.join(f' AND r.{j} = 1' for j in judgements)})"
             )
             params.append(json_list(statuses))
+        voted = ""
+        if voted_in is not None:
+            voted = (
+                "AND EXISTS (SELECT 1 FROM decision d JOIN meeting m ON m.id = d.meeting_id WHERE "
+                "d.household_id = h.id AND m.deleted_at IS NULL AND m.year = ? AND m.purpose = ?)"
+            )
+            params += [year, voted_in]
         return self._tuples(
             "SELECT h.id, r.status, r.cultural_family, r.registered_to_exit, r.effort, r.initiative, "
             "r.supports_others, r.role_model FROM review_record r JOIN household h ON h.id = r.household_id "
             "WHERE r.year = ? AND h.deleted_at IS NULL AND (h.left_in IS NULL OR h.left_in > ?) "
-            f"AND ({' OR '.join(either) or '0'})",
+            f"AND ({' OR '.join(either) or '0'}) {voted}",
             params,
         )
 
@@ -773,6 +788,19 @@ def write_household_rows(c: sqlite3.Connection, rows: HouseholdRows, known: Cont
     c.executemany(upsert_sql("loan", LOAN_COLS, ("id",)), rows.loans)
     stale = rows.loan_ids if known is None else [k for k in rows.loan_ids if k[0] in known]
     delete_stale(c, "loan", "household_id", "id", stale)
+
+
+def _drop_indexes(c: sqlite3.Connection, tables: Sequence[str]) -> list[str]:
+    """Drop the tables' own indexes (not those of their keys and unique columns); returns the statements
+    that make them again, as they were made."""
+    found = c.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+        (json_list(tables),),
+    ).fetchall()
+    for name, _ in found:
+        c.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in found]
 
 
 def _vn_date(iso: str) -> str:

@@ -262,6 +262,17 @@ LOAN_READ = (
 )
 
 
+def _keys(text: str) -> list:
+    """`json.loads` of a list of indicator keys as `_key_list` writes them, without the parser."""
+    if text == "[]":
+        return []
+    if text.startswith('["') and text.endswith('"]') and text.isascii():
+        keys = text[2:-2].split('","')
+        if all(k.isidentifier() for k in keys):
+            return keys
+    return json.loads(text)
+
+
 def review_from(t: Sequence) -> dict:
     """A review record in the dataset's shape from the values of REVIEW_READ."""
     year, status, income, deprivations, cultural, registered, effort, initiative, supports, model, note = t
@@ -269,7 +280,7 @@ def review_from(t: Sequence) -> dict:
         "year": year,
         "status": status,
         "income_per_capita": income,
-        "deprivations": None if deprivations is None else json.loads(deprivations),
+        "deprivations": None if deprivations is None else _keys(deprivations),
         "cultural_family": None if cultural is None else bool(cultural),
         "registered_to_exit": None if registered is None else bool(registered),
         "assessments": {
