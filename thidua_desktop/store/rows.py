@@ -236,20 +236,9 @@ REVIEW_READ = (
     *HOUSEHOLD_ASSESSMENT_KEYS,
     "note",
 )
-HOUSEHOLD_READ = (
-    "id",
-    "village_id",
-    "code",
-    "head_name",
-    "head_gender",
-    "head_birth_year",
-    "head_ethnicity",
-    "head_id_number",
-    "head_single",
-    "members",
-    "policy_household",
-    "left_in",
-)
+HOUSEHOLD_READ = HOUSEHOLD_COLS[
+    : HOUSEHOLD_COLS.index("search")
+]  # what a household reads back: its columns less the search keys
 LOAN_READ = (
     "id",
     "program",
