@@ -15,22 +15,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
-from PySide6.QtCore import QLocale, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QLocale, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from thidua_desktop import care, paths, settings
 from thidua_desktop.errors import Refused
-from thidua_desktop.evaluation import criteria, service
-from thidua_desktop.register import dataset, demo
 from thidua_desktop.store import Store
 
 from .common import screen, single_instance
+from .common.messages import show_bug, show_error
 from .common.translator import VietnameseTranslator
-from .common.widgets import show_bug, show_error
-from .commune.commune_page import CommuneDialog
+from .common.window import after_painted
 from .main_window import MainWindow
-from .printing.preview import page_count
 
 CRASH_LOG = "thidua-crash.log"
 
@@ -48,6 +45,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def demo_store(actor: str | None) -> Store:
     """A realistic commune in a temporary file, for a first look at every screen."""
+    from thidua_desktop.register import dataset, demo
+
     folder = Path(tempfile.mkdtemp(prefix="thidua-demo-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # a look, not a place to keep data
     store = Store.open(folder / "demo.sqlite", actor=actor or "Cán bộ mẫu")
@@ -139,46 +138,58 @@ def _run_window(args: argparse.Namespace, crashed: Path | None = None) -> int:
     app = make_application()
     log_qt_messages()
     sys.excepthook = report_crash
-    instance = None
+    name, lock = None, None
     if not args.demo:
         name = single_instance.server_name(args.db or paths.default_db())
-        if single_instance.ask_running_window(name):
+        lock = single_instance.claim(name)
+        if lock is None and single_instance.knock(name):
             return 0  # the window that has this file open came forward
-        instance = single_instance.InstanceServer(name, app)
     try:
         store = open_store(args)
     except Refused as exc:
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
-    if not args.demo:
-        try:
-            care.daily_backup(store)
-        except Refused as exc:
-            logging.getLogger("thidua").warning("daily backup failed: %s", exc)
-        except Exception as exc:  # noqa: BLE001 - a bug in the daily backup is told as one, and the window still opens
-            show_bug(None, exc, "daily backup")
-    if (
-        not store.is_upper_level()
-        and store.register.commune() is None
-        and not CommuneDialog(store, first_run=True).exec()
-    ):
-        return 0
+    if not store.is_upper_level() and store.register.commune() is None:
+        from .commune.commune_page import CommuneDialog
+
+        if not CommuneDialog(store, first_run=True).exec():
+            return 0
     if store.is_upper_level():
         from .upper.upper_window import UpperWindow  # the level above: the same program in upper-level mode
 
         window = UpperWindow(store)
     else:
         window = MainWindow(store, demo=args.demo)
-    if instance is not None:
-        instance.activated.connect(window.bring_forward)
+
+    def once_on_screen() -> None:
+        if name is not None:  # later starts on this file knock here
+            single_instance.InstanceServer(name, window).activated.connect(window.bring_forward)
+        if not args.demo:
+            daily_backup(store)
+        if crashed is not None:
+            tell_previous_crash(window, crashed)
+
+    after_painted(window, once_on_screen)
+    if args.quit_when_shown:  # the start-up benchmark times launch to the window's first paint
+        after_painted(window, lambda: app.exit(0), at_once=True)
     screen.show_filling(window)
-    if crashed is not None:
-        QTimer.singleShot(0, window, lambda: tell_previous_crash(window, crashed))
-    if args.quit_when_shown:
-        QTimer.singleShot(0, app.quit)  # the start-up benchmark times launch to a painted window
-    code = app.exec()
-    store.close()
-    return code
+    try:
+        return app.exec()
+    finally:
+        store.close()
+        if lock is not None:
+            lock.unlock()
+
+
+def daily_backup(store: Store) -> None:
+    """The day's first copy of the file (care.daily_backup); a refusal (a full disk, say) is logged and the
+    window goes on, a bug is told as one."""
+    try:
+        care.daily_backup(store)
+    except Refused as exc:
+        logging.getLogger("thidua").warning("daily backup failed: %s", exc)
+    except Exception as exc:  # noqa: BLE001 - a bug in the daily backup is told as one, and the window still opens
+        show_bug(QApplication.activeWindow(), exc, "daily backup")
 
 
 def run_smoke_test() -> int:
@@ -189,6 +200,11 @@ def run_smoke_test() -> int:
     os.environ["THIDUA_DATA_DIR"] = str(folder)
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # the check leaves nothing behind
     from PySide6.QtPrintSupport import QPrinter
+
+    from thidua_desktop.evaluation import criteria, service
+    from thidua_desktop.register import dataset, demo
+
+    from .printing.preview import page_count
 
     app = make_application()
     care.setup_logging()

@@ -5,35 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog
 
-from thidua_desktop import __version__, excel, paths, settings
-from thidua_desktop.evaluation import votes
-from thidua_desktop.register import dataset
+from thidua_desktop import __version__, paths, settings
 from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
 from .common import screen
-from .common.backups_dialog import BackupsDialog
-from .common.widgets import bring_forward, confirm, exec_dialog, officer_name, run_guarded, show_done, show_error
+from .common.messages import bring_forward, confirm, exec_dialog, officer_name, run_guarded, show_done, show_error
+from .common.window import PageTabs, Tab, add_menu, page_attribute
 from .common.worker import Worker
-from .commune.commune_page import CommuneDialog, CommuneYearsPage
-from .evaluation.page import EvaluationPage
-from .excel.import_dialog import ExcelImportDialog
-from .meetings.meetings_page import MeetingsPage
-from .nominations.nominations_page import NominationsPage
-from .outbox.outbox_page import OutboxPage
-from .outbox.questions_page import QuestionsPage
-from .register.household_dialog import HouseholdDialog
-from .register.household_page import HouseholdPage
-from .register.recycle_bin import RecycleBinPage
-from .register.village_page import VillageDialog, VillagePage
-from .review.grid import ReviewGridPage
 
 
 def import_work(file: str):
     def work(store: Store, progress) -> str:
+        from thidua_desktop.register import dataset
+
         return dataset.import_file(store, file, progress=progress).summary()
 
     return work
@@ -41,6 +28,8 @@ def import_work(file: str):
 
 def export_work(file: str):
     def work(store: Store, progress) -> str:
+        from thidua_desktop.register import dataset
+
         progress(30, "Đang đọc dữ liệu...")
         data = dataset.export_file(store, file)
         return f"Đã xuất {len(data['villages'])} thôn, {len(data['households'])} hộ ra tệp {file}."
@@ -48,100 +37,81 @@ def export_work(file: str):
     return work
 
 
-TAB_TITLES = [
-    "Hộ gia đình",
-    "Thôn, bản, tổ dân phố",
-    "Rà soát hằng năm",
-    "Đánh giá của xã",
-    "Họp bình xét",
-    "Kết quả thi đua",
-    "Đề nghị khen thưởng",
-    "Gửi lên cấp trên",
-    "Câu hỏi của cấp trên",
-    "Thùng rác",
-]
+TABS = (
+    Tab("households", "Hộ gia đình", "register.household_page:HouseholdPage"),
+    Tab("villages", "Thôn, bản, tổ dân phố", "register.village_page:VillagePage"),
+    Tab("review", "Rà soát hằng năm", "review.grid:ReviewGridPage"),
+    Tab("commune_years", "Đánh giá của xã", "commune.commune_page:CommuneYearsPage"),
+    Tab("meetings", "Họp bình xét", "meetings.meetings_page:MeetingsPage"),
+    Tab("evaluation", "Kết quả thi đua", "evaluation.page:EvaluationPage"),
+    Tab("nominations", "Đề nghị khen thưởng", "nominations.nominations_page:NominationsPage"),
+    Tab("outbox", "Gửi lên cấp trên", "outbox.outbox_page:OutboxPage"),
+    Tab("questions", "Câu hỏi của cấp trên", "outbox.questions_page:QuestionsPage"),
+    Tab("recycle_bin", "Thùng rác", "register.recycle_bin:RecycleBinPage"),
+)
 
 
 class MainWindow(QMainWindow):
     job_done = Signal(bool)  # a dataset import or export ended: succeeded or not
 
+    households = page_attribute("households")
+    villages = page_attribute("villages")
+    review = page_attribute("review")
+    commune_years = page_attribute("commune_years")
+    meetings = page_attribute("meetings")
+    evaluation = page_attribute("evaluation")
+    nominations = page_attribute("nominations")
+    outbox = page_attribute("outbox")
+    questions = page_attribute("questions")
+    recycle_bin = page_attribute("recycle_bin")
+
     def __init__(self, store: Store, demo: bool = False):
         super().__init__()
         self.store = store
-        self.tabs = QTabWidget()
-        self.households = HouseholdPage(store)
-        self.villages = VillagePage(store)
-        self.review = ReviewGridPage(store)
-        self.commune_years = CommuneYearsPage(store)
-        self.recycle_bin = RecycleBinPage(store)
-        self.evaluation = EvaluationPage(store)
-        self.meetings = MeetingsPage(store)
-        self.nominations = NominationsPage(store)
-        self.outbox = OutboxPage(store)
-        self.questions = QuestionsPage(store)
-        self.pages = [
-            self.households,
-            self.villages,
-            self.review,
-            self.commune_years,
-            self.meetings,
-            self.evaluation,
-            self.nominations,
-            self.outbox,
-            self.questions,
-            self.recycle_bin,
-        ]
-        # The tabs go by Ctrl+1 ... Ctrl+9, Ctrl+0 (and Ctrl+Tab): their titles keep no Alt letter, which is
-        # left to the buttons and fields of the page on screen.
-        for number, (page, title) in enumerate(zip(self.pages, TAB_TITLES), start=1):
-            index = self.tabs.addTab(page, title)
-            self.tabs.setTabToolTip(index, f"{title} (Ctrl+{number % 10})")
-            QShortcut(QKeySequence(f"Ctrl+{number % 10}"), self, activated=lambda i=index: self.tabs.setCurrentIndex(i))
-            page.data_changed.connect(self.refresh)
-        self.households.add_village.connect(self.villages.add)
-        self.households.import_excel.connect(self.import_excel)
-        self.evaluation.open_household.connect(self.fill_household_criterion)
-        self.evaluation.open_village.connect(self.edit_village)
-        self.evaluation.open_commune_years.connect(lambda: self.tabs.setCurrentWidget(self.commune_years))
-        self.questions.open_year.connect(self.review_year)
-        self.questions.open_questions.connect(self._count_questions)
-        self.questions.reload()  # the tab says at once how many questions wait for an answer
+        self.demo = demo
+        self.tabs = PageTabs(self, TABS, self._build_page)
         self.setCentralWidget(self.tabs)
         self._build_menu()
         self.path_label = QLabel()
         self.statusBar().addPermanentWidget(self.path_label)
-        self.demo = demo
         self._update_title()
+        self._count_questions()  # the tab says at once how many questions wait for an answer
         screen.fill(self)
 
+    def _build_page(self, tab: Tab, cls: type):
+        page = cls(self.store)
+        page.data_changed.connect(self.refresh)
+        if tab.name == "households":
+            page.add_village.connect(lambda: self.villages.add())
+            page.import_excel.connect(self.import_excel)
+        elif tab.name == "evaluation":
+            page.open_household.connect(self.fill_household_criterion)
+            page.open_village.connect(self.edit_village)
+            page.open_commune_years.connect(lambda: self.tabs.setCurrentWidget(self.commune_years))
+        elif tab.name == "questions":
+            page.open_year.connect(self.review_year)
+        return page
+
     def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu("&Tệp")
-        for text, shortcut, slot in (
-            ("&Nhập toàn bộ dữ liệu của xã từ tệp...", "Ctrl+I", self.import_json),
-            ("&Xuất toàn bộ dữ liệu của xã ra tệp...", "Ctrl+E", self.export_json),
-            (None, None, None),
-            ("Nhập danh sách hộ từ &Excel...", None, self.import_excel),
-            ("Xuất &danh sách hộ đang hiện ra Excel...", None, self.export_excel),
-            ("Ghi &mẫu Excel nhập danh sách hộ...", None, self.save_excel_template),
-            (None, None, None),
-            ("&Thông tin xã...", None, self.edit_commune),
-            ("Đổi &cán bộ sử dụng...", None, self.change_officer),
-            ("&Khôi phục từ bản sao lưu...", None, self.restore_backup),
-            (None, None, None),
-            ("T&hoát", "Ctrl+Q", self.close),
-        ):
-            if text is None:
-                menu.addSeparator()
-                continue
-            action = QAction(text, self)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(slot)
-            menu.addAction(action)
-        help_menu = self.menuBar().addMenu("Trợ &giúp")
-        about = QAction("&Giới thiệu", self)
-        about.triggered.connect(self.about)
-        help_menu.addAction(about)
+        add_menu(
+            self,
+            "&Tệp",
+            (
+                ("&Nhập toàn bộ dữ liệu của xã từ tệp...", "Ctrl+I", self.import_json),
+                ("&Xuất toàn bộ dữ liệu của xã ra tệp...", "Ctrl+E", self.export_json),
+                None,
+                ("Nhập danh sách hộ từ &Excel...", None, self.import_excel),
+                ("Xuất &danh sách hộ đang hiện ra Excel...", None, self.export_excel),
+                ("Ghi &mẫu Excel nhập danh sách hộ...", None, self.save_excel_template),
+                None,
+                ("&Thông tin xã...", None, self.edit_commune),
+                ("Đổi &cán bộ sử dụng...", None, self.change_officer),
+                ("&Khôi phục từ bản sao lưu...", None, self.restore_backup),
+                None,
+                ("T&hoát", "Ctrl+Q", self.close),
+            ),
+        )
+        add_menu(self, "Trợ &giúp", (("&Giới thiệu", None, self.about),))
 
     def _update_title(self) -> None:
         commune = self.store.register.commune()
@@ -153,25 +123,33 @@ class MainWindow(QMainWindow):
         self.path_label.setText(f"Cán bộ: {officer}   |   Tệp dữ liệu: {self.store.path}")
 
     def refresh(self) -> None:
-        """Something changed the file: every page shows it again (the page that changed it has)."""
+        """Something changed the file: every page built shows it again (the page that changed it has)."""
         sender = self.sender()
-        for page in self.pages:
+        for page in self.tabs.built():
             if page is not sender:
                 page.reload()
         self._update_title()
+        self._count_questions()
 
     def refresh_all(self) -> None:
-        """The whole file changed under every page (an import, a restore): each shows it again."""
-        for page in self.pages:
+        """The whole file changed under every page (an import, a restore): each built shows it again."""
+        for page in self.tabs.built():
             page.reload()
         self._update_title()
+        self._count_questions()
 
     def edit_commune(self) -> None:
+        from .commune.commune_page import CommuneDialog
+
         if exec_dialog(CommuneDialog(self.store, parent=self)):
             self.refresh_all()
 
     def fill_household_criterion(self, household_id: str, criterion: str, year: int) -> None:
         """From a verdict to the field that decides it; the household is judged again on saving."""
+        from thidua_desktop.evaluation import votes
+
+        from .register.household_dialog import HouseholdDialog
+
         if criterion in votes.VOTE_CRITERIA:
             # the vote comes from the village meeting's minutes: open that year's meetings
             self.meetings.year.setValue(year)
@@ -191,12 +169,15 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.review)
         self.review.status.setText(f"{self.review.status.text()} {said}")
 
-    def _count_questions(self, waiting: int) -> None:
-        index = self.tabs.indexOf(self.questions)
-        title = TAB_TITLES[index]
-        self.tabs.setTabText(index, f"{title} ({waiting})" if waiting else title)
+    def _count_questions(self) -> None:
+        """The questions tab's title counts the questions that wait for the commune's answer."""
+        waiting = len(self.store.queries.find(status="open"))
+        title = self.tabs.title("questions")
+        self.tabs.setTabText(self.tabs.index_of("questions"), f"{title} ({waiting})" if waiting else title)
 
     def edit_village(self, village_id: str) -> None:
+        from .register.village_page import VillageDialog
+
         if exec_dialog(VillageDialog(self.store, village_id, self)):
             self.refresh_all()
 
@@ -217,6 +198,8 @@ class MainWindow(QMainWindow):
         bring_forward(self)
 
     def restore_backup(self) -> None:
+        from .common.backups_dialog import BackupsDialog
+
         dialog = BackupsDialog(self.store, self)
         if exec_dialog(dialog):
             self.refresh_all()
@@ -255,6 +238,10 @@ class MainWindow(QMainWindow):
             self._run_job("export", file, "Đang xuất dữ liệu...")
 
     def import_excel(self) -> None:
+        from thidua_desktop import excel
+
+        from .excel.import_dialog import ExcelImportDialog
+
         file, _ = QFileDialog.getOpenFileName(self, "Chọn danh sách hộ (Excel)", "", "Tệp Excel (*.xlsx)")
         if not file:
             return
@@ -276,6 +263,8 @@ class MainWindow(QMainWindow):
         file, _ = QFileDialog.getSaveFileName(self, "Xuất danh sách hộ", "danh-sach-ho.xlsx", "Tệp Excel (*.xlsx)")
         if not file:
             return
+        from thidua_desktop import excel
+
         pks = list(self.households.model.ids)
         self._progress = QProgressDialog("Đang xuất danh sách hộ...", None, 0, 100, self)
         self._progress.setMinimumDuration(0)
@@ -288,6 +277,8 @@ class MainWindow(QMainWindow):
         Worker(self, self.store, work, self._job_progress, self._job_succeeded, self._job_failed)
 
     def save_excel_template(self) -> None:
+        from thidua_desktop import excel
+
         file, _ = QFileDialog.getSaveFileName(self, "Ghi mẫu Excel", "mau-danh-sach-ho.xlsx", "Tệp Excel (*.xlsx)")
         if file and run_guarded(self, lambda: excel.write_template(file, self.store)):
             show_done(self, f"Đã ghi mẫu Excel nhập danh sách hộ: {file}")
@@ -320,8 +311,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         dirty = [
             p
-            for p in (self.review, self.commune_years)
-            if getattr(p, "dirty", False) or getattr(getattr(p, "model", None), "pending", None)
+            for p in (self.tabs.pages.get("review"), self.tabs.pages.get("commune_years"))
+            if p is not None and getattr(p, "dirty", False) or getattr(getattr(p, "model", None), "pending", None)
         ]
         if dirty and not confirm(self, "Chưa lưu", "Có thay đổi chưa lưu. Vẫn thoát?", yes="Thoát", no="Quay lại"):
             event.ignore()

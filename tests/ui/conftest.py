@@ -48,15 +48,18 @@ def prompts(monkeypatch):
 
         return prompt
 
+    import importlib
+    import pkgutil
     import sys
 
     from PySide6.QtWidgets import QMessageBox
 
-    import ui.common.backups_dialog
-    import ui.main_window  # noqa: F401
-    from ui.common import widgets
+    import ui
+    from ui.common import messages
 
-    original_confirm, original_error = widgets.confirm, widgets.show_error
+    for found in pkgutil.walk_packages(ui.__path__, "ui."):  # the windows import their pages when first opened
+        importlib.import_module(found.name)
+    original_confirm, original_error = messages.confirm, messages.show_error
     for name, module in list(sys.modules.items()):
         if name.startswith("ui.") and module is not None:
             if getattr(module, "confirm", None) is original_confirm:

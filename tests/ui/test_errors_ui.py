@@ -11,7 +11,7 @@ from PySide6.QtGui import QPainter, QPdfWriter
 
 from thidua_desktop.errors import BUG_TITLE, Refused
 from ui.app import report_crash
-from ui.common.widgets import run_guarded
+from ui.common.messages import run_guarded
 from ui.common.worker import Worker
 
 

@@ -13,8 +13,9 @@ from thidua_desktop import care
 from thidua_desktop.store import Store, describe_copy
 
 from . import screen
+from .messages import confirm, run_guarded
 from .tables import ReadOnlyTable
-from .widgets import confirm, run_guarded, wrapped
+from .widgets import wrapped
 
 
 class BackupsDialog(QDialog):

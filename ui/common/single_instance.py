@@ -1,12 +1,20 @@
-"""One window per database file: a second start brings the running window forward instead."""
+"""One window per database file: a second start brings the running window forward instead.
+
+The window that has a file open holds a lock file for it (QtCore's QLockFile, freed by the system's
+check of its process if the program died), and listens on a local socket named after the file once it
+has painted; a later start that finds the file locked knocks on that socket and ends. QtNetwork is
+imported only to knock or to listen, after the window is on screen."""
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QLockFile, QObject, Signal
+
+ANSWER_WITHIN_S = 3.0  # a window that holds the lock but is still starting listens within this
 
 
 def server_name(db_path: Path) -> str:
@@ -15,8 +23,17 @@ def server_name(db_path: Path) -> str:
     return f"thidua-{digest}"
 
 
+def claim(name: str) -> QLockFile | None:
+    """This start's hold on the file, kept while the window lives; None when a running window holds it."""
+    lock = QLockFile(str(Path(tempfile.gettempdir()) / f"{name}.lock"))
+    lock.setStaleLockTime(0)  # a lock is stale only when the process that took it is gone
+    return lock if lock.tryLock(0) else None
+
+
 def ask_running_window(name: str, timeout_ms: int = 500) -> bool:
     """True when a window already has this file open; it has been asked to come forward."""
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(timeout_ms):
@@ -27,12 +44,25 @@ def ask_running_window(name: str, timeout_ms: int = 500) -> bool:
     return True
 
 
+def knock(name: str) -> bool:
+    """The file is locked by a running window: ask it to come forward, waiting for it to listen if it
+    is still starting. False when it does not answer (it hangs): the caller opens the file anyway."""
+    deadline = time.monotonic() + ANSWER_WITHIN_S
+    while not ask_running_window(name, timeout_ms=300):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 class InstanceServer(QObject):
     """Listens for later starts on the same file and says so, so the window can raise itself."""
 
     activated = Signal()
 
     def __init__(self, name: str, parent: QObject | None = None):
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self.server = QLocalServer(self)
         if not self.server.listen(name):

@@ -9,7 +9,8 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QWidget
 
 from . import screen
-from .widgets import FormDialog, error_label, run_guarded, set_error, wrapped
+from .messages import run_guarded
+from .widgets import FormDialog, error_label, set_error, wrapped
 
 MAX_CHARS = 2000  # what the level above and the commune take (exchange.upper_level, exchange.outbox)
 

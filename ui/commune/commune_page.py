@@ -23,15 +23,13 @@ from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
 from ..common import screen
+from ..common.messages import exec_dialog, officer_name, run_guarded
 from ..common.widgets import (
     ChoiceCombo,
     FormDialog,
     TriStateCombo,
     ask_new_year,
     error_label,
-    exec_dialog,
-    officer_name,
-    run_guarded,
     set_error,
     wrapped,
     year_item,

@@ -31,8 +31,9 @@ from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
+from ..common.messages import run_guarded, show_error
 from ..common.tables import ReadOnlyTable, opens_rows
-from ..common.widgets import SearchCombo, add_labelled, latest_year_spin, run_guarded, show_error, wrapped
+from ..common.widgets import SearchCombo, add_labelled, latest_year_spin, wrapped
 from ..common.worker import Worker
 from ..printing.preview import ask_printer
 from .chart import RateChart

@@ -38,6 +38,7 @@ from thidua_desktop.store import Store
 from thidua_desktop.text import clean, fold
 
 from ..common import screen
+from ..common.messages import exec_dialog, run_guarded
 from ..common.widgets import (
     ChoiceCombo,
     FormDialog,
@@ -45,10 +46,8 @@ from ..common.widgets import (
     RangeSpin,
     date_edit,
     error_label,
-    exec_dialog,
     ok_cancel,
     read_only_item,
-    run_guarded,
     set_error,
     tell_on,
 )

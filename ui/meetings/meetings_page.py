@@ -15,20 +15,9 @@ from thidua_desktop.evaluation import votes
 from thidua_desktop.evaluation.criteria import CriteriaSet
 from thidua_desktop.store import Store
 
+from ..common.messages import confirm, exec_dialog, run_guarded, show_error, wait_cursor
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import (
-    ChoiceCombo,
-    add_labelled,
-    button_row,
-    chosen_criteria,
-    confirm,
-    exec_dialog,
-    latest_year_spin,
-    run_guarded,
-    show_error,
-    wait_cursor,
-    wrapped,
-)
+from ..common.widgets import ChoiceCombo, add_labelled, button_row, chosen_criteria, latest_year_spin, wrapped
 from ..printing.preview import PdfPreview
 from .meeting_dialog import MeetingDialog
 

@@ -21,7 +21,8 @@ from thidua_desktop.store import Store
 from thidua_desktop.text import clean
 
 from ..common import screen
-from ..common.widgets import ChoiceCombo, FormDialog, date_edit, error_label, run_guarded, scrolled, searchable, wrapped
+from ..common.messages import run_guarded
+from ..common.widgets import ChoiceCombo, FormDialog, date_edit, error_label, scrolled, searchable, wrapped
 
 
 def verdict_line(nomination: dict, report: dict) -> str:

@@ -29,6 +29,7 @@ from thidua_desktop.register import dataset
 from thidua_desktop.store import Store
 
 from ..common import screen
+from ..common.messages import confirm, exec_dialog, run_guarded, show_error, wait_cursor
 from ..common.tables import ReadOnlyTable
 from ..common.widgets import (
     ERROR_COLOR,
@@ -36,14 +37,9 @@ from ..common.widgets import (
     add_labelled,
     button_row,
     chosen_criteria,
-    confirm,
     date_edit,
-    exec_dialog,
     latest_year_spin,
     ok_cancel,
-    run_guarded,
-    show_error,
-    wait_cursor,
     wrapped,
 )
 from ..common.worker import Worker

@@ -27,17 +27,9 @@ from thidua_desktop.exchange import outbox, package
 from thidua_desktop.files import read_input
 from thidua_desktop.store import Store
 
+from ..common.messages import confirm, run_guarded, show_done, show_error
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import (
-    LoadsWhenShown,
-    add_labelled,
-    button_row,
-    confirm,
-    run_guarded,
-    show_done,
-    show_error,
-    wrapped,
-)
+from ..common.widgets import LoadsWhenShown, add_labelled, button_row, wrapped
 from ..common.worker import Worker
 from ..register.history import local_time
 

@@ -13,18 +13,10 @@ from thidua_desktop.exchange import outbox
 from thidua_desktop.store import Store
 
 from ..common import screen
+from ..common.messages import exec_dialog, show_done, show_error
 from ..common.tables import ReadOnlyTable
 from ..common.text_dialog import TextDialog
-from ..common.widgets import (
-    ChoiceCombo,
-    LoadsWhenShown,
-    add_labelled,
-    button_row,
-    exec_dialog,
-    show_done,
-    show_error,
-    wrapped,
-)
+from ..common.widgets import ChoiceCombo, LoadsWhenShown, add_labelled, button_row, wrapped
 from ..register.history import local_time
 from ..register.household_dialog import HouseholdDialog
 
@@ -65,7 +57,6 @@ def answer_dialog(store: Store, q: dict, about: str, start: str = "", parent: QW
 class QuestionsPage(LoadsWhenShown, QWidget):
     data_changed = Signal()
     open_year = Signal(int, str)  # a returned year and what the level above said: its review grid
-    open_questions = Signal(int)  # how many questions wait for an answer (the tab says it)
     HEADERS = ["Nhận lúc", "Về", "Cấp trên hỏi hoặc trả lại", "Tình trạng", "Câu trả lời của xã"]
 
     def __init__(self, store: Store, parent: QWidget | None = None):
@@ -94,11 +85,6 @@ class QuestionsPage(LoadsWhenShown, QWidget):
         self.status = wrapped(GOES_UP)
         layout.addWidget(self.status)
         self.shown.currentIndexChanged.connect(lambda *_: self.reload())
-
-    def reload(self) -> None:
-        """The file changed (a receipt taken in, a restore): the count on the tab at once, the list when seen."""
-        self.open_questions.emit(len(self.store.queries.find(status="open")))
-        super().reload()
 
     def load(self) -> None:
         chosen = self.table.current_of(self.rows)
@@ -147,7 +133,6 @@ class QuestionsPage(LoadsWhenShown, QWidget):
             if every
             else "Cấp trên chưa hỏi gì. Câu hỏi của cấp trên đến cùng biên nhận (trang Gửi lên cấp trên)."
         )
-        self.open_questions.emit(waiting)
 
     def about(self, q: dict) -> str:
         if q["household_id"]:
@@ -209,4 +194,5 @@ class QuestionsPage(LoadsWhenShown, QWidget):
             return
         if exec_dialog(answer_dialog(self.store, q, self.about(q), start, self)):
             self.reload()
+            self.data_changed.emit()  # the window's count of questions waiting, the outbox
             self.status.setText(f"Đã ghi câu trả lời. {GOES_UP}")

@@ -28,7 +28,8 @@ from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
 from ..common import screen
-from ..common.widgets import SearchCombo, button_row, delete_now, run_guarded, show_error, wrapped
+from ..common.messages import delete_now, run_guarded, show_error
+from ..common.widgets import SearchCombo, button_row, wrapped
 
 PREVIEW_DPI = 96
 

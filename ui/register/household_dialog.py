@@ -30,6 +30,7 @@ from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean, format_date, format_vnd
 
 from ..common import screen
+from ..common.messages import confirm, exec_dialog, run_guarded
 from ..common.tables import ReadOnlyTable
 from ..common.widgets import (
     ChoiceCombo,
@@ -39,10 +40,7 @@ from ..common.widgets import (
     RangeSpin,
     SearchCombo,
     TriStateCombo,
-    confirm,
     error_label,
-    exec_dialog,
-    run_guarded,
     scrolled,
     searchable,
     set_error,

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 from thidua_desktop.domain import STATUS_LABELS
 from thidua_desktop.store import HouseholdFilter, Store
 
+from ..common.messages import confirm, exec_dialog, run_guarded
 from ..common.tables import opens_rows
-from ..common.widgets import SearchCombo, add_labelled, confirm, exec_dialog, run_guarded, wrapped
+from ..common.widgets import SearchCombo, add_labelled, wrapped
 from .household_dialog import HouseholdDialog
 from .household_model import HouseholdListModel
 

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import (
 
 from thidua_desktop.store import Store
 
+from ..common.messages import run_guarded
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import run_guarded, wrapped
+from ..common.widgets import wrapped
 from .history import local_time
 
 KINDS = {"household": "Hộ gia đình", "village": "Thôn", "meeting": "Cuộc họp"}

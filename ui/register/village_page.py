@@ -22,6 +22,7 @@ from thidua_desktop.store import Store, new_id
 from thidua_desktop.text import clean
 
 from ..common import screen
+from ..common.messages import confirm, exec_dialog, run_guarded
 from ..common.tables import ReadOnlyTable
 from ..common.widgets import (
     ChoiceCombo,
@@ -30,10 +31,7 @@ from ..common.widgets import (
     OptionalCountSpin,
     TriStateCombo,
     ask_new_year,
-    confirm,
     error_label,
-    exec_dialog,
-    run_guarded,
     set_error,
     wrapped,
     year_item,

@@ -29,17 +29,8 @@ from thidua_desktop.store import Store
 from thidua_desktop.text import format_vnd
 
 from ..common import screen
-from ..common.widgets import (
-    LoadsWhenShown,
-    SearchCombo,
-    add_labelled,
-    confirm,
-    exec_dialog,
-    latest_year_spin,
-    run_guarded,
-    show_error,
-    wrapped,
-)
+from ..common.messages import confirm, exec_dialog, run_guarded, show_error
+from ..common.widgets import LoadsWhenShown, SearchCombo, add_labelled, latest_year_spin, wrapped
 
 STATUS, INCOME, DEPRIVATIONS = 3, 4, 5
 FLAG_COLUMNS = {6: "cultural_family", 7: "registered_to_exit"}

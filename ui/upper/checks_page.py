@@ -13,18 +13,9 @@ from thidua_desktop.evaluation import criteria
 from thidua_desktop.exchange import checks, outbox, upper_level
 from thidua_desktop.store import Store
 
+from ..common.messages import confirm, exec_dialog, run_guarded, show_error
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import (
-    SearchCombo,
-    add_labelled,
-    button_row,
-    confirm,
-    exec_dialog,
-    run_guarded,
-    show_error,
-    wrapped,
-    year_bar,
-)
+from ..common.widgets import SearchCombo, add_labelled, button_row, wrapped, year_bar
 from ..common.worker import Worker
 from . import talk_back
 from .year_page import sending_year

@@ -13,8 +13,8 @@ from thidua_desktop.exchange import upper_level
 from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
+from ..common.messages import run_guarded, show_done, show_error
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import run_guarded, show_done, show_error
 from ..register.history import local_time
 from .talk_back import YEAR_STATE_COLORS, state_details, state_label
 from .year_page import YearTablePage

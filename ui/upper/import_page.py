@@ -24,8 +24,9 @@ from thidua_desktop.exchange import package, upper_level
 from thidua_desktop.files import reason
 from thidua_desktop.store import Store
 
+from ..common.messages import confirm, show_done, show_error
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import RangeSpin, add_labelled, button_row, confirm, show_done, show_error, wrapped
+from ..common.widgets import RangeSpin, add_labelled, button_row, wrapped
 from ..common.worker import Worker
 
 RESULT_COLORS = {"accepted": "#dff0d8", "duplicate": "#e7f1ff", "checked": "#dff0d8", "refused": "#f8d7da"}

@@ -10,7 +10,7 @@ from thidua_desktop.evaluation import nominations
 from thidua_desktop.exchange import upper_level
 from thidua_desktop.store import Store
 
-from ..common.widgets import exec_dialog, run_guarded
+from ..common.messages import exec_dialog, run_guarded
 from ..nominations.nominations_page import DecisionDialog
 from .year_page import YearTablePage
 

@@ -13,17 +13,9 @@ from thidua_desktop.exchange import upper_level
 from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
 
+from ..common.messages import confirm, exec_dialog, run_guarded, show_done, show_error
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import (
-    button_row,
-    confirm,
-    exec_dialog,
-    run_guarded,
-    show_done,
-    show_error,
-    wrapped,
-    year_bar,
-)
+from ..common.widgets import button_row, wrapped, year_bar
 from ..common.worker import Worker
 from .report_dialog import UpperReportDialog
 from .talk_back import YEAR_STATE_COLORS

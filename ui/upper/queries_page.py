@@ -9,18 +9,9 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from thidua_desktop.exchange import outbox, upper_level
 from thidua_desktop.store import Store
 
+from ..common.messages import confirm, run_guarded, show_done, show_error
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import (
-    ChoiceCombo,
-    LoadsWhenShown,
-    add_labelled,
-    button_row,
-    confirm,
-    run_guarded,
-    show_done,
-    show_error,
-    wrapped,
-)
+from ..common.widgets import ChoiceCombo, LoadsWhenShown, add_labelled, button_row, wrapped
 from ..register.history import local_time
 from . import talk_back
 

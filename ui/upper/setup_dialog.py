@@ -9,7 +9,8 @@ from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
 from ..common import screen
-from ..common.widgets import SearchCombo, error_label, ok_cancel, run_guarded, set_error, wrapped
+from ..common.messages import run_guarded
+from ..common.widgets import SearchCombo, error_label, ok_cancel, set_error, wrapped
 
 
 class UpperSetupDialog(QDialog):

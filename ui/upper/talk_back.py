@@ -12,8 +12,8 @@ from thidua_desktop.exchange import upper_level
 from thidua_desktop.files import atomic_write
 from thidua_desktop.store import Store
 
+from ..common.messages import run_guarded, show_done
 from ..common.text_dialog import TextDialog
-from ..common.widgets import run_guarded, show_done
 from ..register.history import local_time
 
 YEAR_STATE_COLORS = {"received": "#e7f1ff", "checked": "#fff3cd", "returned": "#f8d7da", "approved": "#dff0d8"}

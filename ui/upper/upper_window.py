@@ -4,8 +4,7 @@ approve its year) and the questions asked; one page a tab, a menu for the file."
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from thidua_desktop import __version__, paths
 from thidua_desktop.exchange import upper_level
@@ -13,41 +12,40 @@ from thidua_desktop.store import Store
 
 from ..common import screen
 from ..common.backups_dialog import BackupsDialog
-from ..common.widgets import bring_forward, exec_dialog, officer_name, show_done
-from .checks_page import ChecksPage
-from .communes_page import CommunesPage
-from .import_page import ImportPage
-from .nominations_page import ReceivedNominationsPage
-from .overview_page import OverviewPage
-from .queries_page import QueriesPage
+from ..common.messages import bring_forward, exec_dialog, officer_name, show_done
+from ..common.window import PageTabs, Tab, add_menu, page_attribute
 
-TAB_TITLES = ["Các xã", "Nhập gói", "Tổng hợp", "Đề nghị khen thưởng", "Kiểm tra", "Câu hỏi"]
+TABS = (
+    Tab("communes", "Các xã", "upper.communes_page:CommunesPage"),
+    Tab("importer", "Nhập gói", "upper.import_page:ImportPage"),
+    Tab("overview", "Tổng hợp", "upper.overview_page:OverviewPage"),
+    Tab("nominations", "Đề nghị khen thưởng", "upper.nominations_page:ReceivedNominationsPage"),
+    Tab("checks", "Kiểm tra", "upper.checks_page:ChecksPage"),
+    Tab("queries", "Câu hỏi", "upper.queries_page:QueriesPage"),
+)
 
 
 class UpperWindow(QMainWindow):
+    communes = page_attribute("communes")
+    importer = page_attribute("importer")
+    overview = page_attribute("overview")
+    nominations = page_attribute("nominations")
+    checks = page_attribute("checks")
+    queries = page_attribute("queries")
+
     def __init__(self, store: Store):
         super().__init__()
         self.store = store
         me = upper_level.upper_only(store)
         self.setWindowTitle(f"ThiDua Desktop - Cấp trên: {me['name']} ({upper_level.LEVEL_LABELS[me['level']]})")
-        self.tabs = QTabWidget()
-        self.communes = CommunesPage(store)
-        self.importer = ImportPage(store, lambda: self.refresh(but=self.importer))
-        self.overview = OverviewPage(store)
-        self.nominations = ReceivedNominationsPage(store)
-        self.checks = ChecksPage(store)
-        self.queries = QueriesPage(store)
-        self.pages = [self.communes, self.importer, self.overview, self.nominations, self.checks, self.queries]
-        # As in the commune's window: tabs by Ctrl+1..6, Alt letters left to the page on screen.
-        for number, (page, title) in enumerate(zip(self.pages, TAB_TITLES), start=1):
-            index = self.tabs.addTab(page, title)
-            self.tabs.setTabToolTip(index, f"{title} (Ctrl+{number})")
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda i=index: self.tabs.setCurrentIndex(i))
-        self.communes.trusted.connect(self.refresh)
-        self.checks.changed.connect(lambda: self.refresh(but=self.checks))
-        self.queries.changed.connect(lambda: self.refresh(but=self.queries))
+        self.tabs = PageTabs(self, TABS, self._build_page)
         self.setCentralWidget(self.tabs)
-        self._build_menu()
+        add_menu(
+            self,
+            "&Tệp",
+            (("&Khôi phục từ bản sao lưu...", None, self.restore_backup), None, ("T&hoát", "Ctrl+Q", self.close)),
+        )
+        add_menu(self, "Trợ &giúp", (("&Giới thiệu", None, self.about),))
         self.path_label = QLabel(
             f"Cán bộ: {officer_name(store) or 'chưa ghi tên'}   |   Tệp dữ liệu: {store.path}   |   Mã nhận diện của "
             f"cấp trên: {upper_level.fingerprint_of(store)}"
@@ -55,36 +53,27 @@ class UpperWindow(QMainWindow):
         self.statusBar().showMessage(self.path_label.text())
         screen.fill(self)
 
-    def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu("&Tệp")
-        for text, shortcut, slot in (
-            ("&Khôi phục từ bản sao lưu...", None, self.restore_backup),
-            (None, None, None),
-            ("T&hoát", "Ctrl+Q", self.close),
-        ):
-            if text is None:
-                menu.addSeparator()
-                continue
-            action = QAction(text, self)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(slot)
-            menu.addAction(action)
-        help_menu = self.menuBar().addMenu("Trợ &giúp")
-        about = QAction("&Giới thiệu", self)
-        about.triggered.connect(self.about)
-        help_menu.addAction(about)
+    def _build_page(self, tab: Tab, cls: type):
+        if tab.name == "importer":
+            return cls(self.store, lambda: self.refresh(but=self.importer))
+        page = cls(self.store)
+        if tab.name == "communes":
+            page.trusted.connect(self.refresh)
+        elif tab.name in ("checks", "queries"):
+            page.changed.connect(lambda: self.refresh(but=page))
+        return page
 
     def refresh(self, but=None) -> None:
-        """Something changed the file (an import, a key confirmed, a restore): every page shows it again
-        (but the one that did it, which has)."""
-        for page in self.pages:
+        """Something changed the file (an import, a key confirmed, a restore): every page built shows it
+        again (but the one that did it, which has)."""
+        for page in self.tabs.built():
             if page is not but:
                 page.reload()
 
     def restore_backup(self) -> None:
-        if self.importer.server is not None:
-            self.importer.stop_inbox()  # nothing may arrive while the file is put back
+        importer = self.tabs.pages.get("importer")
+        if importer is not None and importer.server is not None:
+            importer.stop_inbox()  # nothing may arrive while the file is put back
         dialog = BackupsDialog(self.store, self, upper=True)
         if exec_dialog(dialog):
             self.refresh()
@@ -106,5 +95,7 @@ class UpperWindow(QMainWindow):
         bring_forward(self)
 
     def closeEvent(self, event):
-        self.importer.stop_inbox()
+        importer = self.tabs.pages.get("importer")
+        if importer is not None:
+            importer.stop_inbox()
         event.accept()

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from thidua_desktop.store import Store
 
+from ..common.messages import show_error
 from ..common.tables import ReadOnlyTable
-from ..common.widgets import LoadsWhenShown, button_row, show_error, year_bar
+from ..common.widgets import LoadsWhenShown, button_row, year_bar
 
 
 def sending_year() -> int:

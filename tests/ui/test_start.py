@@ -1,0 +1,60 @@
+"""The program's start as the officer meets it: the window paints first; then the page on screen, the
+day's backup and the knock of a second start on the same file."""
+
+from __future__ import annotations
+
+import argparse
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from thidua_desktop import paths
+from ui.app import _run_window
+from ui.common import single_instance
+from ui.main_window import MainWindow
+
+
+def test_start_paints_then_opens_the_page_backs_up_and_answers_a_second_start(filled_store):
+    db = filled_store.path
+    households = filled_store.register.household_count()
+    filled_store.close()
+    name = single_instance.server_name(db)
+    seen: dict[str, object] = {}
+
+    def look() -> None:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        seen["built"] = sorted(window.tabs.pages)
+        seen["listed"] = window.households.model.rowCount()
+        seen["backups"] = [p.name for p in paths.backups_dir(db).glob("*") if p.is_file()]
+        seen["claimed"] = single_instance.claim(name) is None  # the running window holds the file
+        seen["knocked"] = single_instance.ask_running_window(name)
+        window.close()
+
+    def when_ready() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if windows and "households" in windows[0].tabs.pages:
+            QTimer.singleShot(200, look)
+        else:
+            QTimer.singleShot(20, when_ready)
+
+    QTimer.singleShot(0, when_ready)
+    args = argparse.Namespace(db=db, demo=False, officer=None, quit_when_shown=False)
+    assert _run_window(args) == 0
+    assert seen["built"] == ["households"]  # no other tab is built before it is opened
+    assert seen["listed"] == households
+    assert seen["backups"]  # the day's first copy
+    assert seen["claimed"] and seen["knocked"]
+    lock = single_instance.claim(name)  # the window ended: the file is free
+    assert lock is not None
+    lock.unlock()
+
+
+def test_a_page_is_built_when_its_tab_is_opened(filled_store, qtbot):
+    window = MainWindow(filled_store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "households" in window.tabs.pages)
+    assert "evaluation" not in window.tabs.pages
+    window.tabs.setCurrentIndex(window.tabs.index_of("evaluation"))
+    assert window.tabs.currentWidget() is window.tabs.pages["evaluation"] is window.evaluation
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Kết quả thi đua"
