@@ -58,3 +58,24 @@ def test_a_page_is_built_when_its_tab_is_opened(filled_store, qtbot):
     window.tabs.setCurrentIndex(window.tabs.index_of("evaluation"))
     assert window.tabs.currentWidget() is window.tabs.pages["evaluation"] is window.evaluation
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Kết quả thi đua"
+
+
+def test_the_program_started_as_the_officer_starts_it_paints_its_window(filled_store, tmp_path):
+    """A real process (main.py, offscreen): the window painted, what the start-up benchmark reads."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    filled_store.close()
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "THIDUA_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run(
+        [sys.executable, str(root / "main.py"), "--db", str(filled_store.path), "--quit-when-shown"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("painted at ")

@@ -118,7 +118,7 @@ def add_menu(window: QMainWindow, title: str, items: Sequence[MenuItem]) -> None
             continue
         text, shortcut, slot = item
         action = QAction(text, window)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+        if shortcut:  # setShortcut's overloads would build Qt's whole namespace of enums before the first paint
+            action.setShortcuts([QKeySequence(shortcut)])
         action.triggered.connect(slot)
         menu.addAction(action)
