@@ -1,10 +1,10 @@
-"""The program looks after itself: a rotating log file and daily, checked backups of the database."""
+"""The program looks after itself: a log file kept in turns and daily, checked backups of the database."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import logging
-import logging.handlers
+import os
 from pathlib import Path
 
 from thidua_desktop import paths
@@ -13,20 +13,39 @@ from thidua_desktop.files import reason
 from thidua_desktop.store import is_sound
 
 LOG_FILE = "thidua.log"
+LOG_TURN_BYTES = 1_000_000  # a log this long is put aside when a process starts
+LOG_KEPT = 5  # thidua.log.1 (the newest put aside) ... thidua.log.5
 DAILY = "hang-ngay"
 KEEP_DAILY = 10
 
 
 def setup_logging() -> Path:
-    """Everything worth knowing goes to logs/thidua.log, five files of 1 MB kept in turn."""
+    """Everything worth knowing goes to logs/thidua.log; a process that finds it over 1 MB puts it aside
+    first, five kept in turn as thidua.log.1 ... .5. (The turn is taken at a start rather than during a
+    write, so that several processes may write the same log, and logging.handlers is not loaded.)"""
     path = paths.logs_dir() / LOG_FILE
     root = logging.getLogger("thidua")
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    if not any(h.get_name() == LOG_FILE for h in root.handlers):
+        _turn(path)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.set_name(LOG_FILE)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
         root.setLevel(logging.INFO)
     return path
+
+
+def _turn(path: Path) -> None:
+    try:
+        if path.stat().st_size < LOG_TURN_BYTES:
+            return
+        for i in range(LOG_KEPT - 1, 0, -1):
+            older = path.with_name(f"{path.name}.{i}")
+            if older.exists():
+                os.replace(older, path.with_name(f"{path.name}.{i + 1}"))
+        os.replace(path, path.with_name(f"{path.name}.1"))
+    except OSError:  # no log yet, another process took the turn, a locked file on Windows: the log goes on
+        return
 
 
 REASONS = {

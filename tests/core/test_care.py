@@ -1,7 +1,6 @@
 """The program looks after itself: daily checked backups, kept to a number, and a log file."""
 
 import logging
-import logging.handlers
 
 from tests.helpers import sql
 from thidua_desktop import care, paths
@@ -29,7 +28,13 @@ def test_damaged_copy_fails_the_integrity_check(tmp_path):
     assert not is_sound(broken)
 
 
-def test_log_file_rotates_in_the_data_folder():
+def _close_log() -> None:
+    for handler in list(logging.getLogger("thidua").handlers):
+        logging.getLogger("thidua").removeHandler(handler)
+        handler.close()
+
+
+def test_log_file_in_the_data_folder_once_per_process():
     path = care.setup_logging()
     assert path.parent == paths.logs_dir()
     logging.getLogger("thidua.test").info("Nhật ký: xin chào")
@@ -37,10 +42,26 @@ def test_log_file_rotates_in_the_data_folder():
         handler.flush()
     assert "Nhật ký: xin chào" in path.read_text(encoding="utf-8")
     assert care.setup_logging() == path  # a second call adds no second handler
-    assert sum(isinstance(h, logging.handlers.RotatingFileHandler) for h in logging.getLogger("thidua").handlers) == 1
-    for handler in list(logging.getLogger("thidua").handlers):
-        logging.getLogger("thidua").removeHandler(handler)
-        handler.close()
+    assert sum(h.get_name() == care.LOG_FILE for h in logging.getLogger("thidua").handlers) == 1
+    _close_log()
+
+
+def test_a_long_log_is_put_aside_at_the_next_start_five_kept_in_turn():
+    path = paths.logs_dir() / care.LOG_FILE
+    for start in range(7):  # seven starts, each finding the log over its length
+        _close_log()
+        path.write_text(f"lần {start}\n" + "x" * care.LOG_TURN_BYTES, encoding="utf-8")
+        care.setup_logging()
+        logging.getLogger("thidua.test").info("bắt đầu %d", start)
+        for handler in logging.getLogger("thidua").handlers:
+            handler.flush()
+        assert path.stat().st_size < 1000 and f"bắt đầu {start}" in path.read_text(encoding="utf-8")
+    _close_log()
+    kept = sorted(p.name for p in paths.logs_dir().glob(f"{care.LOG_FILE}.*"))
+    assert kept == [f"{care.LOG_FILE}.{i}" for i in range(1, care.LOG_KEPT + 1)]
+    newest_aside = path.with_name(f"{care.LOG_FILE}.1").read_text(encoding="utf-8")
+    assert newest_aside.startswith("lần 6")
+    assert path.with_name(f"{care.LOG_FILE}.5").read_text(encoding="utf-8").startswith("lần 2")
 
 
 def test_restore_brings_back_what_the_copy_holds_and_keeps_the_present(filled_store):
