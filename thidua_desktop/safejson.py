@@ -105,8 +105,7 @@ def _plain(text: str) -> bool:
     string), and the whole text NFC (cut at its ASCII quotes, each string is NFC then). Our own files
     are such; any other is walked string by string."""
     return (
-        "\\u" not in text
-        and '\\"' not in text
+        ("\\" not in text or ("\\u" not in text and '\\"' not in text))
         and unicodedata.is_normalized("NFC", text)
         and (len(text) <= MAX_STRING or _LONG_STRING.search(text) is None)
     )

@@ -309,7 +309,7 @@ def required_keys() -> frozenset[str]:
 
 class _FastCompiler:
     """Each node as one Python expression of the value (its references, alternatives and leaf checks
-    inline), objects and arrays as functions that loop over their keys and items."""
+    inline), objects and arrays as functions that look their keys up and loop over their items."""
 
     def __init__(self, root: dict):
         self.root = root
@@ -349,21 +349,23 @@ class _FastCompiler:
         return name
 
     def object_function(self, node: dict) -> str:
+        """A key the object must have is looked up, one it may have looked for; a closed object's keys
+        are all among its properties (one set comparison, not a loop over its keys)."""
         if id(node) in self.names:
             return self.names[id(node)]
         self.names[id(node)] = f"_f{len(self.names)}"
         lines = ["if type(v) is not dict: return True"]
-        if node.get("required"):
-            lines.append(f"if not {self.const(frozenset(node['required']))} <= v.keys(): return False")
-        lines.append("for k, x in v.items():")
-        for key, sub in node.get("properties", {}).items():
-            lines += [
-                f"    if k == {key!r}:",
-                f"        if not {self.expr(sub, 'x')}: return False",
-                "        continue",
-            ]
+        required = list(node.get("required") or ())
+        if required:
+            lines.append(f"if not {self.const(frozenset(required))} <= v.keys(): return False")
+        properties = node.get("properties", {})
         if node.get("additionalProperties") is False:
-            lines.append("    return False")
+            lines.append(f"if not v.keys() <= {self.const(frozenset(properties))}: return False")
+        for key, sub in properties.items():
+            if key in required:
+                lines += [f"x = v[{key!r}]", f"if not {self.expr(sub, 'x')}: return False"]
+            else:
+                lines += [f"if {key!r} in v:", f"    x = v[{key!r}]", f"    if not {self.expr(sub, 'x')}: return False"]
         return self._function(node, lines)
 
     def array_function(self, node: dict) -> str:
@@ -378,31 +380,43 @@ class _FastCompiler:
         return self._function(node, lines)
 
     def leaf(self, node: dict, x: str) -> str:
+        """Type, const, enum and the value constraints of one node. Where the node's type leaves the
+        value one kind (a string; a number), the constraints on that kind need not ask it again."""
+        types = node.get("type")
+        names = [types] if isinstance(types, str) else list(types or ())
+        kinds = {t for n in names if n != "null" for t in _PY_TYPES[n]}
+        strings = bool(names) and kinds <= {str}  # once the type holds, a string (or None, checked first)
+        numbers = bool(names) and kinds <= {int, float}
         preds = []
         if "const" in node:
             preds.append(f"{x} == {self.const(node['const'])} and type({x}) is {self.const(type(node['const']))}")
         if "enum" in node:
-            keyed = self.const({(type(o), o) for o in node["enum"]})
-            preds.append(f"isinstance({x}, (str, int, float, bool, type(None))) and (type({x}), {x}) in {keyed}")
+            options = node["enum"]
+            if options and all(type(o) is str for o in options):
+                preds.append(f"type({x}) is str and {x} in {self.const(frozenset(options))}")
+            else:
+                keyed = self.const({(type(o), o) for o in options})
+                preds.append(f"isinstance({x}, (str, int, float, bool, type(None))) and (type({x}), {x}) in {keyed}")
+        is_str = "" if strings else f"not isinstance({x}, str) or "
         if "pattern" in node:
             rx = self.const(re.compile(node["pattern"]))
-            preds.append(f"(not isinstance({x}, str) or {rx}.search({x}) is not None)")
+            preds.append(f"{is_str}{rx}.search({x}) is not None")
         if node.get("format") == "date-time":
             preds.append(f"_is_datetime({x})")
         if "minLength" in node:
-            preds.append(f"(not isinstance({x}, str) or len({x}) >= {int(node['minLength'])})")
+            preds.append(f"{is_str}len({x}) >= {int(node['minLength'])}")
         if "maxLength" in node:
-            preds.append(f"(not isinstance({x}, str) or len({x}) <= {int(node['maxLength'])})")
+            preds.append(f"{is_str}len({x}) <= {int(node['maxLength'])}")
+        is_number = "" if numbers else f"type({x}) not in (int, float) or "
         for key, op in (("minimum", ">="), ("maximum", "<=")):
             if key in node:
-                preds.append(f"(type({x}) not in (int, float) or {x} {op} {self.const(node[key])})")
-        types = node.get("type")
-        names = [types] if isinstance(types, str) else list(types or ())
+                preds.append(f"{is_number}{x} {op} {self.const(node[key])}")
         if not names:
             return " and ".join(f"({p})" for p in preds)
-        kinds = self.const(frozenset(t for n in names for t in _PY_TYPES[n]))
-        integral = f" or (type({x}) is float and {x}.is_integer())" if "integer" in names else ""
-        checked = " and ".join([f"(type({x}) in {kinds}{integral})", *(f"({p})" for p in preds)])
+        typed = " or ".join(f"type({x}) is {t.__name__}" for t in _KIND_ORDER if t in kinds) or "False"
+        if "integer" in names and float not in kinds:
+            typed += f" or (type({x}) is float and {x}.is_integer())"
+        checked = " and ".join([f"({typed})", *(f"({p})" for p in preds)])
         return f"({x} is None or ({checked}))" if "null" in names else f"({checked})"
 
     def compiled(self, node: dict) -> Callable[[Any], bool]:
@@ -410,6 +424,9 @@ class _FastCompiler:
         scope = dict(self.consts)
         exec("\n\n".join([*self.sources, f"def _root(v):\n    return {check}"]), scope)  # our own schema's checks
         return scope["_root"]
+
+
+_KIND_ORDER = (str, int, float, bool, dict, list)  # the Python types of _PY_TYPES but None, by name in the source
 
 
 @cache

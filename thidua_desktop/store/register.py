@@ -36,6 +36,7 @@ from thidua_desktop.store.rows import (
     household_dict,
     household_from,
     household_row,
+    insert_sql,
     json_list,
     loan_dict,
     loan_from,
@@ -186,10 +187,14 @@ class RegisterRepository(Repository):
                     households.add(hh)
             else:
                 assert not mirror  # a mirror removes what the dataset does not hold: it needs the households
-            # Into a file with no household yet, the lists' indexes are built once at the end, not row by row.
-            fresh = not c.execute("SELECT EXISTS (SELECT 1 FROM household)").fetchone()[0]
+            # Into a file with no household yet, the lists' indexes are built once at the end, not row by row,
+            # and the rows are only added: there is nothing they could replace.
+            fresh = not c.execute(
+                "SELECT EXISTS (SELECT 1 FROM household) OR EXISTS (SELECT 1 FROM review_record) "
+                "OR EXISTS (SELECT 1 FROM loan)"
+            ).fetchone()[0]
             rebuilt = _drop_indexes(c, ("household", "review_record", "loan")) if fresh else []
-            write_household_rows(c, households, known)
+            write_household_rows(c, households, known, fresh)
             for sql in rebuilt:
                 c.execute(sql)
             write_meetings(c, data["meetings"])
@@ -776,12 +781,20 @@ def write_households(c: sqlite3.Connection, households: Sequence[dict], with_evi
     write_household_rows(c, rows)
 
 
-def write_household_rows(c: sqlite3.Connection, rows: HouseholdRows, known: Container[str] | None = None) -> None:
+def write_household_rows(
+    c: sqlite3.Connection, rows: HouseholdRows, known: Container[str] | None = None, fresh: bool = False
+) -> None:
     """Households with their records and loans; records and loans a household no longer has go. Given
     `known` (the households the file had before), only those can have any to go: the others' records
-    and loans are all new (a record or loan points at a household that exists)."""
-    c.executemany(upsert_sql("household", HOUSEHOLD_COLS, ("id",), "deleted_at = NULL"), rows.households)
+    and loans are all new (a record or loan points at a household that exists). `fresh`: the file has
+    no household, record or loan yet, so every row is added (and checked rows, unique, never clash)."""
     review_cols = REVIEW_COLS + (EVIDENCE_COLS if rows.with_evidence else ())
+    if fresh:
+        c.executemany(insert_sql("household", HOUSEHOLD_COLS), rows.households)
+        c.executemany(insert_sql("review_record", review_cols), rows.records)
+        c.executemany(insert_sql("loan", LOAN_COLS), rows.loans)
+        return
+    c.executemany(upsert_sql("household", HOUSEHOLD_COLS, ("id",), "deleted_at = NULL"), rows.households)
     c.executemany(upsert_sql("review_record", review_cols, ("household_id", "year")), rows.records)
     stale = rows.record_years if known is None else [k for k in rows.record_years if k[0] in known]
     delete_stale(c, "review_record", "household_id", "year", stale)
