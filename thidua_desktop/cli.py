@@ -292,13 +292,12 @@ def _evaluate(store: Store, args: argparse.Namespace) -> int:
 
     commune = _commune_of(store)
     chosen = _criteria(store, args)
-    result = service.run(store, args.year, chosen)
-    report = result.report
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=1))
-    else:
+    if args.json:  # the full report: every household with its reasons
+        print(json.dumps(service.run(store, args.year, chosen).report, ensure_ascii=False, indent=1))
+    else:  # the summary only counts the households
+        counted = service.run_counted(store, args.year, chosen)
         names = {v["id"]: v["name"] for v in store.register.villages(include_deleted=True)}
-        print(service.summary(report, names, commune["name"], chosen, result.coverage))
+        print(service.summary(counted, names, commune["name"], chosen))
     return EXIT_OK
 
 

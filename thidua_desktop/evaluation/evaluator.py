@@ -9,7 +9,7 @@ figures it used.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -39,11 +39,12 @@ def crit(verdict: str, reason: str) -> dict:
     return {"verdict": verdict, "reason": reason}
 
 
-def judged(value: bool | None) -> str:
+def judged(value: int | None) -> str:
+    """A judgement's verdict: true (or 1 as stored), false (0) or not judged (None)."""
     return MISSING if value is None else (MET if value else NOT_MET)
 
 
-def all_yes(values: Iterable[bool | None]) -> str:
+def all_yes(values: Iterable[int | None]) -> str:
     values = list(values)
     if False in values:
         return NOT_MET
@@ -118,21 +119,53 @@ class HouseholdView:
 
 def computed_status(record: dict, year: int, area: str, criteria: CriteriaSet) -> str | None:
     """The status the poverty standard in force gives from income and deprivations; None if unknown."""
+    deprivations = record.get("deprivations")
+    return status_by_standard(
+        record.get("income_per_capita"), None if deprivations is None else len(deprivations), year, area, criteria
+    )
+
+
+def status_by_standard(
+    income: int | None, deprivations: int | None, year: int, area: str, criteria: CriteriaSet
+) -> str | None:
+    """`computed_status` from the income and the number of deprivations; None if unknown."""
+    return status_rule(year, area, criteria)(income, deprivations)
+
+
+def status_rule(year: int, area: str, criteria: CriteriaSet) -> Callable[[int | None, int | None], str | None]:
+    """`status_by_standard` of a year and an area, as a function of the income and the number of
+    deprivations (the poverty standard looked up once for a commune's households)."""
     standard = domain.standard_for(year)
-    income, deprivations = record.get("income_per_capita"), record.get("deprivations")
-    if standard is None or standard.rule is None or income is None or deprivations is None:
-        return None
+    if standard is None or standard.rule is None:
+        return _unknown
     if criteria.indicators_for(year) is None or standard.lines is None or standard.min_deprivations is None:
-        return None
-    lines = standard.lines[area]
-    many = len(deprivations) >= standard.min_deprivations
+        return _unknown
+    lines, least = standard.lines[area], standard.min_deprivations
+    poor_line = lines["poor"]
     if standard.rule == "income_or_deprivations":
-        if income <= lines["poor"] or (income <= lines["near_poor"] and many):
-            return "poor"
-        return "near_poor" if income <= lines["near_poor"] else "non_poor"
-    if income <= lines["poor"]:
-        return "poor" if many else "near_poor"
-    return "non_poor"
+        near_poor_line = lines["near_poor"]
+
+        def either(income: int | None, deprivations: int | None) -> str | None:
+            if income is None or deprivations is None:
+                return None
+            if income <= poor_line or (income <= near_poor_line and deprivations >= least):
+                return "poor"
+            return "near_poor" if income <= near_poor_line else "non_poor"
+
+        return either
+
+    def both(income: int | None, deprivations: int | None) -> str | None:
+        if income is None or deprivations is None:
+            return None
+        if income <= poor_line:
+            return "poor" if deprivations >= least else "near_poor"
+        return "non_poor"
+
+    return both
+
+
+def _unknown(income: int | None, deprivations: int | None) -> None:
+    return None
 
 
 def _vote(household_id: str, year: int, meetings_by_household: dict, criteria: CriteriaSet) -> dict:
@@ -295,6 +328,73 @@ def _category_a(
     }
 
 
+# --- the household counted: its verdict without its reasons ------------------------------------------
+
+
+def loans_verdict(loans: int, bad: int, unknown: int) -> str:
+    """`_loans`'s verdict from the loans disbursed by the year: how many, how many not used as intended
+    or not repaid on time, how many of which either is not yet judged."""
+    if not loans:
+        return NA
+    return NOT_MET if bad else (MISSING if unknown else MET)
+
+
+def exit_criterion(statuses: dict[int, str], year: int, criteria: CriteriaSet) -> str | None:
+    """A3's verdict of a household with a record of `year` (`_category_a`), from its statuses by year;
+    None when category A does not apply (poor that year, or never out of poverty by then)."""
+    if statuses[year] == "poor":
+        return None
+    exit_year = None
+    for e in range(year, min(statuses), -1):  # HouseholdView.exit_year
+        if statuses.get(e, "poor") != "poor" and statuses.get(e - 1) == "poor":
+            exit_year = e
+            break
+    if exit_year is None:
+        return None
+    between = range(exit_year + 1, year)
+    if any(statuses.get(y) == "poor" for y in between) or year - exit_year < criteria.exit_years:
+        return NOT_MET
+    return MISSING if any(y not in statuses for y in between) else MET
+
+
+def household_verdict(
+    status: str, exit_criterion: str | None, loans: str, vote: str, judgements: tuple[int | None, ...]
+) -> str:
+    """`evaluate_household`'s verdict of a household with a record of the year, without its reasons: from
+    the year's status, A3's verdict (`exit_criterion`), the verdict of its loans (`loans_verdict`) and
+    of its vote (MISSING without one), and the year's judgements (cultural family, registered to exit,
+    effort, initiative, supports others, role model: true, false or None, or as stored, 1, 0 or None).
+    tests/core/test_evaluate_counting.py holds the two equal."""
+    cultural, registered, effort, initiative, supports, model = judgements
+    verdicts = []
+    if exit_criterion is not None:
+        found = (
+            all_yes([initiative, effort]),
+            loans,
+            exit_criterion,
+            all_yes([supports, model]),
+            judged(cultural),
+            vote,
+        )
+        verdicts.append(group(found))
+    if status in ("poor", "near_poor"):
+        verdicts.append(group((judged(effort), judged(registered), loans, vote)))
+    if not verdicts:
+        return NA
+    if MET in verdicts:
+        return "eligible"
+    return MISSING if MISSING in verdicts else "not_eligible"
+
+
+def relapsed(statuses: dict[int, str], year: int) -> bool:
+    """`HouseholdView.relapsed` from the statuses by year."""
+    if statuses.get(year) != "poor":
+        return False
+    return any(
+        statuses.get(e, "poor") != "poor" and statuses.get(e - 1) == "poor" for e in range(year - 1, min(statuses), -1)
+    )
+
+
 # --- rates -------------------------------------------------------------------------------------------
 
 
@@ -387,15 +487,38 @@ def reduction_criterion(
 
 
 def evaluate_village(village: dict, views: list[HouseholdView], year: int, criteria: CriteriaSet) -> dict:
-    facts: dict = next((vy for vy in village.get("years") or () if vy["year"] == year), {})
     counts = counts_by_year(views)
-    now, before = counts.get(year, Counts()), counts.get(year - 1, Counts())
     vulnerable = sum(
         1
         for v in views
         if v.status(year) in ("poor", "near_poor")
         and (v.data["head"]["gender"] == "female" or v.data["head"].get("single"))
     )
+    pairs = []
+    for v in views:
+        if v.status(year - 1) in ("poor", "near_poor"):
+            old, new = v.records[year - 1].get("deprivations"), (v.records.get(year) or {}).get("deprivations")
+            if old is not None and new is not None:
+                pairs.append((len(old), len(new)))
+    deprivations = (len(pairs), sum(p[0] for p in pairs), sum(p[1] for p in pairs))
+    return village_result(
+        village, year, criteria, counts.get(year, Counts()), counts.get(year - 1, Counts()), vulnerable, deprivations
+    )
+
+
+def village_result(
+    village: dict,
+    year: int,
+    criteria: CriteriaSet,
+    now: Counts,
+    before: Counts,
+    vulnerable: int,
+    deprivations: tuple[int, int, int],
+) -> dict:
+    """`evaluate_village` from the village's counts of the year and the year before, its poor and
+    near-poor households headed by a woman or a single person, and its poor and near-poor of the year
+    before with deprivations known both years: (how many, their deprivations then, now)."""
+    facts: dict = next((vy for vy in village.get("years") or () if vy["year"] == year), {})
     mutual = (facts.get("assessments") or {}).get("mutual_help")
     v1 = crit(
         judged(mutual),
@@ -411,7 +534,7 @@ def evaluate_village(village: dict, views: list[HouseholdView], year: int, crite
     )
     resources = facts.get("community_resources_vnd")
     part_resources = MISSING if resources is None else (MET if resources > 0 else NOT_MET)
-    improvement, how = _improvement(views, year, before, now)
+    improvement, how = _improvement(year, before, now, deprivations)
     v3 = crit(group([part_resources, improvement]), f"Nguồn lực huy động: {vnd(resources)}; {how}")
     ntm, title = facts.get("ntm_participation"), facts.get("cultural_title")
     v4 = crit(
@@ -429,7 +552,7 @@ def evaluate_village(village: dict, views: list[HouseholdView], year: int, crite
     }
 
 
-def _improvement(views: list[HouseholdView], year: int, before: Counts, now: Counts) -> tuple[str, str]:
+def _improvement(year: int, before: Counts, now: Counts, deprivations: tuple[int, int, int]) -> tuple[str, str]:
     """V3's second part: the poverty rate fell, or the poor's mean deprivations fell."""
     r0, r1 = before.poverty_rate, now.poverty_rate
     texts, fell, computable = [], False, False
@@ -437,19 +560,14 @@ def _improvement(views: list[HouseholdView], year: int, before: Counts, now: Cou
         computable = True
         fell = r1 < r0
         texts.append(f"tỷ lệ hộ nghèo {year - 1}: {pct_text(r0)}, {year}: {pct_text(r1)}")
-    pairs = []
-    for v in views:
-        if v.status(year - 1) in ("poor", "near_poor"):
-            old, new = v.records[year - 1].get("deprivations"), (v.records.get(year) or {}).get("deprivations")
-            if old is not None and new is not None:
-                pairs.append((len(old), len(new)))
+    pairs, old, new = deprivations
     if pairs:
         computable = True
-        m0 = Fraction(sum(p[0] for p in pairs), len(pairs))
-        m1 = Fraction(sum(p[1] for p in pairs), len(pairs))
+        m0 = Fraction(old, pairs)
+        m1 = Fraction(new, pairs)
         fell = fell or m1 < m0
         texts.append(
-            f"số chỉ số thiếu hụt bình quân của {len(pairs)} hộ nghèo, cận nghèo năm {year - 1}: "
+            f"số chỉ số thiếu hụt bình quân của {pairs} hộ nghèo, cận nghèo năm {year - 1}: "
             f"{num_text(m0)} → {num_text(m1)}"
         )
     if not computable:
@@ -464,7 +582,21 @@ def evaluate_commune(
     data: dict, views: list[HouseholdView], year: int, criteria: CriteriaSet, counts: dict[int, Counts]
 ) -> dict:
     relapses = sum(1 for v in views if v.relapsed(year))
-    found = _commune_criteria(data["commune"], views, year, criteria, counts, relapses)
+    return commune_result(data["commune"], views, year, criteria, counts, relapses)
+
+
+def commune_result(
+    commune: dict,
+    views: list[HouseholdView],
+    year: int,
+    criteria: CriteriaSet,
+    counts: dict[int, Counts],
+    relapses: int,
+) -> dict:
+    """`evaluate_commune` from the commune's counts by year and how many of its households relapsed into
+    poverty in the year; of the households, only the policy households are read (`views` may be just
+    those)."""
+    found = _commune_criteria(commune, views, year, criteria, counts, relapses)
     poverty_rates, near_poor_rates = rates_of(counts)
     return {
         "verdict": group(c["verdict"] for c in found.values()),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from thidua_desktop import domain
 from thidua_desktop.evaluation import evaluator
-from thidua_desktop.evaluation.criteria import CriteriaSet
-from thidua_desktop.register import dataset
-from thidua_desktop.store import Store
 from thidua_desktop.text import format_percent
+
+if TYPE_CHECKING:
+    from thidua_desktop.evaluation.criteria import CriteriaSet
+    from thidua_desktop.store import Store
 
 
 @dataclass
@@ -20,10 +22,38 @@ class Evaluation:
     coverage: dict[str, dict]  # year -> households there, those with a record (the rates' base), complete
 
 
+@dataclass
+class Counted:
+    """A commune's year as the summary gives it: the report less its households, which are counted."""
+
+    year: int
+    commune: dict  # the report's "commune"
+    villages: list[dict]  # the report's "villages"
+    households: int  # the households there in the year: the report's households
+    verdicts: Counter  # verdict -> households
+    differs: int  # households whose status differs from the one the poverty standard gives
+    coverage: dict[str, dict]  # as Evaluation.coverage
+
+    @classmethod
+    def of(cls, report: dict, coverage: dict | None = None) -> Counted:
+        households = report["households"]
+        return cls(
+            report["year"],
+            report["commune"],
+            report["villages"],
+            len(households),
+            Counter(h["verdict"] for h in households),
+            sum(1 for h in households if h["status_differs"]),
+            coverage or {},
+        )
+
+
 def run(store: Store, year: int, criteria: CriteriaSet) -> Evaluation:
     """Judge the store's commune for a year; record which criteria set and version did it. The
     households are read and judged a batch at a time (only what the villages and the commune need of
     each is kept): the report is `evaluator.evaluate(dataset.export_data(store), ...)`'s."""
+    from thidua_desktop.register import dataset
+
     commune = dataset.commune_to_export(store)
     views = (evaluator.HouseholdView.of(hh) for hh in store.register.iter_households())
     villages = store.register.villages()
@@ -37,6 +67,158 @@ def run(store: Store, year: int, criteria: CriteriaSet) -> Evaluation:
         by_village.setdefault(view.data["village_id"], []).append(view)
     series = {v["id"]: evaluator.rates_of(evaluator.counts_by_year(by_village.get(v["id"], []))) for v in villages}
     return Evaluation(report, series, evaluator.coverage_by_year(kept))
+
+
+_POOR_OR_NEAR = ("poor", "near_poor")
+
+
+def run_counted(store: Store, year: int, criteria: CriteriaSet) -> Counted:
+    """`run` for the summary: the same verdicts, rates, coverage and recorded run, the households counted
+    rather than each given its report. The store's households come one after another, a tuple each of
+    the few columns wanted with its records' years and statuses joined, so a large commune is never
+    held; what a household's history says of the year is worked out once for every household sharing it."""
+    reg = store.register
+    commune = reg.commune()
+    if commune is None:
+        from thidua_desktop.register import dataset
+
+        commune = dataset.commune_to_export(store)  # refused: a file without its commune
+    area, before = commune["area"], year - 1
+    loans = {
+        pk: evaluator.loans_verdict(n, bad, unknown) for pk, n, bad, unknown in store.runs.loans_by_household(year)
+    }
+    latest: dict[int, tuple[str, int, int]] = {}
+    for pk, held_on, attendees, agree in store.runs.votes_of_year(year, "emulation"):
+        if pk not in latest or held_on > latest[pk][0]:  # the last meeting; of one day, the first listed
+            latest[pk] = (held_on, agree, attendees)
+    votes = {
+        pk: evaluator.MET if criteria.vote_passes(agree, attendees) else evaluator.NOT_MET
+        for pk, (_, agree, attendees) in latest.items()
+    }
+    histories: dict[tuple[str, str], _History] = {}
+    arrivals: Counter = Counter()  # (village, year left, years, statuses) -> households with records
+    villages_seen: dict[str, None] = {}  # in the order of their first household
+    vulnerable: Counter = Counter()  # village -> poor or near-poor households headed by a woman or single
+    deprivations: dict[str, tuple[int, int, int]] = {}  # village -> (households, deprivations before, now)
+    verdicts: Counter = Counter()
+    verdict_of: dict[tuple, str] = {}  # household_verdict's, by what it is given
+    by_standard = evaluator.status_rule(year, area, criteria)
+    present = differs = relapses = 0
+    for row in store.runs.households_by_history(year):
+        pk, village, left, headed_by_vulnerable, years, statuses, now_deprived, before_deprived, income = row[:9]
+        villages_seen.setdefault(village)
+        if years is None:
+            continue  # never reviewed: there in no year
+        arrivals[village, left, years, statuses] += 1
+        history = histories.get((years, statuses))
+        if history is None:
+            history = histories[years, statuses] = _History.of(years, statuses, year, criteria)
+        now = history.now
+        if now is not None:
+            if now in _POOR_OR_NEAR and headed_by_vulnerable:
+                vulnerable[village] += 1
+            relapses += history.relapsed
+            if history.before in _POOR_OR_NEAR and before_deprived is not None and now_deprived is not None:
+                n, old, new = deprivations.get(village, (0, 0, 0))
+                deprivations[village] = (n + 1, old + before_deprived, new + now_deprived)
+        if history.first > year or (left is not None and left <= year):
+            continue  # not there in the year
+        present += 1
+        if now is None:
+            verdicts[evaluator.MISSING] += 1
+            continue
+        computed = by_standard(income, now_deprived)
+        differs += computed is not None and computed != now
+        key = (now, history.exit_criterion, loans.get(pk, evaluator.NA), votes.get(pk, evaluator.MISSING), row[9:])
+        verdict = verdict_of.get(key)
+        if verdict is None:
+            verdict = verdict_of[key] = evaluator.household_verdict(*key)
+        verdicts[verdict] += 1
+    records: Counter = Counter()  # (village, year, status, there that year) -> records
+    for (village, left, years, statuses), n in arrivals.items():
+        for y, status in histories[years, statuses].statuses.items():
+            records[village, y, status, left is None or left > y] += n
+    counts: dict[int, evaluator.Counts] = {}
+    by_village: dict[tuple[str, int], evaluator.Counts] = {}
+    recorded: Counter = Counter()  # (year, village) -> records of households there
+    for (village, y, status, there), n in records.items():
+        for c in (counts.setdefault(y, evaluator.Counts()), by_village.setdefault((village, y), evaluator.Counts())):
+            c.households += n
+            c.poor += n if status == "poor" else 0
+            c.near_poor += n if status == "near_poor" else 0
+        if there:
+            recorded[y, village] += n
+    coverage = {}
+    for y in sorted(counts):
+        here: Counter = Counter()
+        for (village, left, years, statuses), n in arrivals.items():
+            if histories[years, statuses].first <= y and (left is None or left > y):
+                here[village] += n
+        coverage[str(y)] = {
+            "households": sum(here.values()),
+            "with_record": sum(recorded[y, v] for v in villages_seen),
+            "villages_without_records": [v for v in villages_seen if here[v] and not recorded[y, v]],
+            "complete": sum(recorded[y, v] for v in villages_seen) == sum(here.values()),
+        }
+    none = evaluator.Counts()
+    villages = [
+        evaluator.village_result(
+            v,
+            year,
+            criteria,
+            by_village.get((v["id"], year), none),
+            by_village.get((v["id"], before), none),
+            vulnerable[v["id"]],
+            deprivations.get(v["id"], (0, 0, 0)),
+        )
+        for v in reg.villages()
+    ]
+    judged = evaluator.commune_result(commune, _policy_views(store), year, criteria, counts, relapses)
+    eligible = verdicts["eligible"]
+    store.runs.record(year, criteria.name, criteria.version, present, eligible, judged["verdict"])
+    return Counted(year, judged, villages, present, verdicts, differs, coverage)
+
+
+@dataclass
+class _History:
+    """What a household's years of records and their statuses tell of `year`, worked out once for all the
+    households that share them."""
+
+    statuses: dict[int, str]
+    first: int  # the first year with a record
+    now: str | None  # the status of the year
+    before: str | None  # of the year before
+    relapsed: bool
+    exit_criterion: str | None  # A3's verdict; None when category A does not apply
+
+    @classmethod
+    def of(cls, years: str, statuses: str, year: int, criteria: CriteriaSet) -> _History:
+        by_year = dict(zip(map(int, years.split(",")), statuses.split(",")))
+        now = by_year.get(year)
+        return cls(
+            by_year,
+            min(by_year),
+            now,
+            by_year.get(year - 1),
+            evaluator.relapsed(by_year, year),
+            None if now is None else evaluator.exit_criterion(by_year, year, criteria),
+        )
+
+
+def _policy_views(store: Store) -> list[evaluator.HouseholdView]:
+    """The policy households (recycle bin left out) as C6 and U2 read them: code, head's name, statuses."""
+    policy: dict[int, evaluator.HouseholdView] = {}
+    for pk, code, name, record_year, record_status in store.register.policy_statuses():
+        view = policy.get(pk)
+        if view is None:
+            hh = {"code": code, "head": {"name": name}, "policy_household": True}
+            view = policy[pk] = evaluator.HouseholdView(hh, {}, {}, [])
+        if record_year is not None and record_status is not None:
+            view.records[record_year] = {"year": record_year, "status": record_status}
+            view.statuses[record_year] = record_status
+    for view in policy.values():
+        view.newest_first = sorted(view.records, reverse=True)
+    return list(policy.values())
 
 
 _ASSESSMENTS = ("effort", "initiative", "supports_others", "role_model")
@@ -65,26 +247,16 @@ def count_year(store: Store, year: int, criteria: CriteriaSet, group_: evaluator
                 c.households += k
                 c.poor += k if status == "poor" else 0
                 c.near_poor += k if status == "near_poor" else 0
-    policy: dict[int, evaluator.HouseholdView] = {}
-    for pk, code, name, record_year, record_status in reg.policy_statuses():
-        view = policy.get(pk)
-        if view is None:
-            hh = {"code": code, "head": {"name": name}, "policy_household": True}
-            view = policy[pk] = evaluator.HouseholdView(hh, {}, {}, [])
-        if record_year is not None and record_status is not None:
-            view.records[record_year] = {"year": record_year, "status": record_status}
-            view.statuses[record_year] = record_status
-    for view in policy.values():
-        view.newest_first = sorted(view.records, reverse=True)
+    policy = _policy_views(store)
     if group_ is not None:
-        group_.add_counts(counts, minority, list(policy.values()))
+        group_.add_counts(counts, minority, policy)
     present, coverage = _presence(reg.households_by_years(), sorted(counts), year)
     poverty_rates, near_poor_rates = evaluator.rates_of(counts)
     return {
         "households": present,
         "poverty_rates": poverty_rates,
         "near_poor_rates": near_poor_rates,
-        "verdict": evaluator.commune_verdict(commune, list(policy.values()), year, criteria, counts),
+        "verdict": evaluator.commune_verdict(commune, policy, year, criteria, counts),
         "eligible": _eligible(store, commune, year, criteria),
         "coverage": coverage,
     }
@@ -158,22 +330,27 @@ def _eligible(store: Store, commune: dict, year: int, criteria: CriteriaSet) -> 
 
 
 def summary(
-    report: dict, data_names: dict[str, str], commune_name: str, criteria: CriteriaSet, coverage: dict | None = None
+    report: dict | Counted,
+    data_names: dict[str, str],
+    commune_name: str,
+    criteria: CriteriaSet,
+    coverage: dict | None = None,
 ) -> str:
-    """The report as a Vietnamese text for the command line; a year not every household's record covers
-    is said to be incomplete next to its rate."""
+    """The report (or the year counted, `run_counted`) as a Vietnamese text for the command line; a year
+    not every household's record covers is said to be incomplete next to its rate."""
+    counted = report if isinstance(report, Counted) else Counted.of(report, coverage)
     label = domain.VERDICT_LABELS
-    year = report["year"]
+    year = counted.year
     lines = [
         f"ĐÁNH GIÁ NĂM {year} - {commune_name}",
         f"Bộ tiêu chí: {criteria.name} (phiên bản {criteria.version})",
         "",
     ]
-    commune = report["commune"]
+    commune = counted.commune
     lines.append(f"Xã: {label[commune['verdict']].upper()}")
     for key, c in commune["criteria"].items():
         lines.append(f"  {key} {domain.CRITERION_LABELS[key]}: {label[c['verdict']]}. {c['reason']}")
-    cover = coverage or {}
+    cover = counted.coverage
     rates = ", ".join(
         f"{y}: {format_percent(r)}" + ("" if cover.get(y, {}).get("complete", True) else " (chưa đầy đủ)")
         for y, r in commune["poverty_rates"].items()
@@ -183,7 +360,7 @@ def summary(
     if note:
         lines.append(f"Năm {year}: {note}")
     lines += ["", "Thôn, bản, tổ dân phố:"]
-    for v in report["villages"]:
+    for v in counted.villages:
         lines.append(
             f"  {data_names.get(v['id'], v['id'])}: {label[v['verdict']]} (hộ nghèo {format_percent(v['poverty_rate'])}, "
             f"cận nghèo {format_percent(v['near_poor_rate'])})"
@@ -191,15 +368,14 @@ def summary(
         for key, c in v["criteria"].items():
             if c["verdict"] != "met":
                 lines.append(f"      {key}: {label[c['verdict']]}. {c['reason']}")
-    counts = Counter(h["verdict"] for h in report["households"])
-    differs = sum(1 for h in report["households"] if h["status_differs"])
+    counts = counted.verdicts
     lines += [
         "",
-        f"Hộ gia đình năm {year}: {len(report['households'])} hộ",
+        f"Hộ gia đình năm {year}: {counted.households} hộ",
         f"  Đủ điều kiện đề nghị khen thưởng: {counts['eligible']}",
         f"  Chưa đủ thông tin để đánh giá: {counts['missing']}",
         f"  Không đủ điều kiện: {counts['not_eligible']}",
         f"  Không thuộc diện xét (không nghèo, không mới thoát nghèo): {counts['not_applicable']}",
-        f"  Phân loại khác với kết quả tính theo chuẩn nghèo (cần xem lại): {differs}",
+        f"  Phân loại khác với kết quả tính theo chuẩn nghèo (cần xem lại): {counted.differs}",
     ]
     return "\n".join(lines)
