@@ -87,14 +87,7 @@ def run_counted(store: Store, year: int, criteria: CriteriaSet) -> Counted:
     loans = {
         pk: evaluator.loans_verdict(n, bad, unknown) for pk, n, bad, unknown in store.runs.loans_by_household(year)
     }
-    latest: dict[int, tuple[str, int, int]] = {}
-    for pk, held_on, attendees, agree in store.runs.votes_of_year(year, "emulation"):
-        if pk not in latest or held_on > latest[pk][0]:  # the last meeting; of one day, the first listed
-            latest[pk] = (held_on, agree, attendees)
-    votes = {
-        pk: evaluator.MET if criteria.vote_passes(agree, attendees) else evaluator.NOT_MET
-        for pk, (_, agree, attendees) in latest.items()
-    }
+    votes = _votes(store, year, criteria)
     histories: dict[tuple[str, str], _History] = {}
     arrivals: Counter = Counter()  # (village, year left, years, statuses) -> households with records
     villages_seen: dict[str, None] = {}  # in the order of their first household
@@ -134,32 +127,7 @@ def run_counted(store: Store, year: int, criteria: CriteriaSet) -> Counted:
         if verdict is None:
             verdict = verdict_of[key] = evaluator.household_verdict(*key)
         verdicts[verdict] += 1
-    records: Counter = Counter()  # (village, year, status, there that year) -> records
-    for (village, left, years, statuses), n in arrivals.items():
-        for y, status in histories[years, statuses].statuses.items():
-            records[village, y, status, left is None or left > y] += n
-    counts: dict[int, evaluator.Counts] = {}
-    by_village: dict[tuple[str, int], evaluator.Counts] = {}
-    recorded: Counter = Counter()  # (year, village) -> records of households there
-    for (village, y, status, there), n in records.items():
-        for c in (counts.setdefault(y, evaluator.Counts()), by_village.setdefault((village, y), evaluator.Counts())):
-            c.households += n
-            c.poor += n if status == "poor" else 0
-            c.near_poor += n if status == "near_poor" else 0
-        if there:
-            recorded[y, village] += n
-    coverage = {}
-    for y in sorted(counts):
-        here: Counter = Counter()
-        for (village, left, years, statuses), n in arrivals.items():
-            if histories[years, statuses].first <= y and (left is None or left > y):
-                here[village] += n
-        coverage[str(y)] = {
-            "households": sum(here.values()),
-            "with_record": sum(recorded[y, v] for v in villages_seen),
-            "villages_without_records": [v for v in villages_seen if here[v] and not recorded[y, v]],
-            "complete": sum(recorded[y, v] for v in villages_seen) == sum(here.values()),
-        }
+    counts, by_village, coverage = _counts(arrivals, histories, list(villages_seen))
     none = evaluator.Counts()
     villages = [
         evaluator.village_result(
@@ -177,6 +145,53 @@ def run_counted(store: Store, year: int, criteria: CriteriaSet) -> Counted:
     eligible = verdicts["eligible"]
     store.runs.record(year, criteria.name, criteria.version, present, eligible, judged["verdict"])
     return Counted(year, judged, villages, present, verdicts, differs, coverage)
+
+
+def _votes(store: Store, year: int, criteria: CriteriaSet) -> dict[int, str]:
+    """B4's and A6's verdict of each household a meeting of the year voted on (`evaluator._vote`)."""
+    latest: dict[int, tuple[str, int, int]] = {}
+    for pk, held_on, attendees, agree in store.runs.votes_of_year(year, "emulation"):
+        if pk not in latest or held_on > latest[pk][0]:  # the last meeting; of one day, the first listed
+            latest[pk] = (held_on, agree, attendees)
+    return {
+        pk: evaluator.MET if criteria.vote_passes(agree, attendees) else evaluator.NOT_MET
+        for pk, (_, agree, attendees) in latest.items()
+    }
+
+
+def _counts(
+    arrivals: Counter, histories: dict[tuple[str, str], _History], villages: list[str]
+) -> tuple[dict[int, evaluator.Counts], dict[tuple[str, int], evaluator.Counts], dict[str, dict]]:
+    """The commune's counts by year, each village's by (village, year), and `coverage_by_year`, from the
+    households counted by village, year left and history (villages in the order of their first household)."""
+    records: Counter = Counter()  # (village, year, status, there that year) -> records
+    for (village, left, years, statuses), n in arrivals.items():
+        for y, status in histories[years, statuses].statuses.items():
+            records[village, y, status, left is None or left > y] += n
+    counts: dict[int, evaluator.Counts] = {}
+    by_village: dict[tuple[str, int], evaluator.Counts] = {}
+    recorded: Counter = Counter()  # (year, village) -> records of households there
+    for (village, y, status, there), n in records.items():
+        for c in (counts.setdefault(y, evaluator.Counts()), by_village.setdefault((village, y), evaluator.Counts())):
+            c.households += n
+            c.poor += n if status == "poor" else 0
+            c.near_poor += n if status == "near_poor" else 0
+        if there:
+            recorded[y, village] += n
+    coverage = {}
+    for y in sorted(counts):
+        here: Counter = Counter()  # village -> households there (a record that year or before, not left)
+        for (village, left, years, statuses), n in arrivals.items():
+            if histories[years, statuses].first <= y and (left is None or left > y):
+                here[village] += n
+        with_record = sum(recorded[y, v] for v in villages)
+        coverage[str(y)] = {
+            "households": sum(here.values()),
+            "with_record": with_record,
+            "villages_without_records": [v for v in villages if here[v] and not recorded[y, v]],
+            "complete": with_record == sum(here.values()),
+        }
+    return counts, by_village, coverage
 
 
 @dataclass
