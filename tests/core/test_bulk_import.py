@@ -1,18 +1,24 @@
 """The shortcuts of a bulk import give what the plain ways give: folding a name for search, a record's
-row, a household's rules (told in one test per record), and the rows a fresh file is filled with."""
+row, a household's rules (told in one test per record); and the CHECK constraints SQLite is not asked
+row by row are the schema's own."""
 
 from __future__ import annotations
 
 import copy
 import json
+import re
+import sqlite3
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import sql
 from thidua_desktop import domain, text
-from thidua_desktop.register import demo, rules
-from thidua_desktop.register.schema_check import Problem, join
+from thidua_desktop.register import dataset, demo, rules
+from thidua_desktop.register.schema_check import Problem, fits, join
 from thidua_desktop.store import rows
+from thidua_desktop.store.register import SCHEMA_HELD_CHECKS
 
 names = st.text(max_size=30) | st.sampled_from(
     ["Nguyễn Văn Ấn", "  ĐẶNG  thị\tÁnh ", "Lục Đức Quý", "e\u0301\u0323", "H00006", "", "\u0300x", "ǅ ﬁ Å"]
@@ -122,3 +128,54 @@ def test_a_household_rules_are_the_plain_ones(years, left_in):
     plain.household(0, {**hh, "years": []})
     _household_rules_plain(plain, 0, hh)
     assert fast.problems == plain.problems
+
+
+# --- the CHECK constraints a bulk write leaves to the schema -------------------------------------------
+
+BREAKING = {  # a value each CHECK of SCHEMA_HELD_CHECKS refuses, put where the dataset holds it
+    "head_gender IN ('male', 'female')": [(("head", "gender"), "other")],
+    "members BETWEEN 1 AND 60": [(("members",), 0), (("members",), 61)],
+    "status IN ('poor', 'near_poor', 'non_poor')": [(("years", 0, "status"), "rich")],
+    "income_per_capita >= 0": [(("years", 0, "income_per_capita"), -1)],
+    "amount_vnd >= 1": [(("loans", 0, "amount_vnd"), 0)],
+}
+
+
+def _checks_of(store, table: str) -> set[str]:
+    ddl = sql(store, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))[0][0]
+    return {m.strip() for m in re.findall(r"CHECK \((.*?)\)(?:,|\n|$)", ddl)}
+
+
+def test_every_check_a_bulk_write_leaves_to_the_schema_is_the_schema_own(store):
+    for table, checks in SCHEMA_HELD_CHECKS.items():
+        assert _checks_of(store, table) == set(checks), f"{table}: a CHECK was added or changed"
+    assert set(BREAKING) == {c for checks in SCHEMA_HELD_CHECKS.values() for c in checks}
+    hh = next(h for h in demo.generate(households=40, villages=1, seed=5)["households"] if h["loans"])
+    assert fits(hh, "household")
+    for breaks in BREAKING.values():
+        for path, value in breaks:
+            broken = copy.deepcopy(hh)
+            target = broken
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+            assert not fits(broken, "household"), (path, value)
+
+
+def test_the_checks_hold_again_after_a_bulk_write(store):
+    data = demo.generate(households=5, villages=1, seed=3)
+    dataset.import_data(store, data)  # fresh: rows added
+    dataset.import_data(store, data)  # again: rows replaced
+    hid = data["households"][0]["id"]
+    record = {**data["households"][0]["years"][0], "status": "rich"}
+    with pytest.raises(sqlite3.IntegrityError):
+        store.register.save_review_records([(hid, record)])
+    for statement in (  # the very statements the bulk writes used, prepared again as checks are asked
+        rows.insert_sql("review_record", rows.REVIEW_COLS),
+        rows.upsert_sql("review_record", rows.REVIEW_COLS, ("household_id", "year")),
+    ):
+        with pytest.raises(sqlite3.IntegrityError):
+            sql(store, statement, rows.review_row(hid, {**record, "year": 2030}, False))
+    with pytest.raises(sqlite3.IntegrityError):
+        sql(store, "UPDATE household SET members = 0 WHERE id = ?", (hid,))
+    assert sql(store, "PRAGMA ignore_check_constraints")[0][0] == 0

@@ -296,8 +296,14 @@ def check_shape(value: Any, definition: str) -> list[Problem]:
     return out
 
 
+@cache
 def required_keys() -> frozenset[str]:
     return frozenset(load_schema().get("required", ()))
+
+
+@cache
+def _top_level_keys() -> frozenset[str]:
+    return frozenset(load_schema().get("properties", {}))
 
 
 # --- whether a value fits, fast ------------------------------------------------------------------------
@@ -419,25 +425,30 @@ class _FastCompiler:
         checked = " and ".join([f"({typed})", *(f"({p})" for p in preds)])
         return f"({x} is None or ({checked}))" if "null" in names else f"({checked})"
 
-    def compiled(self, node: dict) -> Callable[[Any], bool]:
-        check = self.expr(node, "v")
+    def compiled(self, entries: dict[Any, dict]) -> dict[Any, Callable[[Any], bool]]:
+        """A function for each of the nodes, all made by one `exec` (the nodes they share made once)."""
+        checks = [f"def _e{i}(v):\n    return {self.expr(node, 'v')}" for i, node in enumerate(entries.values())]
         scope = dict(self.consts)
-        exec("\n\n".join([*self.sources, f"def _root(v):\n    return {check}"]), scope)  # our own schema's checks
-        return scope["_root"]
+        exec("\n\n".join([*self.sources, *checks]), scope)  # our own schema's checks
+        return {name: scope[f"_e{i}"] for i, name in enumerate(entries)}
 
 
 _KIND_ORDER = (str, int, float, bool, dict, list)  # the Python types of _PY_TYPES but None, by name in the source
 
 
 @cache
-def _fast(definition: str | None) -> Callable[[Any], bool]:
+def _fast_checks() -> dict[str | None, Callable[[Any], bool]]:
+    """The whole schema (None), what each of its top-level keys holds ('properties/villages') and each of
+    its definitions ('household'), compiled together once."""
     schema = load_schema()
-    compiler = _FastCompiler(schema)
-    if definition is None:
-        return compiler.compiled(schema)
-    if definition.startswith("properties/"):
-        return compiler.compiled(schema["properties"][definition.removeprefix("properties/")])
-    return compiler.compiled(compiler.resolve(f"#/$defs/{definition}"))
+    entries: dict[Any, dict] = {None: schema}
+    entries.update({f"properties/{key}": node for key, node in schema.get("properties", {}).items()})
+    entries.update(schema.get("$defs", {}))
+    return _FastCompiler(schema).compiled(entries)
+
+
+def _fast(definition: str | None) -> Callable[[Any], bool]:
+    return _fast_checks()[definition]
 
 
 def fits(value: Any, definition: str | None = None) -> bool:
@@ -445,6 +456,6 @@ def fits(value: Any, definition: str | None = None) -> bool:
     its top-level keys holds ('properties/villages' ...; False for a key it does not have): exactly when
     check_dataset_shape (or check_shape) finds no problem, answered several times faster."""
     if definition is not None and definition.startswith("properties/"):
-        if definition.removeprefix("properties/") not in load_schema().get("properties", {}):
+        if definition.removeprefix("properties/") not in _top_level_keys():
             return False
     return _fast(definition)(value)
