@@ -10,10 +10,12 @@ way it is compared and searched.
 from __future__ import annotations
 
 import codecs
+import gc
 import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from thidua_desktop.errors import Refused
@@ -32,13 +34,14 @@ def loads(raw: bytes | str, source: str, nfc: bool = True) -> Any:
     except UnicodeDecodeError:
         raise JsonRefused(source, "tệp không được mã hóa UTF-8.") from None
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_object,
-            parse_int=_integer,
-            parse_float=_number,
-            parse_constant=_constant,
-        )
+        with without_collector():
+            value = json.loads(
+                text,
+                object_pairs_hook=_object,
+                parse_int=_integer,
+                parse_float=_number,
+                parse_constant=_constant,
+            )
     except json.JSONDecodeError as exc:
         raise JsonRefused(source, f"không phải JSON hợp lệ (lỗi ở dòng {exc.lineno}, cột {exc.colno}).") from None
     except RecursionError:
@@ -50,6 +53,20 @@ def loads(raw: bytes | str, source: str, nfc: bool = True) -> Any:
             raise JsonRefused(source, "dữ liệu lồng nhau quá sâu, không phải tệp của ThiDua.")
         return value
     return _checked(value, source, nfc)
+
+
+@contextmanager
+def without_collector() -> Iterator[None]:
+    """Inside: the cycle collector does not run. JSON values, and the rows made of them, hold no cycle, and
+    a large document is millions of objects the collector would pass over again and again for nothing
+    (a fifth of an import's time); every object is freed as before once nothing refers to it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Bad(ValueError):
@@ -277,10 +294,12 @@ def iter_document(fh: IO[bytes], streamed: str, walk_items: bool = True) -> Iter
                 else:
                     while True:
                         yield key, reader.value(3, walk_items)
-                        if reader.char() == "]":
-                            reader.pos += 1
+                        after = reader.char()
+                        reader.pos += 1
+                        if after == "]":
                             break
-                        reader.take(",")
+                        if after != ",":
+                            raise NotStreamed
             else:
                 yield key, reader.value(2)
             if reader.char() == "}":

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,6 +154,18 @@ def import_data(
     """Check, back up, then store the whole dataset in one transaction, or refuse it whole. With
     `mirror` (the level above's copy of a commune) the store becomes exactly the dataset; `and_then`
     is written in the same transaction."""
+    with safejson.without_collector():
+        return _import_checked(store, data, source, progress, mirror, and_then)
+
+
+def _import_checked(
+    store: Store,
+    data: Any,
+    source: str,
+    progress: Progress | None,
+    mirror: bool,
+    and_then: Callable[[], object] | None,
+) -> ImportResult:
     say = progress or (lambda pct, text: None)
     say(5, "Đang kiểm tra tệp...")
     problems = check(data, store, mirror)
@@ -182,25 +192,11 @@ def import_data(
     return result
 
 
-@contextmanager
-def _without_collector() -> Iterator[None]:
-    """A commune read makes millions of objects (values, rows) that live until it is stored, and no
-    cycle among them: the cycle collector's passes over them, a fifth of the import's time, are left
-    until it is done (every object is freed as before, when nothing refers to it any more)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def import_file(store: Store, path: Path | str, progress: Progress | None = None) -> ImportResult:
     """`import_data` of the file. A file as the program writes it is read a household at a time, each
     checked and turned into the rows that store it, so a large commune is never held whole; any other
     (or one with any problem) is read whole, and refused as `import_data` says."""
-    with _without_collector():
+    with safejson.without_collector():
         try:
             return _import_streamed(store, Path(path), progress)
         except safejson.NotStreamed:
