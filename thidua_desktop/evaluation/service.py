@@ -85,7 +85,7 @@ def run_counted(store: Store, year: int, criteria: CriteriaSet) -> Counted:
         commune = dataset.commune_to_export(store)  # refused: a file without its commune
     area, before = commune["area"], year - 1
     loans = {
-        pk: evaluator.loans_verdict(n, bad, unknown) for pk, n, bad, unknown in store.runs.loans_by_household(year)
+        hid: evaluator.loans_verdict(n, bad, unknown) for hid, n, bad, unknown in store.runs.loans_by_household(year)
     }
     votes = _votes(store, year, criteria)
     histories: dict[tuple[str, str], _History] = {}
@@ -97,15 +97,22 @@ def run_counted(store: Store, year: int, criteria: CriteriaSet) -> Counted:
     verdict_of: dict[tuple, str] = {}  # household_verdict's, by what it is given
     by_standard = evaluator.status_rule(year, area, criteria)
     present = differs = relapses = 0
+    policy: list[evaluator.HouseholdView] = []  # as C6 reads them
     for row in store.runs.households_by_history(year):
-        pk, village, left, headed_by_vulnerable, years, statuses, now_deprived, before_deprived, income = row[:9]
+        hid, village, left, headed_by_vulnerable, of_policy, code, name, years, statuses = row[:9]
         villages_seen.setdefault(village)
         if years is None:
+            if of_policy:
+                policy.append(evaluator.HouseholdView(_policy_data(code, name), {}, {}, []))
             continue  # never reviewed: there in no year
         arrivals[village, left, years, statuses] += 1
         history = histories.get((years, statuses))
         if history is None:
             history = histories[years, statuses] = _History.of(years, statuses, year, criteria)
+        if of_policy:
+            records = {y: {"year": y, "status": s} for y, s in history.statuses.items()}
+            policy.append(evaluator.HouseholdView(_policy_data(code, name), records, dict(history.statuses), []))
+        now_deprived, before_deprived, income = row[9:12]
         now = history.now
         if now is not None:
             if now in _POOR_OR_NEAR and headed_by_vulnerable:
@@ -122,7 +129,7 @@ def run_counted(store: Store, year: int, criteria: CriteriaSet) -> Counted:
             continue
         computed = by_standard(income, now_deprived)
         differs += computed is not None and computed != now
-        key = (now, history.exit_criterion, loans.get(pk, evaluator.NA), votes.get(pk, evaluator.MISSING), row[9:])
+        key = (now, history.exit_criterion, loans.get(hid, evaluator.NA), votes.get(hid, evaluator.MISSING), row[12:])
         verdict = verdict_of.get(key)
         if verdict is None:
             verdict = verdict_of[key] = evaluator.household_verdict(*key)
@@ -141,22 +148,28 @@ def run_counted(store: Store, year: int, criteria: CriteriaSet) -> Counted:
         )
         for v in reg.villages()
     ]
-    judged = evaluator.commune_result(commune, _policy_views(store), year, criteria, counts, relapses)
+    for view in policy:
+        view.newest_first = sorted(view.records, reverse=True)
+    judged = evaluator.commune_result(commune, policy, year, criteria, counts, relapses)
     eligible = verdicts["eligible"]
     store.runs.record(year, criteria.name, criteria.version, present, eligible, judged["verdict"])
     return Counted(year, judged, villages, present, verdicts, differs, coverage)
 
 
-def _votes(store: Store, year: int, criteria: CriteriaSet) -> dict[int, str]:
+def _votes(store: Store, year: int, criteria: CriteriaSet) -> dict[str, str]:
     """B4's and A6's verdict of each household a meeting of the year voted on (`evaluator._vote`)."""
-    latest: dict[int, tuple[str, int, int]] = {}
-    for pk, held_on, attendees, agree in store.runs.votes_of_year(year, "emulation"):
-        if pk not in latest or held_on > latest[pk][0]:  # the last meeting; of one day, the first listed
-            latest[pk] = (held_on, agree, attendees)
+    latest: dict[str, tuple[str, int, int]] = {}
+    for hid, held_on, attendees, agree in store.runs.votes_of_year(year, "emulation"):
+        if hid not in latest or held_on > latest[hid][0]:  # the last meeting; of one day, the first listed
+            latest[hid] = (held_on, agree, attendees)
     return {
-        pk: evaluator.MET if criteria.vote_passes(agree, attendees) else evaluator.NOT_MET
-        for pk, (_, agree, attendees) in latest.items()
+        hid: evaluator.MET if criteria.vote_passes(agree, attendees) else evaluator.NOT_MET
+        for hid, (_, agree, attendees) in latest.items()
     }
+
+
+def _policy_data(code: str | None, name: str) -> dict:
+    return {"code": code, "head": {"name": name}, "policy_household": True}
 
 
 def _counts(
@@ -226,8 +239,7 @@ def _policy_views(store: Store) -> list[evaluator.HouseholdView]:
     for pk, code, name, record_year, record_status in store.register.policy_statuses():
         view = policy.get(pk)
         if view is None:
-            hh = {"code": code, "head": {"name": name}, "policy_household": True}
-            view = policy[pk] = evaluator.HouseholdView(hh, {}, {}, [])
+            view = policy[pk] = evaluator.HouseholdView(_policy_data(code, name), {}, {}, [])
         if record_year is not None and record_status is not None:
             view.records[record_year] = {"year": record_year, "status": record_status}
             view.statuses[record_year] = record_status
