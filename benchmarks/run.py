@@ -735,6 +735,9 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"unknown benchmark: {', '.join(sorted(unknown))}")
     RUNS.mkdir(parents=True, exist_ok=True)
+    # The program as installed runs from compiled modules; where PYTHONDONTWRITEBYTECODE is set, a module
+    # changed since its .pyc was written would be compiled again in every measured process.
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "thidua_desktop"), str(ROOT / "ui"), MAIN], check=True)
     print(
         f"benchmarks/run.py{' --quick' if args.quick else ''}: {os.cpu_count()} cores, Python "
         f"{sys.version.split()[0]}, pairs {cfg.pairs} ({cfg.big_pairs} for the largest)",

@@ -47,7 +47,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from thidua_desktop.evaluation.criteria import DEFAULT_SET
+    from thidua_desktop.settings import DEFAULT_CRITERIA_SET
 
     parser = _Parser(
         prog="main.py",
@@ -184,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--criteria",
         default=None,
         metavar="TÊN",
-        help=f"bộ tiêu chí (mặc định: bộ đã chọn trong chương trình, hoặc {DEFAULT_SET})",
+        help=f"bộ tiêu chí (mặc định: bộ đã chọn trong chương trình, hoặc {DEFAULT_CRITERIA_SET})",
     )
     return parser
 

@@ -61,6 +61,7 @@ MODE: Setting[str | None] = Setting("mode", str, doc="'upper' in a file of the l
 
 # --- judging and printing -------------------------------------------------------------------------
 CRITERIA_SET: Setting[str | None] = Setting("criteria_set", str, doc="the criteria set the officer chose")
+DEFAULT_CRITERIA_SET = "tuyen-quang-2016-2020"  # the built-in set, used while none is chosen
 SIGNER: Setting[str | None] = Setting(
     "document_signer", str, doc="who signs for the file's people's committee (its chairman, or a vice-chairman)"
 )

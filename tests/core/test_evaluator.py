@@ -10,6 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from thidua_desktop import settings as program_settings
 from thidua_desktop.evaluation import criteria, evaluator
 from thidua_desktop.evaluation.criteria import CriteriaError
 
@@ -436,7 +437,7 @@ def test_province_adds_a_set_as_a_file(data_dir):
 def _raw():
     import json
 
-    with open(criteria.available()[criteria.DEFAULT_SET], encoding="utf-8") as fh:
+    with open(criteria.available()[program_settings.DEFAULT_CRITERIA_SET], encoding="utf-8") as fh:
         return json.load(fh)
 
 

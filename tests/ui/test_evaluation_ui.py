@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtPrintSupport import QPrinter
 
 from tests.helpers import sql
-from thidua_desktop.evaluation import criteria
+from thidua_desktop import settings
 from ui.evaluation.page import EvaluationPage, HouseholdResults
 from ui.main_window import MainWindow
 from ui.register.household_dialog import HouseholdDialog
@@ -22,13 +22,13 @@ def judged(qtbot, filled_store):
 
 def test_background_evaluation_fills_every_view(judged, filled_store):
     report = judged.report
-    assert report["year"] == 2019 and report["criteria_set"] == criteria.DEFAULT_SET
+    assert report["year"] == 2019 and report["criteria_set"] == settings.DEFAULT_CRITERIA_SET
     assert judged.households.rowCount() == len(report["households"])
     assert judged.village_table.rowCount() == len(report["villages"])
     assert judged.commune_tree.topLevelItem(0).childCount() == 7
     assert "Năm 2019" in judged.summary.text()
     runs = sql(filled_store, "SELECT year, criteria_set, criteria_version FROM evaluation_run")
-    assert [tuple(r) for r in runs] == [(2019, criteria.DEFAULT_SET, 1)]
+    assert [tuple(r) for r in runs] == [(2019, settings.DEFAULT_CRITERIA_SET, 1)]
 
 
 def test_results_model_passes_the_model_tester(qtmodeltester, judged):

@@ -22,8 +22,6 @@ from thidua_desktop import domain, paths, settings
 from thidua_desktop.errors import Refused
 from thidua_desktop.text import clean, fold
 
-DEFAULT_SET = "tuyen-quang-2016-2020"
-
 
 class CriteriaError(Refused):
     """A criteria set that cannot be used; the message names the file, the key and what is wrong."""
@@ -404,7 +402,7 @@ def load_file(path: Path) -> CriteriaSet:
     return parse(read_raw(path), str(path))
 
 
-def load(name: str = DEFAULT_SET) -> CriteriaSet:
+def load(name: str = settings.DEFAULT_CRITERIA_SET) -> CriteriaSet:
     sets = available()
     if name not in sets:
         raise CriteriaError(f"Không có bộ tiêu chí '{name}'. Các bộ có sẵn: {', '.join(sorted(sets))}.")
@@ -413,7 +411,7 @@ def load(name: str = DEFAULT_SET) -> CriteriaSet:
 
 def chosen_name(store) -> str:
     """The set the officer last chose for this commune's file (the default set until then)."""
-    return settings.CRITERIA_SET.get(store) or DEFAULT_SET
+    return settings.CRITERIA_SET.get(store) or settings.DEFAULT_CRITERIA_SET
 
 
 def load_chosen(store) -> CriteriaSet:

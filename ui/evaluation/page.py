@@ -391,7 +391,7 @@ class EvaluationPage(QWidget):
     def criteria_set(self) -> CriteriaSet | None:
         """The criteria set chosen on the page, or None after saying why it cannot be used."""
         try:
-            return criteria.load(self.criteria_combo.currentData() or criteria.DEFAULT_SET)
+            return criteria.load(self.criteria_combo.currentData() or settings.DEFAULT_CRITERIA_SET)
         except CriteriaError as exc:
             show_error(self, str(exc), "Bộ tiêu chí không dùng được")
             return None
