@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.helpers import sql
 from thidua_desktop import domain, text
 from thidua_desktop.register import dataset, demo, rules
-from thidua_desktop.register.schema_check import Problem, fits, join
+from thidua_desktop.register.schema_check import Problem, check_shape, fits, join
 from thidua_desktop.store import rows
 from thidua_desktop.store.register import SCHEMA_HELD_CHECKS
 
@@ -179,3 +179,11 @@ def test_the_checks_hold_again_after_a_bulk_write(store):
     with pytest.raises(sqlite3.IntegrityError):
         sql(store, "UPDATE household SET members = 0 WHERE id = ?", (hid,))
     assert sql(store, "PRAGMA ignore_check_constraints")[0][0] == 0
+
+
+def test_the_fast_yes_or_no_tells_repeated_and_mixed_items_as_the_checker_does():
+    hh = demo.generate(households=1, villages=1, seed=2)["households"][0]
+    for keys in (["telecom", "telecom"], ["telecom", 1], [1, True], ["telecom", None], [], ["telecom"], None):
+        changed = copy.deepcopy(hh)
+        changed["years"][0]["deprivations"] = keys
+        assert fits(changed, "household") == (check_shape(changed, "household") == []), keys

@@ -340,13 +340,14 @@ class _FastCompiler:
             parts.append(self.expr(self.resolve(node["$ref"]), x))
         if "anyOf" in node:
             parts.append("(" + " or ".join(self.expr(n, x) for n in node["anyOf"]) + ")")
-        leaf = self.leaf(node, x)
+        inside = []  # an object's or array's own function, asked only of a value of the node's type
+        if "properties" in node or "required" in node:
+            inside.append(f"{self.object_function(node)}({x})")
+        if "items" in node or node.get("uniqueItems"):
+            inside.append(f"{self.array_function(node)}({x})")
+        leaf = self.leaf(node, x, inside)
         if leaf:
             parts.append(leaf)
-        if "properties" in node or "required" in node:
-            parts.append(f"{self.object_function(node)}({x})")
-        if "items" in node or node.get("uniqueItems"):
-            parts.append(f"{self.array_function(node)}({x})")
         return "(" + " and ".join(parts) + ")" if parts else "True"
 
     def _function(self, node: dict, lines: list[str]) -> str:
@@ -379,15 +380,20 @@ class _FastCompiler:
             return self.names[id(node)]
         self.names[id(node)] = f"_f{len(self.names)}"
         lines = ["if type(v) is not list: return True"]
-        if "items" in node:
-            lines += ["for x in v:", f"    if not {self.expr(node['items'], 'x')}: return False"]
+        items = node.get("items")
+        if items is not None:
+            lines += ["for x in v:", f"    if not {self.expr(items, 'x')}: return False"]
         if node.get("uniqueItems"):
-            lines.append("if len(v) > 1 and not _unique(v): return False")
+            if items is not None and _scalar(items):  # the items are hashable, as told above
+                lines.append("if len(v) > 1 and len(set(v)) != len(v): return False")
+            else:
+                lines.append("if len(v) > 1 and not _unique(v): return False")
         return self._function(node, lines)
 
-    def leaf(self, node: dict, x: str) -> str:
-        """Type, const, enum and the value constraints of one node. Where the node's type leaves the
-        value one kind (a string; a number), the constraints on that kind need not ask it again."""
+    def leaf(self, node: dict, x: str, inside: list[str]) -> str:
+        """Type, const, enum and the value constraints of one node, then (`inside`) what its object or
+        array function asks. Where the node's type leaves the value one kind (a string; a number), the
+        constraints on that kind need not ask it again."""
         types = node.get("type")
         names = [types] if isinstance(types, str) else list(types or ())
         kinds = {t for n in names if n != "null" for t in _PY_TYPES[n]}
@@ -418,11 +424,11 @@ class _FastCompiler:
             if key in node:
                 preds.append(f"{is_number}{x} {op} {self.const(node[key])}")
         if not names:
-            return " and ".join(f"({p})" for p in preds)
+            return " and ".join([*(f"({p})" for p in preds), *inside])
         typed = " or ".join(f"type({x}) is {t.__name__}" for t in _KIND_ORDER if t in kinds) or "False"
         if "integer" in names and float not in kinds:
             typed += f" or (type({x}) is float and {x}.is_integer())"
-        checked = " and ".join([f"({typed})", *(f"({p})" for p in preds)])
+        checked = " and ".join([f"({typed})", *(f"({p})" for p in preds), *inside])
         return f"({x} is None or ({checked}))" if "null" in names else f"({checked})"
 
     def compiled(self, entries: dict[Any, dict]) -> dict[Any, Callable[[Any], bool]]:
@@ -431,6 +437,13 @@ class _FastCompiler:
         scope = dict(self.consts)
         exec("\n\n".join([*self.sources, *checks]), scope)  # our own schema's checks
         return {name: scope[f"_e{i}"] for i, name in enumerate(entries)}
+
+
+def _scalar(node: dict) -> bool:
+    """Whether a node takes only strings, numbers, booleans or null (each hashable), told by its type alone."""
+    types = node.get("type")
+    names = [types] if isinstance(types, str) else list(types or ())
+    return bool(names) and set(names) <= {"string", "integer", "number", "boolean", "null"}
 
 
 _KIND_ORDER = (str, int, float, bool, dict, list)  # the Python types of _PY_TYPES but None, by name in the source
