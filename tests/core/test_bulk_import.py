@@ -8,6 +8,7 @@ import copy
 import json
 import re
 import sqlite3
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +18,7 @@ from tests.helpers import sql
 from thidua_desktop import domain, text
 from thidua_desktop.register import dataset, demo, rules
 from thidua_desktop.register.schema_check import Problem, check_shape, fits, join
-from thidua_desktop.store import rows
+from thidua_desktop.store import register, rows
 from thidua_desktop.store.register import SCHEMA_HELD_CHECKS
 
 names = st.text(max_size=30) | st.sampled_from(
@@ -187,3 +188,30 @@ def test_the_fast_yes_or_no_tells_repeated_and_mixed_items_as_the_checker_does()
         changed = copy.deepcopy(hh)
         changed["years"][0]["deprivations"] = keys
         assert fits(changed, "household") == (check_shape(changed, "household") == []), keys
+
+
+def _state(store) -> tuple:
+    audit = sql(store, "SELECT tbl, record_id, household_id, action, field, old, new FROM audit_log ORDER BY id")
+    tables = {t: [tuple(r) for r in sql(store, f"SELECT * FROM {t} ORDER BY rowid")] for t in BULK_TABLES}
+    return dataset.export_data(store, "2026-12-01T09:30:00+07:00"), [tuple(r) for r in audit], tables
+
+
+BULK_TABLES = ("household", "review_record", "loan", "village", "meeting", "decision")
+
+
+def test_a_fresh_file_filled_by_adding_rows_is_the_file_filled_by_upserting_them(store_factory, tmp_path):
+    data = demo.generate(households=60, villages=3, seed=8)
+    path = tmp_path / "tệp.json"
+    path.write_bytes(dataset.json_bytes(data))
+    added, upserted = store_factory("added.sqlite"), store_factory("upserted.sqlite")
+    dataset.import_file(added, path)
+    plain, asked = register.write_household_rows, []
+
+    def upserting(c, rows, known, fresh):
+        asked.append(fresh)
+        plain(c, rows, known)
+
+    with mock.patch.object(register, "write_household_rows", upserting):
+        dataset.import_file(upserted, path)
+    assert asked == [True]
+    assert _state(added) == _state(upserted)
