@@ -170,9 +170,10 @@ class RegisterRepository(Repository):
         known: Container[str] | None = None,
     ) -> dict[str, int]:
         """A whole checked dataset in one bulk transaction: the commune, its villages, households (with
-        their records and loans), meetings with their votes, and nominations. The households are
-        `data`'s, or the rows gathered as the file was read (`households`, never mirrored); `known` are
-        the households the file had before (see `write_household_rows`).
+        their records and loans), meetings with their votes, and nominations. Checked: it fits the
+        dataset schema, so its household, record and loan rows are not asked SCHEMA_HELD_CHECKS again.
+        The households are `data`'s, or the rows gathered as the file was read (`households`, never
+        mirrored); `known` are the households the file had before (see `write_household_rows`).
 
         With `mirror`, the file becomes exactly the dataset: villages, households and meetings it does not
         hold go to the recycle bin (their last content stays, and the change history says who removed
