@@ -9,10 +9,8 @@ temporary file is removed and the target is as it was.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import sys
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,7 +76,7 @@ def atomic_write(target: Path | str, content: Content, *, read_back: bool = Fals
 
 def _write(target: Path, content: Content, read_back: bool, private: bool) -> Path:
     # A unique temporary name: two writers of the same target at once never share one.
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
     try:
         if isinstance(content, bytes):
             fd = os.open(
@@ -94,7 +92,7 @@ def _write(target: Path, content: Content, read_back: bool, private: bool) -> Pa
                 os.chmod(tmp, 0o600)
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
-        if read_back and isinstance(content, bytes) and _digest(tmp) != hashlib.sha256(content).digest():
+        if read_back and isinstance(content, bytes) and _digest(tmp) != _digest_of(content):
             raise OSError(0, "bản đọc lại khác bản ghi (thiết bị lỗi?)")
         os.replace(tmp, target)
         fsync_folder(target.parent)
@@ -114,7 +112,15 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _digest_of(content: bytes) -> bytes:
+    import hashlib  # loaded at the first write, not while the window opens
+
+    return hashlib.sha256(content).digest()
+
+
 def _digest(path: Path) -> bytes:
+    import hashlib
+
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

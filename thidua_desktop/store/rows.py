@@ -10,7 +10,6 @@ import datetime as _dt
 import json
 import sqlite3
 import unicodedata
-import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,6 +17,8 @@ from thidua_desktop.text import clean, fold
 
 
 def new_id() -> str:
+    import uuid  # loaded at the first new id, not while the window opens
+
     return str(uuid.uuid4())
 
 

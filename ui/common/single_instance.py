@@ -7,19 +7,19 @@ imported only to knock or to listen, after the window is on screen."""
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtCore import QCryptographicHash, QLockFile, QObject, Signal
 
 ANSWER_WITHIN_S = 3.0  # a window that holds the lock but is still starting listens within this
 
 
 def server_name(db_path: Path) -> str:
     """A name per database file and user, so two different files may still be open side by side."""
-    digest = hashlib.sha1(str(Path(db_path).resolve()).encode("utf-8")).hexdigest()[:16]
+    path = str(Path(db_path).resolve()).encode("utf-8")
+    digest = bytes(QCryptographicHash.hash(path, QCryptographicHash.Algorithm.Sha1).toHex()).decode()[:16]
     return f"thidua-{digest}"
 
 
