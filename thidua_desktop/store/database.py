@@ -269,7 +269,7 @@ class Store:
             c.execute("DROP INDEX IF EXISTS audit_household")
             marks = pause_insert_audit(c)
             yield c
-            resume_insert_audit(c, marks)
+            resume_insert_audit(c, marks, self.actor)
             c.execute(AUDIT_HOUSEHOLD_INDEX)
 
     # --- settings (typed in thidua_desktop/settings.py) ---------------------------------------

@@ -250,14 +250,15 @@ def pause_insert_audit(conn) -> dict[str, int]:
     return marks
 
 
-def resume_insert_audit(db: Database | sqlite3.Connection, marks: dict[str, int]) -> None:
+def resume_insert_audit(db: Database | sqlite3.Connection, marks: dict[str, int], actor: str) -> None:
+    """`actor` is given once, not asked of thidua_actor() for every row added."""
     for table, (record_sql, household_sql, _skipped) in AUDITED.items():
         db.execute(
             f"""INSERT INTO audit_log (at, actor, tbl, record_id, household_id, action)
-            SELECT {NOW_SQL}, thidua_actor(), '{table}', {record_sql.replace("R.", "t.")},
+            SELECT {NOW_SQL}, ?, '{table}', {record_sql.replace("R.", "t.")},
                    {household_sql.replace("R.", "t.")}, 'insert'
             FROM {table} t WHERE t.rowid > ? ORDER BY t.rowid""",
-            [marks[table]],
+            [actor, marks[table]],
         )
     create_audit_triggers(db)
 
