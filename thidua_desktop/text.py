@@ -7,6 +7,20 @@ import unicodedata
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
 
 
+class _Unmarked(dict):
+    """A `str.translate` table that drops the combining marks and keeps every other character, each
+    told once by `unicodedata.combining` and remembered (a household list folds every name)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        if len(self) < 65_536:
+            self[code] = kept
+        return kept
+
+
+_UNMARKED = _Unmarked()
+
+
 def clean(value: str) -> str:
     """NFC-normalise and trim a name or label, folding runs of white space into one space."""
     return " ".join(unicodedata.normalize("NFC", value).split())
@@ -16,9 +30,10 @@ def fold(value: str | None) -> str:
     """Lower-case, diacritic-free form used for search: 'Nguyễn Văn Ấn' -> 'nguyen van an'."""
     if not value:
         return ""
+    if value.isascii():  # nothing to decompose, no mark to drop
+        return " ".join(value.lower().split())
     decomposed = unicodedata.normalize("NFD", value.translate(_FOLD_EXTRA))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.lower().split())
+    return " ".join(decomposed.translate(_UNMARKED).lower().split())
 
 
 def format_vnd(amount: int | None) -> str:

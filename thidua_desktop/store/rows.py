@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -162,8 +161,8 @@ def household_row(hh: dict) -> tuple:
     name = clean(head["name"])
     code = clean(hh["code"]) if hh.get("code") else None
     id_number = head.get("id_number") or None
-    folded = fold_text(name)
-    search = " " + " ".join(filter(None, (folded, fold_text(code), id_number)))
+    folded = fold(name)
+    search = " " + " ".join(filter(None, (folded, fold(code), id_number)))
     return (
         hh["id"],
         hh["village_id"],
@@ -180,32 +179,6 @@ def household_row(hh: dict) -> tuple:
         search,
         f"{folded.rsplit(' ', 1)[-1]} {folded}",  # sort_name(name), its name folded once
     )
-
-
-class _Unmarked(dict):
-    """A `str.translate` table that drops the combining marks (what `text.fold` leaves out) and keeps
-    every other character, each told once by `unicodedata.combining` and remembered."""
-
-    def __missing__(self, code: int) -> int | None:
-        kept = None if unicodedata.combining(chr(code)) else code
-        if len(self) < 65_536:
-            self[code] = kept
-        return kept
-
-
-_UNMARKED = _Unmarked()
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
-
-
-def fold_text(value: str | None) -> str:
-    """`text.fold(value)`, several times faster (tests/core/test_rows.py holds them equal): an ASCII
-    text has nothing to decompose nor mark to drop, and the marks of any other go in one translate."""
-    if not value:
-        return ""
-    if value.isascii():
-        return " ".join(value.lower().split())
-    decomposed = unicodedata.normalize("NFD", value.translate(_FOLD_EXTRA))
-    return " ".join(decomposed.translate(_UNMARKED).lower().split())
 
 
 _KEY_LISTS: dict[tuple, str] = {}  # the lists a file holds repeat: each written once
