@@ -43,7 +43,7 @@ class PageTabs(QTabWidget):
         page = self.pages.get(name)
         if page is not None:
             return page
-        index = next(i for i, tab in enumerate(self.tabs) if tab.name == name)
+        index = self.index_of(name)
         module, cls = self.tabs[index].page.split(":")
         page = self.build(self.tabs[index], getattr(importlib.import_module(f"ui.{module}"), cls))
         self.pages[name] = page
@@ -64,7 +64,7 @@ class PageTabs(QTabWidget):
         return list(self.pages.values())
 
     def title(self, name: str) -> str:
-        return next(tab.title for tab in self.tabs if tab.name == name)
+        return self.tabs[self.index_of(name)].title
 
     def index_of(self, name: str) -> int:
         return next(i for i, tab in enumerate(self.tabs) if tab.name == name)
