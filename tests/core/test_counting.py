@@ -136,3 +136,11 @@ def test_the_commune_judged_a_batch_at_a_time_is_judged_whole(store_factory, see
             v["id"]: evaluator.rate_series(by_village.get(v["id"], [])) for v in whole["villages"]
         }
         assert got.coverage == evaluator.coverage_by_year(evaluator.views_of(whole))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_one_years_coverage_is_that_year_of_every_years(seed):
+    views = evaluator.views_of(hard_commune(seed))
+    every = evaluator.coverage_by_year(views)
+    for year in YEARS:
+        assert evaluator.coverage_of_year(views, year) == every.get(str(year))

@@ -784,10 +784,22 @@ def views_of(data: dict) -> list[HouseholdView]:
 
 def coverage_by_year(views: list[HouseholdView]) -> dict[str, dict]:
     """`coverage` of every year that has records, keyed as the report keys its rates."""
+    by_village = _by_village(views)
+    return {str(y): coverage(by_village, y) for y in sorted(counts_by_year(views))}
+
+
+def coverage_of_year(views: list[HouseholdView], year: int) -> dict | None:
+    """`coverage_by_year(views).get(str(year))`, that year's alone worked out."""
+    if not any(year in v.statuses for v in views):
+        return None
+    return coverage(_by_village(views), year)
+
+
+def _by_village(views: list[HouseholdView]) -> dict[str, list[HouseholdView]]:
     by_village: dict[str, list[HouseholdView]] = {}
     for v in views:
         by_village.setdefault(v.data["village_id"], []).append(v)
-    return {str(y): coverage(by_village, y) for y in sorted(counts_by_year(views))}
+    return by_village
 
 
 def coverage(by_village: dict[str, list[HouseholdView]], year: int) -> dict:

@@ -97,7 +97,7 @@ def commune_flags(
                 Flag(code, hid, "members_jump",
                      f"Hộ {names[hid]}: số nhân khẩu đổi từ {before} thành {after} ({by}), thay đổi quá {jump} người.")
             )  # fmt: skip
-    cover = evaluator.coverage_by_year(views).get(str(year))
+    cover = evaluator.coverage_of_year(views, year)
     if cover and not cover["complete"]:
         flags.append(Flag(code, None, "incomplete_year", f"Năm {year}: {evaluator.coverage_note(cover)}"))
     return flags
