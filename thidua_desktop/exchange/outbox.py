@@ -320,6 +320,15 @@ def answer(store: Store, query_id: str, text: str) -> None:
 QUERY_STATUS_LABELS = {"open": "Chưa trả lời", "answered": "Đã trả lời", "closed": "Đã đóng"}
 
 
+def queries_shown(queries: list[dict], shown: str) -> list[dict]:
+    """The questions a list shows: "all", one status, or "not_closed" (open and answered)."""
+    return [
+        q
+        for q in queries
+        if shown == "all" or q["status"] == shown or (shown == "not_closed" and q["status"] != "closed")
+    ]
+
+
 # --- HTTP ---------------------------------------------------------------------------------------
 
 

@@ -244,16 +244,7 @@ def review_row(household_id: str, r: dict, with_evidence: bool) -> tuple:
 
 # The columns the dataset's shape is read from, in the order the converters below take them: a reader
 # that wants speed selects exactly these and converts plain tuples (no sqlite3.Row, no SELECT *).
-REVIEW_READ = (
-    "year",
-    "status",
-    "income_per_capita",
-    "deprivations",
-    "cultural_family",
-    "registered_to_exit",
-    *HOUSEHOLD_ASSESSMENT_KEYS,
-    "note",
-)
+REVIEW_READ = REVIEW_COLS[1:]  # what a record reads back: its columns less its household's id
 HOUSEHOLD_READ = HOUSEHOLD_COLS[
     : HOUSEHOLD_COLS.index("search")
 ]  # what a household reads back: its columns less the search keys

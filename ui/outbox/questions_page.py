@@ -90,11 +90,7 @@ class QuestionsPage(LoadsWhenShown, QWidget):
         chosen = self.table.current_of(self.rows)
         every = self.store.queries.find()
         shown = self.shown.value()
-        self.rows = [
-            q
-            for q in every
-            if shown == "all" or q["status"] == shown or (shown == "not_closed" and q["status"] != "closed")
-        ]
+        self.rows = outbox.queries_shown(every, shown)
         asked = [q["household_id"] for q in self.rows if q["household_id"]]
         named = self.store.register.household_names(ids=asked, include_deleted=True)
         present = self.store.register.household_names(ids=asked)

@@ -79,11 +79,7 @@ class QueriesPage(LoadsWhenShown, QWidget):
         chosen = self.table.current_of(self.rows)
         every = self.store.queries.find()
         shown = self.shown.value()
-        self.rows = [
-            q
-            for q in every
-            if shown == "all" or q["status"] == shown or (shown == "not_closed" and q["status"] != "closed")
-        ]
+        self.rows = outbox.queries_shown(every, shown)
         self.households = talk_back.household_labels(
             self.store, ((q["commune_code"], q["household_id"]) for q in self.rows)
         )
