@@ -149,6 +149,31 @@ def test_search_as_you_type_without_diacritics(qtbot, filled_store):
     assert page.count.text().startswith(f"Đang hiện {len(names)} /")
 
 
+def test_row_numbers_are_as_wide_as_qts_own(qtbot):
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from ui.common.tables import RowNumbers
+
+    for rows in (0, 1, 9, 10, 99, 100, 672, 3000, 300000):
+        model = QStandardItemModel(rows, 3)
+        plain, ours = QTableView(), QTableView()
+        ours.setVerticalHeader(RowNumbers(ours))
+        for view in (plain, ours):
+            qtbot.addWidget(view)
+            view.setModel(model)
+        assert ours.verticalHeader().sizeHint() == plain.verticalHeader().sizeHint(), rows
+
+
+def test_household_rows_are_picked_not_edited(qtbot, filled_store):
+    page = HouseholdPage(filled_store)
+    qtbot.addWidget(page)
+    flags = page.model.flags(page.model.index(0, 1))
+    assert flags & Qt.ItemFlag.ItemIsSelectable and flags & Qt.ItemFlag.ItemIsEnabled
+    assert not flags & Qt.ItemFlag.ItemIsEditable
+    assert page.table.verticalHeader().sizeHint().width() > 0  # the row numbers are shown
+
+
 def test_filters_and_sort_in_the_list(qtbot, filled_store):
     page = HouseholdPage(filled_store)
     qtbot.addWidget(page)

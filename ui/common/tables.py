@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
@@ -45,6 +45,19 @@ def opens_rows(view: QAbstractItemView, open_row: Callable[[int], object]) -> No
     view's own event is over (what it opens may rebuild the view under it), and without Enter also
     pressing the dialog's default button (Qt lets Enter through to it)."""
     _RowOpener(view, open_row)
+
+
+class RowNumbers(QHeaderView):
+    """The row numbers beside a long list, as wide as Qt's own: Qt measures the first and the last
+    hundred numbers each time the rows change (four questions of a Python model each, a few
+    milliseconds of every keystroke's filter); the widest is the last, so only that one is measured."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+
+    def sizeHint(self) -> QSize:
+        count = self.count()
+        return self.sectionSizeFromContents(count - 1) if count else QSize(0, 0)
 
 
 class ReadOnlyTable(QTableWidget):

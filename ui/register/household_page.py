@@ -23,7 +23,7 @@ from thidua_desktop.domain import STATUS_LABELS
 from thidua_desktop.store import HouseholdFilter, Store
 
 from ..common.messages import confirm, exec_dialog, run_guarded
-from ..common.tables import opens_rows
+from ..common.tables import RowNumbers, opens_rows
 from ..common.widgets import SearchCombo, add_labelled, wrapped
 from .household_dialog import HouseholdDialog
 from .household_model import HouseholdListModel
@@ -61,6 +61,7 @@ class HouseholdPage(QWidget):
 
         self.model = HouseholdListModel(store, self)
         self.table = QTableView()
+        self.table.setVerticalHeader(RowNumbers(self.table))
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # by name, as filtered
         self.table.setSortingEnabled(True)
