@@ -8,7 +8,7 @@ from thidua_desktop import cli
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = cli.build_parser().parse_args(argv)
+    args = cli.parse_args(argv)
     if args.smoke_test:
         from ui.app import run_smoke_test
 

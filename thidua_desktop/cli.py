@@ -46,6 +46,45 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+class _NotTheWindow(Exception):
+    """The arguments are more than the window's options: the whole command line must read them."""
+
+
+class _WindowParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheWindow(message)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The arguments of main.py. A start of the window (the options alone, no command) is read by a parser
+    of those options only: the commands' thirty-odd parsers cost a tenth of the window's start to build.
+    Anything else (a command, help, a mistake) is read, and told, by the whole command line."""
+    window = _WindowParser(prog="main.py", add_help=False)
+    _add_options(window)
+    try:
+        args, rest = window.parse_known_args(argv)
+    except _NotTheWindow:
+        rest = ["?"]
+    if not rest:
+        args.command = None
+        return args
+    return build_parser().parse_args(argv)
+
+
+def _add_options(parser: argparse.ArgumentParser) -> None:
+    """The options before any command, the window's own (--version and --help end the program at once:
+    the whole command line's, told only once the line is known to be right)."""
+    parser.add_argument("--db", type=Path, help="tệp dữ liệu khác với tệp mặc định trong thư mục dữ liệu người dùng")
+    parser.add_argument("--officer", help="tên cán bộ ghi vào nhật ký thay đổi (mặc định: tên người dùng máy)")
+    parser.add_argument("--demo", action="store_true", help="mở một xã mẫu trong tệp tạm để xem thử")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="tự kiểm tra: mở cửa sổ (không hiện), đánh giá và in một lần trong thư mục tạm, rồi thoát",
+    )
+    parser.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)  # start-up benchmark
+
+
 def build_parser() -> argparse.ArgumentParser:
     from thidua_desktop.settings import DEFAULT_CRITERIA_SET
 
@@ -56,15 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_help=True,
     )
     parser.add_argument("--version", action="version", version=f"ThiDua Desktop {__version__}")
-    parser.add_argument("--db", type=Path, help="tệp dữ liệu khác với tệp mặc định trong thư mục dữ liệu người dùng")
-    parser.add_argument("--officer", help="tên cán bộ ghi vào nhật ký thay đổi (mặc định: tên người dùng máy)")
-    parser.add_argument("--demo", action="store_true", help="mở một xã mẫu trong tệp tạm để xem thử")
-    parser.add_argument(
-        "--smoke-test",
-        action="store_true",
-        help="tự kiểm tra: mở cửa sổ (không hiện), đánh giá và in một lần trong thư mục tạm, rồi thoát",
-    )
-    parser.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)  # start-up benchmark
+    _add_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     p = sub.add_parser("import-json", help="nhập tệp dữ liệu JSON (kiểm tra trước, ghi tất cả hoặc không ghi gì)")
     p.add_argument("file", type=Path, metavar="DATASET.json")
@@ -489,7 +520,7 @@ def _print(store: Store, args: argparse.Namespace) -> int:
 
 def console_main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the installed 'thidua' script: headless commands only."""
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     if not args.command:
         build_parser().print_help()
         return EXIT_USAGE

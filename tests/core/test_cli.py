@@ -26,10 +26,12 @@ from pathlib import Path
 import openpyxl
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import main
 from tests.helpers import own_log_handlers, sql
-from thidua_desktop import paths
+from thidua_desktop import cli, paths
 from thidua_desktop.exchange import inbox, outbox
 from thidua_desktop.store import Store
 
@@ -230,6 +232,33 @@ def test_setting_up_refuses_what_does_not_fit(offices, capsys):
     assert code == 0  # the level above is still the one set up
     code, out, err = offices.package("setup", offices.tmp / "lai.json")
     assert code == 0 and offices.upper_fingerprint in out
+
+
+WORDS = (
+    "--db x.sqlite --officer Lò_Văn_A --demo --smoke-test --quit-when-shown --d -- -h --help --version --dbx "
+    "evaluate --year 2019 package outbox = --db="
+).split()
+
+
+WHOLE = cli.build_parser()
+
+
+def _parsed(parse, argv: list[str]) -> tuple[str, object]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            args = parse(argv)
+        except SystemExit as exc:
+            return "exit", (exc.code, out.getvalue(), err.getvalue())
+    return "args", {k: v for k, v in vars(args).items() if k in ("db", "officer", "demo", "smoke_test", "command")}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=6))
+def test_the_windows_own_options_read_as_the_whole_command_line_reads_them(argv):
+    """main.py reads a window's start with a parser of the options alone (cli.parse_args): it must read
+    every command line as the whole parser does, or leave it to that parser."""
+    assert _parsed(cli.parse_args, argv) == _parsed(WHOLE.parse_args, argv)
 
 
 def test_wrong_usage_exits_2_in_vietnamese(offices):
