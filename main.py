@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_smoke_test()
     if args.command:
         return cli.run_command(args)
+    # The core the window opens with, before Qt: once Qt is loaded, PySide6 reads the source of every
+    # module imported after it (looking for its `from __feature__ import ...` switches), ~10 ms at a start.
+    from thidua_desktop import care, settings, store  # noqa: F401
     from ui.app import run_gui  # Qt is loaded only when a window is wanted
 
     return run_gui(args)
