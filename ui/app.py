@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from PySide6.QtCore import QLocale, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
@@ -29,6 +29,9 @@ from .common.messages import show_bug, show_error
 from .common.translator import VietnameseTranslator
 from .common.window import after_painted
 from .main_window import MainWindow
+
+if TYPE_CHECKING:
+    from .upper.upper_window import UpperWindow
 
 CRASH_LOG = "thidua-crash.log"
 
@@ -146,40 +149,46 @@ def _run_window(args: argparse.Namespace, crashed: Path | None = None) -> int:
         if lock is None and single_instance.knock(name):
             return 0  # the window that has this file open came forward
     try:
+        return _open_and_show(app, args, name, crashed)
+    finally:
+        if lock is not None:
+            lock.unlock()
+
+
+def _open_and_show(app: QApplication, args: argparse.Namespace, name: str | None, crashed: Path | None) -> int:
+    try:
         store = open_store(args)
     except Refused as exc:
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
-    if not store.is_upper_level() and store.register.commune() is None:
-        from .commune.commune_page import CommuneDialog
-
-        if not CommuneDialog(store, first_run=True).exec():
-            return 0
-    if store.is_upper_level():
-        from .upper.upper_window import UpperWindow  # the level above: the same program in upper-level mode
-
-        window = UpperWindow(store)
-    else:
-        window = MainWindow(store, demo=args.demo)
-
-    def once_on_screen() -> None:
-        if name is not None:  # later starts on this file knock here
-            single_instance.InstanceServer(name, window).activated.connect(window.bring_forward)
-        if not args.demo:
-            daily_backup(store)
-        if crashed is not None:
-            tell_previous_crash(window, crashed)
-
-    after_painted(window, once_on_screen)
-    if args.quit_when_shown:
-        after_painted(window, lambda: painted(app), at_once=True)
-    screen.show_filling(window)
     try:
+        if not store.is_upper_level() and store.register.commune() is None:
+            from .commune.commune_page import CommuneDialog
+
+            if not CommuneDialog(store, first_run=True).exec():
+                return 0
+        if store.is_upper_level():
+            from .upper.upper_window import UpperWindow  # the level above: the same program in upper-level mode
+
+            window: MainWindow | UpperWindow = UpperWindow(store)
+        else:
+            window = MainWindow(store, demo=args.demo)
+
+        def once_on_screen() -> None:
+            if name is not None:  # later starts on this file knock here
+                single_instance.InstanceServer(name, window).activated.connect(window.bring_forward)
+            if not args.demo:
+                daily_backup(store)
+            if crashed is not None:
+                tell_previous_crash(window, crashed)
+
+        after_painted(window, once_on_screen)
+        if args.quit_when_shown:
+            after_painted(window, lambda: painted(app), at_once=True)
+        screen.show_filling(window)
         return app.exec()
     finally:
         store.close()
-        if lock is not None:
-            lock.unlock()
 
 
 def painted(app: QApplication) -> None:

@@ -79,3 +79,32 @@ def test_the_program_started_as_the_officer_starts_it_paints_its_window(filled_s
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("painted at ")
+
+
+def test_leaving_the_first_starts_setup_ends_the_program_and_frees_the_file(store):
+    """A new file asks for the commune first; closing that form ends the program, the file closed and
+    free for the next start."""
+    from ui.commune.commune_page import CommuneDialog
+
+    db = store.path
+    store.close()
+    name = single_instance.server_name(db)
+    asked: list[str] = []
+    before = set(QApplication.topLevelWidgets())
+
+    def leave() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, CommuneDialog):
+            asked.append(dialog.windowTitle())
+            dialog.reject()
+        else:
+            QTimer.singleShot(20, leave)
+
+    QTimer.singleShot(0, leave)
+    args = argparse.Namespace(db=db, demo=False, officer=None, quit_when_shown=False)
+    assert _run_window(args) == 0
+    assert asked  # the setup was asked first
+    assert not any(isinstance(w, MainWindow) for w in set(QApplication.topLevelWidgets()) - before)
+    lock = single_instance.claim(name)
+    assert lock is not None  # the next start finds the file free
+    lock.unlock()
