@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
-import atexit
-import datetime as _dt
 import faulthandler
 import logging
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
@@ -30,7 +24,11 @@ from .common.translator import VietnameseTranslator
 from .common.window import after_painted
 from .main_window import MainWindow
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (an import statement run after Qt's costs PySide6 a read of that module's source)
+    import argparse
+    from types import TracebackType
+    from typing import TextIO
+
     from .upper.upper_window import UpperWindow
 
 CRASH_LOG = "thidua-crash.log"
@@ -49,6 +47,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def demo_store(actor: str | None) -> Store:
     """A realistic commune in a temporary file, for a first look at every screen."""
+    import atexit
+    import shutil
+    import tempfile
+
     from thidua_desktop.register import dataset, demo
 
     folder = Path(tempfile.mkdtemp(prefix="thidua-demo-"))
@@ -101,6 +103,8 @@ def previous_crash() -> Path | None:
     try:
         if crash_log.stat().st_size == 0:
             return None
+        import datetime as _dt
+
         kept = crash_log.with_name(f"thidua-crash-{_dt.datetime.now():%Y%m%d-%H%M%S}.log")
         crash_log.rename(kept)
     except OSError:
@@ -213,6 +217,10 @@ def daily_backup(store: Store) -> None:
 def run_smoke_test() -> int:
     """--smoke-test: a temporary data folder, the main window offscreen, one evaluation and one printed
     page; 0 when all of it worked. The frozen build runs it before it is packaged."""
+    import atexit
+    import shutil
+    import tempfile
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     folder = Path(tempfile.mkdtemp(prefix="thidua-smoke-"))
     os.environ["THIDUA_DATA_DIR"] = str(folder)
