@@ -16,7 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command:
         return cli.run_command(args)
     # The core the window opens with, before Qt: once Qt is loaded, PySide6 reads the source of every
-    # module imported after it (looking for its `from __feature__ import ...` switches), ~10 ms at a start.
+    # module imported after it (looking for its `from __feature__ import ...` switches), ~10 ms of a start
+    # from source. (The built program has Qt loaded by PyInstaller before this runs, and no sources to read.)
     from thidua_desktop import care, settings, store  # noqa: F401
     from ui.app import run_gui  # Qt is loaded only when a window is wanted
 
