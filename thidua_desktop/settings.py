@@ -8,8 +8,7 @@ with its file; window geometry alone stays in QSettings.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -20,8 +19,7 @@ class _SettingsFile(Protocol):
     def write_setting(self, key: str, value: str | None) -> None: ...
 
 
-@dataclass(frozen=True)
-class Setting(Generic[T]):
+class Setting(NamedTuple, Generic[T]):
     key: str
     kind: type
     default: Any = None

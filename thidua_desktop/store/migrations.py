@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -19,8 +18,7 @@ APPLICATION_ID = 0x54484455  # "THDU": marks a SQLite file as ours
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of the migrations applied
 
 
-@dataclass
-class Migration:
+class Migration(NamedTuple):
     name: str
     fn: Callable[[Any], None]
     transactional: bool = True

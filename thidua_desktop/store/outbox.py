@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from thidua_desktop.store.rows import Repository, now_iso
 
 
-@dataclass
-class OutboxEntry:
+class OutboxEntry(NamedTuple):
     """A package in the outbox; its times are UTC ISO strings."""
 
     sequence: int

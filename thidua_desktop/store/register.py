@@ -11,8 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from thidua_desktop.errors import Refused
 from thidua_desktop.store.meetings import write_meetings, write_nominations
@@ -54,8 +53,7 @@ from thidua_desktop.store.rows import (
 from thidua_desktop.text import clean, fold, format_date
 
 
-@dataclass
-class HouseholdFilter:
+class HouseholdFilter(NamedTuple):
     text: str = ""
     village_id: str | None = None
     year: int | None = None  # the status shown and filtered is that of this year
@@ -91,16 +89,14 @@ _SORT_SQL = {
 }
 
 
-@dataclass
-class DeletedItem:
+class DeletedItem(NamedTuple):
     kind: str  # household / village / meeting
     id: str
     label: str
     deleted_at: str
 
 
-@dataclass(frozen=True)
-class HouseholdName:
+class HouseholdName(NamedTuple):
     """What a list, a dialog or a paper shows of a household next to something that points at it."""
 
     id: str
@@ -119,8 +115,7 @@ class HouseholdName:
         return f"{self.head_name} ({self.code or 'không mã'}, {self.village})"
 
 
-@dataclass
-class AuditEntry:
+class AuditEntry(NamedTuple):
     at: str
     actor: str
     table: str

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 
-@dataclass(frozen=True)
-class Tab:
+class Tab(NamedTuple):
     name: str  # the window's attribute that holds the page
     title: str
     page: str  # "module:Class", the module under ui/

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from thidua_desktop.domain import GENDER_LABELS, STATUS_LABELS
@@ -106,8 +104,8 @@ class HouseholdListModel(QAbstractTableModel):
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(LIST_COLUMNS):
             return
-        wanted = replace(
-            self.filter, sort_column=LIST_COLUMNS[column], descending=order == Qt.SortOrder.DescendingOrder
+        wanted = self.filter._replace(
+            sort_column=LIST_COLUMNS[column], descending=order == Qt.SortOrder.DescendingOrder
         )
         if wanted != self.filter:  # the view asks again for the order it already has
             self.set_filter(wanted)
