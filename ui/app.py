@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from thidua_desktop import care, paths, settings
 from thidua_desktop.errors import Refused
@@ -113,6 +113,8 @@ def previous_crash() -> Path | None:
 
 
 def tell_previous_crash(window, kept: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.warning(
         window,
         "Lần trước chương trình bị tắt đột ngột",
@@ -163,6 +165,8 @@ def _open_and_show(app: QApplication, args: argparse.Namespace, name: str | None
     try:
         store = open_store(args)
     except Refused as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "Không mở được dữ liệu", str(exc))
         return 1
     try:

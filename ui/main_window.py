@@ -1,11 +1,12 @@
-"""The main window: composes the feature pages; holds no logic of its own beyond wiring."""
+"""The main window: composes the feature pages; holds no logic of its own beyond wiring. Qt's dialogs and
+the background worker are imported where they open: the window's first paint needs none of them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from thidua_desktop import __version__, paths, settings
 from thidua_desktop.store import Store
@@ -14,7 +15,6 @@ from thidua_desktop.text import clean
 from .common import screen
 from .common.messages import bring_forward, confirm, exec_dialog, officer_name, run_guarded, show_done, show_error
 from .common.window import PageTabs, Tab, add_menu, page_attribute
-from .common.worker import Worker
 
 
 def import_work(file: str):
@@ -183,6 +183,8 @@ class MainWindow(QMainWindow):
 
     def change_officer(self) -> None:
         """The name written in the change history from now on."""
+        from PySide6.QtWidgets import QInputDialog
+
         name, ok = QInputDialog.getText(
             self,
             "Cán bộ sử dụng",
@@ -206,6 +208,8 @@ class MainWindow(QMainWindow):
             show_done(self, dialog.restored_text, "Đã khôi phục")
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             "Giới thiệu ThiDua Desktop",
@@ -217,6 +221,8 @@ class MainWindow(QMainWindow):
 
     # --- dataset import and export, in a worker ------------------------------------------
     def import_json(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         file, _ = QFileDialog.getOpenFileName(self, "Chọn tệp dữ liệu của xã", "", "Tệp dữ liệu của xã (*.json)")
         if file and confirm(
             self,
@@ -231,6 +237,8 @@ class MainWindow(QMainWindow):
     def export_json(self) -> None:
         commune = self.store.register.commune()
         suggested = f"thidua-{commune['code']}.json" if commune else "thidua.json"
+        from PySide6.QtWidgets import QFileDialog
+
         file, _ = QFileDialog.getSaveFileName(
             self, "Xuất toàn bộ dữ liệu của xã", suggested, "Tệp dữ liệu của xã (*.json)"
         )
@@ -238,6 +246,8 @@ class MainWindow(QMainWindow):
             self._run_job("export", file, "Đang xuất dữ liệu...")
 
     def import_excel(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from thidua_desktop import excel
 
         from .excel.import_dialog import ExcelImportDialog
@@ -260,6 +270,10 @@ class MainWindow(QMainWindow):
 
     def export_excel(self) -> None:
         """The household list as it is on screen, filtered and sorted as it is."""
+        from PySide6.QtWidgets import QFileDialog, QProgressDialog
+
+        from .common.worker import Worker
+
         file, _ = QFileDialog.getSaveFileName(self, "Xuất danh sách hộ", "danh-sach-ho.xlsx", "Tệp Excel (*.xlsx)")
         if not file:
             return
@@ -277,6 +291,8 @@ class MainWindow(QMainWindow):
         Worker(self, self.store, work, self._job_progress, self._job_succeeded, self._job_failed)
 
     def save_excel_template(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from thidua_desktop import excel
 
         file, _ = QFileDialog.getSaveFileName(self, "Ghi mẫu Excel", "mau-danh-sach-ho.xlsx", "Tệp Excel (*.xlsx)")
@@ -284,6 +300,10 @@ class MainWindow(QMainWindow):
             show_done(self, f"Đã ghi mẫu Excel nhập danh sách hộ: {file}")
 
     def _run_job(self, kind: str, file: str, title: str) -> None:
+        from PySide6.QtWidgets import QProgressDialog
+
+        from .common.worker import Worker
+
         self._progress = QProgressDialog(title, None, 0, 100, self)
         self._progress.setWindowTitle("ThiDua Desktop")
         self._progress.setMinimumDuration(0)

@@ -105,7 +105,7 @@ def test_the_template_offers_the_files_villages(qtbot, filled_store, tmp_path, m
     window = MainWindow(filled_store)
     qtbot.addWidget(window)
     out = tmp_path / "mau.xlsx"
-    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), ""))
     window.save_excel_template()
     assert prompts[-1] == f"Đã ghi mẫu Excel nhập danh sách hộ: {out}"
     book = load_workbook(out)

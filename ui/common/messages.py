@@ -6,17 +6,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6 import QtCore
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from thidua_desktop import paths, settings
 from thidua_desktop.care import LOG_FILE
 from thidua_desktop.errors import BUG_TITLE, Refused, bug_message, log_bug
 from thidua_desktop.store.database import default_actor
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
+
+def _boxes() -> type[QMessageBox]:
+    """Qt's message box, loaded when a first message is shown (its class and enums are a few
+    milliseconds a start that shows none need not spend)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    return QMessageBox
 
 
 def exec_dialog(dialog: QDialog) -> bool:
@@ -60,10 +72,11 @@ def run_guarded(
 
 def show_done(parent: QWidget | None, text: str, title: str = "Đã xong") -> None:
     """A result the officer reads where he looks, not in the status bar at the window's foot."""
-    QMessageBox.information(parent, title, text)
+    _boxes().information(parent, title, text)
 
 
 def confirm(parent: QWidget, title: str, text: str, yes: str = "Đồng ý", no: str = "Không") -> bool:
+    QMessageBox = _boxes()  # noqa: N806 - the class, under its own name
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
@@ -77,14 +90,14 @@ def show_error(parent: QWidget | None, text: str, title: str = "Không thực hi
     """A refusal under `title`. A background job's bug (its message starts with BUG_TITLE: worker.py)
     is told as every bug is, whatever the page would call its refusals."""
     if text.startswith(BUG_TITLE):
-        QMessageBox.critical(parent, BUG_TITLE, text)
+        _boxes().critical(parent, BUG_TITLE, text)
         return
-    QMessageBox.warning(parent, title, text)
+    _boxes().warning(parent, title, text)
 
 
 def show_bug(parent: QWidget | None, exc: BaseException, where: str) -> None:
     log_bug(exc, where)
-    QMessageBox.critical(parent, BUG_TITLE, bug_message(paths.logs_dir() / LOG_FILE))
+    _boxes().critical(parent, BUG_TITLE, bug_message(paths.logs_dir() / LOG_FILE))
 
 
 @contextmanager
