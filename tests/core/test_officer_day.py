@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from thidua_desktop import excel
 from thidua_desktop.errors import Refused
 from thidua_desktop.evaluation import nominations, votes
-from thidua_desktop.exchange import outbox, upper_level
+from thidua_desktop.exchange import checks, outbox, upper_level
 from thidua_desktop.register import dataset, demo, households
 from thidua_desktop.store import Store, new_id
 
@@ -85,7 +85,26 @@ class OfficerDay(RuleBasedStateMachine):
         village = data.draw(st.sampled_from([v["id"] for v in self.commune.register.villages()]))
         records = [{"year": y, "status": data.draw(st.sampled_from(STATUSES))} for y in sorted(years)]
         hh = {"id": new_id(), "village_id": village, "code": None, "members": members, "years": records,
-              "loans": [], "head": {"name": name, "gender": data.draw(st.sampled_from(["male", "female"]))}}  # fmt: skip
+              "loans": [], "head": {"name": name, "gender": data.draw(st.sampled_from(["male", "female"])),
+                                    "birth_year": data.draw(st.sampled_from([1970, 1985]))}}  # fmt: skip
+        households.save(self.commune, hh)
+
+    @rule(data=st.data(), name=st.sampled_from(NAMES), same_as_another=st.booleans())
+    def rename_a_head(self, data, name, same_as_another):
+        active = self._active()
+        if not active:
+            return
+        hh = self.commune.register.household(data.draw(st.sampled_from(active)))
+        hh["head"]["name"] = name
+        if same_as_another:  # a head entered twice: the same name, birth year and village as another's
+            other = self.commune.register.household(data.draw(st.sampled_from(active)))
+            hh["village_id"] = other["village_id"]
+            hh["head"] = {
+                **hh["head"],
+                "name": other["head"]["name"],
+                "birth_year": other["head"].get("birth_year"),
+                "id_number": None,
+            }
         households.save(self.commune, hh)
 
     @rule(data=st.data(), members=st.integers(1, 9), status=st.sampled_from(STATUSES))
@@ -210,6 +229,12 @@ class OfficerDay(RuleBasedStateMachine):
             mine, theirs = dataset.export_data(self.commune), dataset.export_data(copy)
             for key in ("villages", "households", "meetings", "nominations"):
                 assert theirs[key] == mine[key], key
+            # The heads the level above looks for twice are the commune's heads of now.
+            by_key: dict[str, list[str]] = {}
+            for hid, _name, _cccd, key, _village in copy.register.heads():
+                by_key.setdefault(key, []).append(hid)
+            twice = {hid for same in by_key.values() if len(same) > 1 for hid in same}
+            assert {f.household_id for f in checks.duplicate_flags(self.province, self.code)} == twice
         finally:
             copy.close()
 

@@ -407,13 +407,14 @@ def reconcile(store: Store) -> list[str]:
         copy = Store.open(path, actor=store.actor)
         try:
             applied = settings.PACKAGE_APPLIED.get(copy)
+            if not applied or store.upper_level.package(applied["sha256"]) is not None:
+                continue  # the upper file knows the package the copy holds: the usual case, read no further
             commune = copy.register.commune()
-            persons = copy.register.heads()
+            if commune:
+                _record(store, unit["code"], commune, applied, copy.register.heads())
+                fixed.append(unit["code"])
         finally:
             copy.close()
-        if applied and commune and store.upper_level.package(applied["sha256"]) is None:
-            _record(store, unit["code"], commune, applied, persons)
-            fixed.append(unit["code"])
     return fixed
 
 

@@ -436,3 +436,11 @@ def m008_checks_and_queries(db: Database) -> None:
     )""")
     db.execute("CREATE INDEX upper_person_id_number ON upper_person (id_number) WHERE id_number IS NOT NULL")
     db.execute("CREATE INDEX upper_person_key ON upper_person (person_key)")
+
+
+@migrations()
+def m009_person_key_by_commune(db: Database) -> None:
+    """Heads of household are looked for twice within a commune only: their key's index starts with the
+    commune, so a commune's import writes its own part of the index, not pages shared by every commune."""
+    db.execute("DROP INDEX upper_person_key")
+    db.execute("CREATE INDEX upper_person_key ON upper_person (commune_code, person_key)")

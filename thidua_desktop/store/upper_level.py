@@ -159,13 +159,28 @@ class UpperLevelRepository(Repository):
     # --- heads of household across communes -------------------------------------------------------
     def replace_persons(self, code: str, persons: list[tuple]) -> None:
         """The commune's heads of household as its last package holds them: (household id, name, CCCD or
-        None, person key = name, birth year and village folded, village name)."""
+        None, person key = name, birth year and village folded, village name).
+
+        Only the heads that changed are written: a commune's next package holds mostly the same heads, and
+        each row written touches a page of the CCCD index shared by every commune."""
         with self.transaction() as c:
-            c.execute("DELETE FROM upper_person WHERE commune_code = ?", (code,))
+            held = {
+                r[0]: tuple(r)
+                for r in c.execute(
+                    "SELECT household_id, head_name, id_number, person_key, village FROM upper_person "
+                    "WHERE commune_code = ?",
+                    (code,),
+                )
+            }
+            wanted = {p[0]: tuple(p) for p in persons}
+            c.executemany(
+                "DELETE FROM upper_person WHERE commune_code = ? AND household_id = ?",
+                [(code, hid) for hid, row in held.items() if wanted.get(hid) != row],
+            )
             c.executemany(
                 "INSERT INTO upper_person (commune_code, household_id, head_name, id_number, person_key, village) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [(code, *p) for p in persons],
+                [(code, *row) for hid, row in wanted.items() if held.get(hid) != row],
             )
 
     def shared_id_numbers(self, code: str | None = None) -> list[dict]:
