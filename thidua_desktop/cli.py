@@ -46,29 +46,38 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
-class _NotTheWindow(Exception):
-    """The arguments are more than the window's options: the whole command line must read them."""
-
-
-class _WindowParser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise _NotTheWindow(message)
+_WINDOW_VALUES = {"--db": "db", "--officer": "officer"}
+_WINDOW_FLAGS = {"--demo": "demo", "--smoke-test": "smoke_test", "--quit-when-shown": "quit_when_shown"}
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The arguments of main.py. A start of the window (the options alone, no command) is read by a parser
-    of those options only: the commands' thirty-odd parsers cost a tenth of the window's start to build.
-    Anything else (a command, help, a mistake) is read, and told, by the whole command line."""
-    window = _WindowParser(prog="main.py", add_help=False)
-    _add_options(window)
-    try:
-        args, rest = window.parse_known_args(argv)
-    except _NotTheWindow:
-        rest = ["?"]
-    if not rest:
-        args.command = None
-        return args
-    return build_parser().parse_args(argv)
+    """The arguments of main.py. A start of the window (its own options, written out whole, no command) is
+    read here: building the commands' thirty-odd parsers costs a tenth of the window's start, and even
+    argparse's parser of the options alone a few milliseconds. Anything else (a command, help, a
+    shortened option, a mistake) is read, and told, by the whole command line."""
+    window = _window_options(sys.argv[1:] if argv is None else argv)
+    return window if window is not None else build_parser().parse_args(argv)
+
+
+def _window_options(argv: Sequence[str]) -> argparse.Namespace | None:
+    """`build_parser().parse_args(argv)` where argv holds only the window's options as written in
+    `_add_options`; None for anything else."""
+    found: dict[str, object] = {name: None for name in _WINDOW_VALUES.values()}
+    found.update((name, False) for name in _WINDOW_FLAGS.values())
+    words = iter(argv)
+    for word in words:
+        option, equals, value = word.partition("=")
+        if option in _WINDOW_FLAGS and not equals:
+            found[_WINDOW_FLAGS[option]] = True
+        elif option in _WINDOW_VALUES:
+            if not equals:
+                value = next(words, "-")
+                if value.startswith("-"):  # argparse's: a missing value, or an option (or a number) it judges
+                    return None
+            found[_WINDOW_VALUES[option]] = Path(value) if option == "--db" else value
+        else:
+            return None
+    return argparse.Namespace(**found, command=None)
 
 
 def _add_options(parser: argparse.ArgumentParser) -> None:
