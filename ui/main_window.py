@@ -235,10 +235,10 @@ class MainWindow(QMainWindow):
             self._run_job("import", file, "Đang nhập dữ liệu...")
 
     def export_json(self) -> None:
-        commune = self.store.register.commune()
-        suggested = f"thidua-{commune['code']}.json" if commune else "thidua.json"
         from PySide6.QtWidgets import QFileDialog
 
+        commune = self.store.register.commune()
+        suggested = f"thidua-{commune['code']}.json" if commune else "thidua.json"
         file, _ = QFileDialog.getSaveFileName(
             self, "Xuất toàn bộ dữ liệu của xã", suggested, "Tệp dữ liệu của xã (*.json)"
         )

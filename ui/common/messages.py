@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6 import QtCore
@@ -19,16 +18,8 @@ from thidua_desktop.care import LOG_FILE
 from thidua_desktop.errors import BUG_TITLE, Refused, bug_message, log_bug
 from thidua_desktop.store.database import default_actor
 
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMessageBox
-
-
-def _boxes() -> type[QMessageBox]:
-    """Qt's message box, loaded when a first message is shown (its class and enums are a few
-    milliseconds a start that shows none need not spend)."""
-    from PySide6.QtWidgets import QMessageBox
-
-    return QMessageBox
+# Qt's message box is imported where a message is shown, as every dialog of the window is: its class and
+# enums are a few milliseconds a start that shows none need not spend.
 
 
 def exec_dialog(dialog: QDialog) -> bool:
@@ -72,11 +63,14 @@ def run_guarded(
 
 def show_done(parent: QWidget | None, text: str, title: str = "Đã xong") -> None:
     """A result the officer reads where he looks, not in the status bar at the window's foot."""
-    _boxes().information(parent, title, text)
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.information(parent, title, text)
 
 
 def confirm(parent: QWidget, title: str, text: str, yes: str = "Đồng ý", no: str = "Không") -> bool:
-    QMessageBox = _boxes()  # noqa: N806 - the class, under its own name
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
@@ -89,15 +83,19 @@ def confirm(parent: QWidget, title: str, text: str, yes: str = "Đồng ý", no:
 def show_error(parent: QWidget | None, text: str, title: str = "Không thực hiện được") -> None:
     """A refusal under `title`. A background job's bug (its message starts with BUG_TITLE: worker.py)
     is told as every bug is, whatever the page would call its refusals."""
+    from PySide6.QtWidgets import QMessageBox
+
     if text.startswith(BUG_TITLE):
-        _boxes().critical(parent, BUG_TITLE, text)
+        QMessageBox.critical(parent, BUG_TITLE, text)
         return
-    _boxes().warning(parent, title, text)
+    QMessageBox.warning(parent, title, text)
 
 
 def show_bug(parent: QWidget | None, exc: BaseException, where: str) -> None:
     log_bug(exc, where)
-    _boxes().critical(parent, BUG_TITLE, bug_message(paths.logs_dir() / LOG_FILE))
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(parent, BUG_TITLE, bug_message(paths.logs_dir() / LOG_FILE))
 
 
 @contextmanager
